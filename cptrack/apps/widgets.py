@@ -1,0 +1,222 @@
+"""Building blocks shared by the ipywidgets apps.
+
+Every form in cptrack is a *model* (plain Python, no widgets: values, validation, save; tested
+without a browser) and a *view* (ipywidgets bound to the model). The view is built from these
+pieces so that every app behaves the same way:
+
+* ``Field``: a labelled input with its own error line underneath, so a refused save shows
+  each message next to the field it concerns; what the user typed is kept.
+* ``Banner``: one message strip per form for "Saved", a stale-version refusal or anything
+  not tied to one field. Text is always escaped.
+* ``Form``: a set of fields: read and set all values, show a ``RecordError`` field by field.
+* ``guarded``: wraps a button callback so that no traceback ever reaches the page (Voila
+  hides tracebacks; the user must still learn what happened).
+* ``query_params`` reads the Voila page's query string (deep links such as ``?child=C123``).
+
+Class names used on widgets (``cpt-field``, ``cpt-error``, ``cpt-banner``...) are styled by
+``STYLE``; display ``style()`` once per page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import os
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+
+import ipywidgets as widgets
+
+from cptrack.apps.style import CSS, esc
+from cptrack.models import RecordError
+from cptrack.store import StaleVersionError, Store, StoreError
+
+log = logging.getLogger("cptrack.apps")
+
+STYLE = (
+    CSS
+    + """
+<style>
+.cpt-field { margin: 0 0 10px 0; }
+.cpt-label { font-weight: 700; font-size: 14px; margin: 0 0 2px 0; }
+.cpt-help { color: #505a5f; font-size: 13px; margin: 0 0 3px 0; }
+.cpt-error { color: #d4351c; font-weight: 700; font-size: 14px; }
+.cpt-field.has-error { border-left: 5px solid #d4351c; padding-left: 10px; }
+.cpt-banner .ok { border-left: 6px solid #00703c; background: #eef7f1; padding: 8px 12px; }
+.cpt-banner .bad { border-left: 6px solid #d4351c; background: #fdf2f0; padding: 8px 12px; }
+.cpt-banner .info { border-left: 6px solid #1d70b8; background: #eef4fa; padding: 8px 12px; }
+.cpt-banner div { font-family: "Liberation Sans", Arial, sans-serif; font-size: 15px; }
+.widget-button.cpt-primary { background: #00703c; color: #fff; font-weight: 700; }
+.widget-button.cpt-warning { background: #d4351c; color: #fff; font-weight: 700; }
+</style>
+"""
+)
+
+
+def style() -> widgets.HTML:
+    """The apps' stylesheet as a widget; display it once at the top of a page."""
+    return widgets.HTML(STYLE)
+
+
+def query_params() -> dict[str, str]:
+    """The page's query string (Voila passes it in ``QUERY_STRING``), first value each."""
+    parsed = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
+    return {k: v[0] for k, v in parsed.items() if v}
+
+
+def open_store() -> Store:
+    """The database the server was started with (``CPTRACK_DB``)."""
+    return Store.open()
+
+
+class Field:
+    """A labelled input with an error line of its own."""
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        widget: widgets.ValueWidget,
+        help: str | None = None,
+        required: bool = False,
+    ):
+        self.name = name
+        self.widget = widget
+        self.required = required
+        star = " <span class='cpt-help'>(required)</span>" if required else ""
+        self.label = widgets.HTML(f"<div class='cpt-label'>{esc(label)}{star}</div>")
+        parts: list[widgets.Widget] = [self.label]
+        if help:
+            parts.append(widgets.HTML(f"<div class='cpt-help'>{esc(help)}</div>"))
+        self.error = widgets.HTML("")
+        self.error.add_class("cpt-error-line")
+        parts += [widget, self.error]
+        self.box = widgets.VBox(parts)
+        self.box.add_class("cpt-field")
+        self.box.add_class(f"cpt-field-{name}")
+
+    @property
+    def value(self) -> Any:
+        value = self.widget.value
+        return value.strip() if isinstance(value, str) else value
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        if isinstance(self.widget, widgets.Text | widgets.Textarea) and value is None:
+            value = ""
+        self.widget.value = value
+
+    def set_error(self, messages: Iterable[str] | None) -> None:
+        messages = [m for m in (messages or []) if m]
+        if messages:
+            self.error.value = "".join(
+                f"<div class='cpt-error' role='alert'>{esc(m)}</div>" for m in messages
+            )
+            self.box.add_class("has-error")
+        else:
+            self.error.value = ""
+            self.box.remove_class("has-error")
+
+
+class Banner(widgets.HTML):
+    """One message strip for a form: success, refusal or information, always escaped."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.add_class("cpt-banner")
+
+    def _show(self, kind: str, message: str, detail: Iterable[str] = ()) -> None:
+        items = "".join(f"<li>{esc(d)}</li>" for d in detail)
+        extra = f"<ul>{items}</ul>" if items else ""
+        self.value = f"<div class='{kind}' role='status'>{esc(message)}{extra}</div>"
+
+    def ok(self, message: str) -> None:
+        self._show("ok", message)
+
+    def bad(self, message: str, detail: Iterable[str] = ()) -> None:
+        self._show("bad", message, detail)
+
+    def info(self, message: str) -> None:
+        self._show("info", message)
+
+    def clear(self) -> None:
+        self.value = ""
+
+
+class Form:
+    """Fields shown together and saved together."""
+
+    def __init__(self, fields: Iterable[Field], banner: Banner | None = None):
+        self.fields = {f.name: f for f in fields}
+        self.banner = banner or Banner()
+
+    def values(self) -> dict[str, Any]:
+        return {name: f.value for name, f in self.fields.items()}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            if name in self.fields:
+                self.fields[name].value = value
+
+    def clear_errors(self) -> None:
+        for f in self.fields.values():
+            f.set_error(None)
+        self.banner.clear()
+
+    def show_errors(self, by_field: dict[str, list[str]], summary: str | None = None) -> None:
+        """Each message next to its field; others, and a count, in the banner."""
+        self.clear_errors()
+        loose = []
+        for name, messages in by_field.items():
+            if name in self.fields:
+                self.fields[name].set_error(messages)
+            else:
+                loose += [f"{name}: {m}" if name else m for m in messages]
+        n = sum(len(m) for m in by_field.values())
+        self.banner.bad(
+            summary or f"Not saved: {n} thing{'s' if n != 1 else ''} to put right.", loose
+        )
+
+
+def guarded(form: Form | Banner, action: str = "save") -> Callable:
+    """Decorate a button callback: refusals are shown to the user, never a traceback.
+
+    ``RecordError`` goes field by field to ``form``; a stale version or a store problem
+    goes to the banner; anything unexpected is logged in full and summarised.
+    """
+    banner = form.banner if isinstance(form, Form) else form
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except RecordError as exc:
+                if isinstance(form, Form):
+                    form.show_errors(exc.by_field())
+                else:
+                    banner.bad(f"Could not {action}.", [str(e) for e in exc.errors])
+            except StaleVersionError as exc:
+                banner.bad(str(exc))
+            except StoreError as exc:
+                banner.bad(f"Could not {action}: {exc}")
+            except Exception as exc:  # shown to the user; the traceback goes to the log
+                log.error("%s failed:\n%s", action, traceback.format_exc())
+                banner.bad(f"Could not {action}: {type(exc).__name__}: {exc}")
+            return None
+
+        return wrapper
+
+    return decorate
+
+
+def date_input(value: dt.date | None = None, description: str = "") -> widgets.DatePicker:
+    return widgets.DatePicker(value=value, description=description)
+
+
+def primary(button: widgets.Button) -> widgets.Button:
+    button.add_class("cpt-primary")
+    return button

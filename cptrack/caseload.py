@@ -1,0 +1,267 @@
+"""Loading a caseload: one pandas frame per kind of record, typed, for the engine and views.
+
+Reads go one way: store → ``Caseload`` frames → engine → views. A caseload can be the whole
+database, one chair's children, one team's, or a list of children (a child view is the same
+engine on a one-child caseload). Related records follow their children: a chair's caseload
+holds the conferences, reports and attendance of that chair's children.
+
+Column types: dates are ``datetime64`` (NaT when missing), times are ``datetime.time`` or
+None, yes/no columns are pandas' nullable ``boolean``, ids keep their stored types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from cptrack.store import Store
+from cptrack.tables import TABLES
+
+# Record kinds a caseload holds, by the frame's name (the table name).
+CHILD_KINDS = (
+    "cin_episodes",
+    "cin_plans",
+    "strategy_discussions",
+    "s47_enquiries",
+    "cp_plans",
+    "conferences",
+    "core_groups",
+    "visits",
+    "plan_actions",
+    "escalations",
+    "case_tracking",
+    "midway_reviews",
+)
+CONFERENCE_KINDS = ("attendance", "agency_reports", "conference_preparations", "feedback")
+
+
+@dataclass
+class Caseload:
+    """Frames of one caseload. Every frame exists, possibly empty, with all its columns."""
+
+    children: pd.DataFrame
+    staff: pd.DataFrame
+    teams: pd.DataFrame
+    cin_episodes: pd.DataFrame
+    cin_plans: pd.DataFrame
+    strategy_discussions: pd.DataFrame
+    s47_enquiries: pd.DataFrame
+    cp_plans: pd.DataFrame
+    conferences: pd.DataFrame
+    attendance: pd.DataFrame
+    agency_reports: pd.DataFrame
+    conference_preparations: pd.DataFrame
+    feedback: pd.DataFrame
+    core_groups: pd.DataFrame
+    visits: pd.DataFrame
+    plan_actions: pd.DataFrame
+    escalations: pd.DataFrame
+    case_tracking: pd.DataFrame
+    midway_reviews: pd.DataFrame
+
+    @classmethod
+    def empty(cls) -> Caseload:
+        return cls(**{f.name: _typed(f.name, pd.DataFrame()) for f in fields(cls)})
+
+    @classmethod
+    def from_frames(cls, **frames: pd.DataFrame | list[dict]) -> Caseload:
+        """A caseload from hand-made frames or lists of dicts (tests, imports).
+
+        Missing kinds are empty; missing columns are added as nulls; types are coerced as
+        ``load`` would.
+        """
+        out = {}
+        for f in fields(cls):
+            given = frames.pop(f.name, None)
+            frame = pd.DataFrame(given) if given is not None else pd.DataFrame()
+            out[f.name] = _typed(f.name, frame)
+        if frames:
+            raise TypeError(f"unknown caseload frames: {', '.join(sorted(frames))}")
+        return cls(**out)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def for_children(self, child_ids) -> Caseload:
+        """The part of this caseload about the given children (no database round trip)."""
+        ids = set(child_ids)
+        out: dict[str, pd.DataFrame] = {}
+        for name, frame in self.frames().items():
+            if name == "children":
+                out[name] = frame[frame["id"].isin(ids)]
+            elif name in CHILD_KINDS:
+                out[name] = frame[frame["child_id"].isin(ids)]
+            elif name in CONFERENCE_KINDS:
+                conf_ids = set(out.get("conferences", self.conferences.iloc[0:0])["id"]) or set(
+                    self.conferences.loc[self.conferences["child_id"].isin(ids), "id"]
+                )
+                out[name] = frame[frame["conference_id"].isin(conf_ids)]
+            else:
+                out[name] = frame
+        return Caseload(**out)
+
+    @property
+    def size(self) -> int:
+        return len(self.children)
+
+
+def load(
+    store: Store,
+    *,
+    chair_id: int | None = None,
+    team_id: int | None = None,
+    child_ids: list[str] | None = None,
+) -> Caseload:
+    """Load a caseload from the store, whole or narrowed to a chair, team or children."""
+    children_t = TABLES["children"]
+    child_q = sa.select(children_t.c.id)
+    if chair_id is not None:
+        child_q = child_q.where(children_t.c.chair_id == int(chair_id))
+    if team_id is not None:
+        child_q = child_q.where(children_t.c.team_id == int(team_id))
+    if child_ids is not None:
+        child_q = child_q.where(children_t.c.id.in_([str(c) for c in child_ids]))
+    narrowed = chair_id is not None or team_id is not None or child_ids is not None
+
+    conferences_t = TABLES["conferences"]
+    frames: dict[str, pd.DataFrame] = {}
+    with store.engine.connect() as conn:
+        for name in ("staff", "teams"):
+            frames[name] = _read(conn, sa.select(TABLES[name]), name)
+        q = sa.select(children_t)
+        if narrowed:
+            q = q.where(children_t.c.id.in_(child_q))
+        frames["children"] = _read(conn, q, "children")
+        for name in CHILD_KINDS:
+            t = TABLES[name]
+            q = sa.select(t)
+            if narrowed:
+                q = q.where(t.c.child_id.in_(child_q))
+            frames[name] = _read(conn, q, name)
+        conf_q = sa.select(conferences_t.c.id)
+        if narrowed:
+            conf_q = conf_q.where(conferences_t.c.child_id.in_(child_q))
+        for name in CONFERENCE_KINDS:
+            t = TABLES[name]
+            q = sa.select(t)
+            if narrowed:
+                q = q.where(t.c.conference_id.in_(conf_q))
+            frames[name] = _read(conn, q, name)
+    return Caseload(**frames)
+
+
+def _read(conn, query, name: str) -> pd.DataFrame:
+    # The driver's own rows (tuples of plain values), typed a column at a time below:
+    # SQLAlchemy's per-row processing costs minutes on millions of rows.
+    result = conn.execute(query.order_by(TABLES[name].c.id))
+    columns = list(result.keys())
+    frame = pd.DataFrame.from_records(result.cursor.fetchall(), columns=columns)
+    result.close()
+    return _typed(name, frame)
+
+
+def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Give ``frame`` every column of table ``name`` with cptrack's column types."""
+    t = TABLES[name]
+    out = {}
+    n = len(frame)
+    for col in t.columns:
+        values = frame[col.name] if col.name in frame.columns else pd.Series([None] * n)
+        out[col.name] = _coerce(values, col.type)
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
+
+
+def _coerce(values: pd.Series, col_type: Any) -> pd.Series:
+    values = values.reset_index(drop=True)
+    if isinstance(col_type, sa.DateTime):
+        return pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
+    if isinstance(col_type, sa.Date):
+        first = values.dropna().iloc[:1].tolist()
+        if first and isinstance(first[0], str):  # SQLite's text dates
+            values = pd.to_datetime(values, errors="coerce", format="%Y-%m-%d")
+        return pd.to_datetime(values, errors="coerce").astype("datetime64[us]")
+    if isinstance(col_type, sa.Boolean):
+        if values.dtype == object:
+            values = values.map(lambda v: None if v is None or v is pd.NA or v != v else bool(v))
+        return values.astype("boolean")
+    if isinstance(col_type, sa.Integer):
+        return values.astype("Int64")
+    if isinstance(col_type, sa.Time):
+        return values.map(_as_time).astype(object)
+    if isinstance(col_type, sa.JSON):
+        # SQLite's driver hands JSON over as text; PostgreSQL's already parsed
+        return values.map(lambda v: json.loads(v) if isinstance(v, str) else v).astype(object)
+    return values.astype(object).where(values.notna(), None)
+
+
+def _as_time(value: Any) -> dt.time | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        return dt.time.fromisoformat(value)
+    return None
+
+
+def chair_summary(store: Store) -> pd.DataFrame:
+    """Children per chair: allocated, on an open plan, awaiting an initial conference.
+
+    Counted in the database (a few aggregate queries), so the home page is quick however
+    large the caseload. Children with no chair are counted under chair ``None``.
+    """
+    children, plans = TABLES["children"], TABLES["cp_plans"]
+    staff, teams = TABLES["staff"], TABLES["teams"]
+    s47, conferences = TABLES["s47_enquiries"], TABLES["conferences"]
+    open_plan = sa.exists().where(plans.c.child_id == children.c.id, plans.c.end_date.is_(None))
+    held_initial = sa.exists().where(
+        conferences.c.child_id == children.c.id,
+        conferences.c.type.in_(("initial", "pre_birth", "transfer_in")),
+        conferences.c.held_date.is_not(None),
+        conferences.c.held_date >= s47.c.start_date,
+    )
+    awaiting = sa.exists().where(
+        s47.c.child_id == children.c.id,
+        s47.c.icpc_not_required.is_(False),
+        s47.c.completed_date.is_(None),
+        ~held_initial,
+    )
+    q = (
+        sa.select(
+            children.c.chair_id,
+            sa.func.count().label("children"),
+            sa.func.sum(sa.case((open_plan, 1), else_=0)).label("on_plan"),
+            sa.func.sum(sa.case((awaiting, 1), else_=0)).label("awaiting_icpc"),
+        )
+        .group_by(children.c.chair_id)
+        .subquery()
+    )
+    full = (
+        sa.select(
+            staff.c.id.label("chair_id"),
+            staff.c.name.label("chair"),
+            teams.c.name.label("team"),
+            sa.func.coalesce(q.c.children, 0).label("children"),
+            sa.func.coalesce(q.c.on_plan, 0).label("on_plan"),
+            sa.func.coalesce(q.c.awaiting_icpc, 0).label("awaiting_icpc"),
+        )
+        .select_from(staff.outerjoin(q, q.c.chair_id == staff.c.id).outerjoin(
+            teams, teams.c.id == staff.c.team_id))
+        .where(staff.c.role == "chair")
+        .order_by(staff.c.name)
+    )  # fmt: skip
+    with store.engine.connect() as conn:
+        result = conn.execute(full)
+        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        unallocated = conn.execute(
+            sa.select(sa.func.count()).where(children.c.chair_id.is_(None))
+        ).scalar_one()
+    for col in ("children", "on_plan", "awaiting_icpc"):
+        frame[col] = frame[col].astype("int64")
+    frame.attrs["unallocated"] = int(unallocated)
+    return frame

@@ -1,0 +1,5 @@
+import sys
+
+from cptrack.cli import main
+
+sys.exit(main())

@@ -1,0 +1,371 @@
+"""Drift and delay alerts: the failures chairs exist to stop (DOMAIN.md §1.6).
+
+Each alert is a profile rule of kind "drift", with its thresholds in the profile's settings,
+and each finding has the same shape as a timescale finding (``cptrack.engine``), with
+``kind == "drift"``. A raised alert is "due" (amber: act on it) or "overdue" (red: its red
+line has passed); an alert that asks for a response (the Enhanced Risk Analysis Meeting) is
+"met" once the response is recorded.
+
+* ``plan_duration``: an open plan past one of ``drift_thresholds_months`` (amber), or past
+  the rule's amount (red; 24 months is the DfE measure).
+* ``repeat_plan``: an open plan with previous plans recorded (amber).
+* ``eram``: a plan that continues after its second review conference: the meeting is due
+  within the rule's amount of that review (``authority-a``; 000, chairs' standards).
+* ``actions_overdue``: an open action of an open plan past its due date (red).
+* ``core_group_not_held``: a core group cancelled, or still "scheduled" after its date (red).
+* ``visits_missed``: ``missed_visits_alert`` or more visits late or missed within the last
+  ``drift_window_months`` of an open plan (red).
+* ``chair_change``: a plan's held conferences had more than one chair (amber).
+* ``review_not_booked``: an open plan's next review is due within the rule's amount of
+  working days (or is overdue) and no review conference is booked (amber; red once due).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cptrack import workdays as wd
+from cptrack.columnar import (
+    NAT,
+    NO_ID,
+    Table,
+    days,
+    first_after,
+    from_frame,
+    lookup,
+    pick,
+    previous_in_group,
+)
+from cptrack.engine import DUE, MET_LATE, OVERDUE, Context, family
+from cptrack.engine import SUBJECT_CODE as S
+from cptrack.plan_history import child_codes, conferences, core_groups, plan_columns, plans
+from cptrack.profiles import Rule
+
+DRIFT_EVENTS = (
+    "plan_duration",
+    "repeat_plan",
+    "eram",
+    "actions_overdue",
+    "core_group_not_held",
+    "visits_missed",
+    "chair_change",
+    "review_not_booked",
+)
+
+
+def _ranks(ctx: Context, events: tuple[str, ...]) -> np.ndarray:
+    """The rule ranks (positions by id) of the profile's rules for these events."""
+    ordered = sorted(ctx.profile.rules, key=lambda r: r.id)
+    return np.array([i for i, r in enumerate(ordered) if r.event in events], dtype="int64")
+
+
+def _open_plans(ctx: Context) -> Table:
+    p = plans(ctx)
+    return p.where(p["open"])
+
+
+def _alert(child_id, child, plan_id, subject_table, subject_id, anchor, due, **extra) -> Table:
+    """An alert's raw rows (``child_id`` only matters for children outside the caseload)."""
+    out = Table(
+        child=child,
+        plan_id=plan_id,
+        subject_table=S[subject_table] if isinstance(subject_table, str) else subject_table,
+        subject_id=subject_id,
+        anchor_date=anchor,
+        due_date=due,
+    ).with_columns(actual_date=NAT, **extra)
+    if child_id is not None:
+        out["child_id"] = child_id
+    return out
+
+
+def _open_plan_mask(ctx: Context, plan_id: np.ndarray) -> np.ndarray:
+    return lookup(plan_id, _open_plans(ctx)["plan_id"]) >= 0
+
+
+@family("plan_duration")
+def plan_duration(ctx: Context, rule: Rule) -> Table | None:
+    p = _open_plans(ctx)
+    if not p.n:
+        return None
+    start = p["start"]
+    red = days(wd.add_months(start, rule.amount))
+    crossed = np.zeros(p.n, dtype="int64")
+    for t in ctx.settings["drift_thresholds_months"]:
+        if t < rule.amount:
+            crossed = np.where(days(wd.add_months(start, t)) <= ctx.as_of, t, crossed)
+    is_red = red <= ctx.as_of
+    keep = is_red | (crossed > 0)
+    if not keep.any():
+        return None
+    months = _months_between(start, ctx.as_of)
+    text = np.array(
+        [
+            f"plan open {_duration(m)}: past {rule.amount} months"
+            if r
+            else f"plan open {_duration(m)}: past the {t}-month threshold"
+            for m, t, r in zip(months, crossed, is_red, strict=True)
+        ],
+        dtype=object,
+    )
+    p = p.where(keep)
+    return _alert(
+        p["child_id"],
+        p["child"],
+        p["plan_id"],
+        "cp_plans",
+        p["plan_id"],
+        p["start"],
+        red[keep],
+        status=np.where(is_red[keep], "overdue", "due").astype(object),
+        status_text=text[keep],
+    )
+
+
+def _months_between(start: np.ndarray, as_of: np.datetime64) -> np.ndarray:
+    """Whole calendar months from each start to ``as_of`` (a month ends on the same day)."""
+    months = np.datetime64(as_of, "M").astype("int64") - start.astype("datetime64[M]").astype(
+        "int64"
+    )
+    day_s = (start - start.astype("datetime64[M]").astype("datetime64[D]")).astype("int64")
+    day_a = int((as_of - np.datetime64(as_of, "M").astype("datetime64[D]")).astype("int64"))
+    return np.where(day_a < day_s, months - 1, months)
+
+
+def _duration(months: int) -> str:
+    years, rest = divmod(int(months), 12)
+    y = f"{years} year{'s' * (years > 1)}"
+    m = f"{rest} month{'s' * (rest != 1)}"
+    return f"{y} {m}" if years and rest else (y if years else m)
+
+
+@family("repeat_plan")
+def repeat_plan(ctx: Context, rule: Rule) -> Table | None:
+    p = _open_plans(ctx)
+    p = p.where(p["previous_plans"] >= 1)
+    if not p.n:
+        return None
+    words = {1: "second", 2: "third", 3: "fourth"}
+    text = [f"{words.get(k, f'{k + 1}th')} plan ({k} previous)" for k in p["previous_plans"]]
+    return _alert(
+        p["child_id"],
+        p["child"],
+        p["plan_id"],
+        "cp_plans",
+        p["plan_id"],
+        p["start"],
+        days(wd.shift(p["start"], rule.amount, rule.unit)),
+        status="due",
+        status_text=np.array(text, dtype=object),
+    )
+
+
+@family("eram")
+def eram(ctx: Context, rule: Rule) -> Table | None:
+    c = conferences(ctx)
+    rv = c.where(c["held"] & (c["type"] == "review") & (c["plan_id"] != NO_ID)).sorted(
+        "plan_id", "held_date"
+    )
+    nth = np.zeros(rv.n, dtype="int64")
+    if rv.n:
+        starts = np.r_[True, rv["plan_id"][1:] != rv["plan_id"][:-1]]
+        first_index = np.maximum.accumulate(np.where(starts, np.arange(rv.n), 0))
+        nth = np.arange(rv.n) - first_index + 1
+    second = rv.where((nth == 2) & (rv["outcome"] == "plan_continues"))
+    if not second.n:
+        return None
+    anchor = second["held_date"]
+    due = days(wd.shift(anchor, rule.amount, rule.unit))
+    ct = ctx.caseload.case_tracking
+    meetings = from_frame(ct, rec_id="id:id", plan_id="id:plan_id", date="day:date")
+    meetings = meetings.where((ct["kind"] == "enhanced_risk_analysis").to_numpy())
+    row = first_after(
+        second["plan_id"], anchor, meetings["plan_id"], meetings["date"], strictly=False
+    )
+    actual = pick(meetings["date"], row, NAT)
+    (closed,) = plan_columns(ctx, second["plan_id"], "closed")
+    keep = ~(np.isnat(actual) & ~np.isnat(closed) & (closed <= due))
+    second = second.where(keep)
+    return Table(
+        child=second["child"],
+        plan_id=second["plan_id"],
+        subject_table=np.full(second.n, S["conferences"]),
+        subject_id=second["conf_id"],
+        anchor_date=anchor[keep],
+        due_date=due[keep],
+        actual_date=actual[keep],
+        closed_date=closed[keep],
+    )
+
+
+@family("actions_overdue")
+def actions_overdue(ctx: Context, rule: Rule) -> Table | None:
+    frame = ctx.caseload.plan_actions
+    a = from_frame(
+        frame, rec_id="id:id", child_id="text:child_id", plan_id="id:plan_id", due="day:due_date"
+    )
+    # A missing status reads as the model's default, "open".
+    is_open = frame["status"].fillna("open").to_numpy(dtype=object) == "open"
+    live = (a["plan_id"] == NO_ID) | _open_plan_mask(ctx, a["plan_id"])
+    a = a.where(is_open & (a["due"] < ctx.as_of) & live)
+    if not a.n:
+        return None
+    return _alert(
+        a["child_id"],
+        child_codes(ctx, a["child_id"]),
+        a["plan_id"],
+        "plan_actions",
+        a["rec_id"],
+        a["due"],
+        days(wd.shift(a["due"], rule.amount, rule.unit)),
+    )
+
+
+@family("core_group_not_held")
+def core_group_not_held(ctx: Context, rule: Rule) -> Table | None:
+    cg = core_groups(ctx)
+    lapsed = (cg["status"] == "scheduled") & (cg["date"] < ctx.as_of)
+    cancelled = cg["status"] == "cancelled"
+    cg = cg.where((lapsed | cancelled) & _open_plan_mask(ctx, cg["plan_id"]))
+    if not cg.n:
+        return None
+    text = np.where(
+        cg["status"] == "cancelled",
+        "core group cancelled",
+        "core group date passed; not recorded as held",
+    ).astype(object)
+    return _alert(
+        cg["child_id"],
+        cg["child"],
+        cg["plan_id"],
+        "core_groups",
+        cg["rec_id"],
+        cg["date"],
+        days(wd.shift(cg["date"], rule.amount, rule.unit)),
+        status="overdue",
+        status_text=text,
+    )
+
+
+@family("visits_missed")
+def visits_missed(ctx: Context, rule: Rule) -> Table | None:
+    f = ctx.cache.get("timescale")
+    if not f:
+        return None
+    months = int(ctx.settings["drift_window_months"])
+    window_start = days(wd.add_months(np.array([ctx.as_of]), -months))[0]
+    due = f["due_date"]
+    late = (
+        np.isin(f["rule_rank"], _ranks(ctx, ("visit",)))
+        & np.isin(f["status"], (MET_LATE, OVERDUE))
+        & (due > window_start)
+        & (due <= ctx.as_of)
+        & _open_plan_mask(ctx, f["plan_id"])
+    )
+    if not late.any():
+        return None
+    v = Table(plan_id=f["plan_id"][late], child=f["child"][late], due=due[late])
+    v = v.sorted("plan_id", "due")
+    plan_ids, first_idx, counts = np.unique(v["plan_id"], return_index=True, return_counts=True)
+    alert = counts >= int(ctx.settings["missed_visits_alert"])
+    if not alert.any():
+        return None
+    first_idx, counts, plan_ids = first_idx[alert], counts[alert], plan_ids[alert]
+    last_idx = first_idx + counts - 1
+    text = np.array(
+        [f"{n} visits late or missed in the last {months} months" for n in counts], dtype=object
+    )
+    return _alert(
+        None,
+        v["child"][first_idx],
+        plan_ids,
+        "cp_plans",
+        plan_ids,
+        v["due"][first_idx],
+        days(wd.shift(v["due"][last_idx], rule.amount, rule.unit)),
+        status="overdue",
+        status_text=text,
+    )
+
+
+@family("chair_change")
+def chair_change(ctx: Context, rule: Rule) -> Table | None:
+    c = conferences(ctx)
+    c = c.where(c["held"] & (c["plan_id"] != NO_ID) & (c["chair_id"] != NO_ID)).sorted(
+        "plan_id", "held_date"
+    )
+    if not c.n:
+        return None
+    prev = previous_in_group(c["plan_id"], c["chair_id"], NO_ID)
+    changed = (prev != NO_ID) & (prev != c["chair_id"]) & _open_plan_mask(ctx, c["plan_id"])
+    if not changed.any():
+        return None
+    staff = ctx.caseload.staff
+    names = dict(
+        zip(staff["id"].astype("Int64").fillna(NO_ID).astype("int64"), staff["name"], strict=True)
+    )
+    role = ctx.profile.chair_role
+    before, after = prev[changed], c["chair_id"][changed]
+    text = np.array(
+        [
+            f"{role} changed at this conference ({names.get(a, f'#{a}')} to {names.get(b, f'#{b}')})"
+            for a, b in zip(before, after, strict=True)
+        ],
+        dtype=object,
+    )
+    c = c.where(changed)
+    return _alert(
+        c["child_id"],
+        c["child"],
+        c["plan_id"],
+        "conferences",
+        c["conf_id"],
+        c["held_date"],
+        days(wd.shift(c["held_date"], rule.amount, rule.unit)),
+        status="due",
+        status_text=text,
+    )
+
+
+@family("review_not_booked")
+def review_not_booked(ctx: Context, rule: Rule) -> Table | None:
+    f = ctx.cache.get("timescale")
+    if not f:
+        return None
+    pending = (
+        np.isin(f["rule_rank"], _ranks(ctx, ("first_review", "review")))
+        & np.isin(f["status"], (DUE, OVERDUE))
+        & np.isnat(f["booked_date"])
+        & _open_plan_mask(ctx, f["plan_id"])
+    )
+    if not pending.any():
+        return None
+    f = f.where(pending)
+    review_due = f["due_date"]
+    book_by = days(wd.shift(review_due, rule.signed_amount, rule.unit))
+    raised = book_by <= ctx.as_of
+    if not raised.any():
+        return None
+    f, review_due = f.where(raised), review_due[raised]
+    overdue = review_due < ctx.as_of
+    text = np.array(
+        [
+            "no review conference booked, and the review is overdue"
+            if o
+            else f"no review conference booked; the review is due {pd.Timestamp(d):%d %b %Y}"
+            for o, d in zip(overdue, review_due, strict=True)
+        ],
+        dtype=object,
+    )
+    return _alert(
+        None,
+        f["child"],
+        f["plan_id"],
+        f["subject_table"],
+        f["subject_id"],
+        review_due,
+        review_due,
+        status=np.where(overdue, "overdue", "due").astype(object),
+        status_text=text,
+    )

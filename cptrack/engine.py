@@ -1,0 +1,605 @@
+"""The compliance engine: a caseload, a profile and a date in; one frame of findings out.
+
+``evaluate(caseload, profile, as_of)`` returns one row per child, rule and occurrence, for
+every rule the profile applies: the timescales (``cptrack.timescales``) and the drift and
+delay alerts (``cptrack.drift``). Views, reports and exports read this frame; they never
+compute a timescale themselves.
+
+The findings frame it returns, its columns, statuses and rag, and the helpers that read
+it, are in ``cptrack.findings``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cptrack import workdays as wd
+from cptrack.caseload import Caseload
+from cptrack.columnar import NO_ID, Table, concat, distinct, full, order_by, pick, rank_in_group
+from cptrack.findings import (  # noqa: F401  (the readers are re-exported for convenience)
+    COLUMNS,
+    DATE_COLUMNS,
+    OPEN_STATUSES,
+    RAGS,
+    STATUSES,
+    SUBJECT_TABLES,
+    WORST_ORDER,
+    as_day,
+    child_summary,
+    empty_findings,
+    findings_for_export,
+    findings_to_records,
+    next_due,
+    plan_schedule,
+    upcoming,
+)
+from cptrack.profiles import Profile, Rule
+
+MET, MET_LATE, OVERDUE, DUE, NYA, CANNOT_TELL = range(6)
+
+EVENT_LABELS = {
+    "icpc": "Initial conference",
+    "first_review": "First review conference",
+    "review": "Review conference",
+    "first_core_group": "First core group",
+    "core_group": "Core group",
+    "visit": "Visit",
+    "visit_seen_alone": "Child seen alone",
+    "report_to_chair": "Reports to the {chair}",
+    "report_to_family": "Reports shared with the family",
+    "decisions_distributed": "Decisions distributed",
+    "plan_distributed": "Plan distributed",
+    "minutes_distributed": "Minutes distributed",
+    "birth_arrangements": "Birth Arrangements Form",
+    "midway_review": "Midway review",
+    "escalation_response": "Escalation response",
+    "cin_meeting": "CIN meeting",
+    "plan_duration": "Plan length",
+    "repeat_plan": "Repeat plan",
+    "eram": "Enhanced Risk Analysis Meeting",
+    "actions_overdue": "Plan action",
+    "core_group_not_held": "Core group not held",
+    "visits_missed": "Visits missed",
+    "chair_change": "Change of {chair}",
+    "review_not_booked": "Review not booked",
+}
+
+# The raw rows each rule family returns, before statuses and words are worked out.
+RAW_COLUMNS = (
+    "child_id",
+    "child",  # the child's row in caseload.children (-1 if not there): for sorting
+    "plan_id",
+    "subject_table",
+    "subject_id",
+    "anchor_date",
+    "due_date",
+    "actual_date",
+)
+# Optional raw columns: booked_date, closed_date (the plan ended: the window to act closed),
+# reason (cannot tell: what is missing), nya (not yet applicable: why), late (bool, decided
+# by clock times), hours_late, and for drift: status, status_text.
+
+
+@dataclass
+class Context:
+    """What every rule family reads: the caseload, the profile, the date, shared frames."""
+
+    caseload: Caseload
+    profile: Profile
+    as_of: np.datetime64
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self):
+        return self.profile.settings
+
+    def shared(self, name: str, build: Callable[[Context], Any]) -> Any:
+        """A frame several families use, built once per evaluation."""
+        if name not in self.cache:
+            self.cache[name] = build(self)
+        return self.cache[name]
+
+
+Family = Callable[[Context, Rule], "Table | None"]
+FAMILIES: dict[str, Family] = {}
+
+
+def family(*events: str) -> Callable[[Family], Family]:
+    """Register the function that finds a rule's occurrences for these events."""
+
+    def register(fn: Family) -> Family:
+        for event in events:
+            FAMILIES[event] = fn
+        return fn
+
+    return register
+
+
+def evaluate(
+    caseload: Caseload,
+    profile: Profile,
+    as_of: dt.date | str,
+    *,
+    kinds: tuple[str, ...] = ("timescale", "drift"),
+    since: dt.date | str | None = None,
+) -> pd.DataFrame:
+    """Every applied rule of ``profile`` over ``caseload`` as at ``as_of``: the findings frame.
+
+    ``since`` leaves out what was settled before that date: items met (or missed, their
+    window closed) with a due date before it. Open items are always kept, so the current
+    position is the same with or without it; dashboards that show only the present use it
+    to skip years of history. Occurrences are numbered within the rows returned.
+    """
+    # Imported here so that the families register themselves (they import this module).
+    from cptrack import drift, timescales  # noqa: F401
+
+    ctx = Context(caseload, profile, as_day(as_of))
+    cutoff = as_day(since) if since is not None else None
+    # Drift reads the timescale findings, so they are worked out whenever either is asked for.
+    rules = [r for r in profile.applied_rules if r.kind == "timescale"]
+    timescale = _finalise([(r, _recent(FAMILIES[r.event](ctx, r), cutoff)) for r in rules], ctx)
+    ctx.cache["timescale"] = timescale
+    parts = [timescale] if "timescale" in kinds else []
+    if "drift" in kinds:
+        drift_rules = [r for r in profile.applied_rules if r.kind == "drift"]
+        parts.append(
+            _finalise([(r, _recent(FAMILIES[r.event](ctx, r), cutoff)) for r in drift_rules], ctx)
+        )
+    return _to_frame(concat(parts), caseload, ctx)
+
+
+def _recent(t: Table | None, cutoff: np.datetime64 | None) -> Table | None:
+    """Rows still open, or due on or after ``cutoff`` (all rows when there is no cutoff)."""
+    if t is None or cutoff is None or not t.n:
+        return t
+    due = full(t.n, t["due_date"])
+    actual = full(t.n, t["actual_date"])
+    closed = full(t.n, t["closed_date"]) if "closed_date" in t else np.full(t.n, NAT_D)
+    still_open = np.isnat(actual) & (np.isnat(closed) | (closed >= cutoff))
+    keep = np.isnat(due) | (due >= cutoff) | still_open
+    return Table({k: full(t.n, v)[keep] for k, v in t.items()})
+
+
+NAT_D = np.datetime64("NaT", "D")
+
+
+# ---------------------------------------------------------------------------
+# From raw rows to findings
+
+
+OPTIONAL = {
+    "booked_date": np.datetime64("NaT", "D"),
+    "closed_date": np.datetime64("NaT", "D"),
+    "reason": "",  # cannot tell: what is missing
+    "nya": "",  # not yet applicable: why
+    "late": np.int8(-1),  # 1 late, 0 in time, by clock times; -1 decide by dates
+    "hours_late": np.nan,
+    "status": np.int8(-1),  # a status a drift family sets itself (index into STATUSES)
+    "status_text": "",  # words a drift family sets itself
+}
+STATUS_CODE = {s: i for i, s in enumerate(STATUSES)}
+SUBJECT_CODE = {name: i for i, name in enumerate(SUBJECT_TABLES)}
+TEXT_COLUMNS = ("reason", "nya", "status_text")
+
+
+class TextPool:
+    """Distinct texts of one evaluation, each with an int code (0 is ""): text columns are
+    built as codes and become pandas Categoricals at the end, so a million rows cost a
+    million ints, not a million string copies."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = [""]
+        self.index: dict[str, int] = {"": 0}
+
+    def code(self, word: str) -> int:
+        found = self.index.get(word)
+        if found is None:
+            found = self.index[word] = len(self.words)
+            self.words.append(word)
+        return found
+
+    def codes(self, values) -> np.ndarray:
+        """Codes for an array of texts (None reads as "")."""
+        values = np.asarray(values, dtype=object)
+        if not len(values):
+            return np.zeros(0, dtype="int64")
+        local, uniques = pd.factorize(values)
+        mapping = np.array([self.code(str(w)) for w in uniques] + [0], dtype="int64")
+        return mapping[local]  # -1 (None) takes the trailing 0
+
+    def categorical(self, codes: np.ndarray) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=pd.Index(self.words, dtype=object))
+
+
+def _stranger(pool: TextPool, child_id: str) -> int:
+    """The index of a child id not among the caseload's children (kept with the texts)."""
+    strangers = pool.__dict__.setdefault("strangers", {})
+    return strangers.setdefault(child_id, len(strangers))
+
+
+def _pool(ctx: Context) -> TextPool:
+    return ctx.shared("text_pool", lambda c: TextPool())
+
+
+def _dtype(name: str):
+    if name.endswith("_date"):
+        return "datetime64[D]"
+    if name in ("plan_id", "subject_id", "child", *TEXT_COLUMNS):
+        return "int64"
+    if name == "hours_late":
+        return "float64"
+    if name in ("late", "status", "subject_table"):
+        return "int8"
+    return object
+
+
+def _combine(parts: list[tuple[Rule, Table]], pool: TextPool) -> tuple[Table, np.ndarray]:
+    """One table of raw rows from every rule's: each column allocated once and filled part by
+    part; optional columns a part lacks keep their default; texts become pool codes."""
+    sizes = [t.n for _, t in parts]
+    total = sum(sizes)
+    starts = np.cumsum([0, *sizes])
+    names = [k for k in RAW_COLUMNS if k != "child_id"] + list(OPTIONAL)
+    out = Table()
+    for k in names:
+        dtype = _dtype(k)
+        default = OPTIONAL.get(k)
+        if k in TEXT_COLUMNS:
+            default = 0
+        if k in OPTIONAL and not any(k in t for _, t in parts):
+            out[k] = np.full(total, default, dtype=dtype)
+            continue
+        column = (
+            np.empty(total, dtype=dtype)
+            if k not in OPTIONAL
+            else np.full(total, default, dtype=dtype)
+        )
+        for (_, t), a, b in zip(parts, starts[:-1], starts[1:], strict=True):
+            if k not in t:
+                continue
+            values = t[k]
+            if k in TEXT_COLUMNS:
+                values = pool.codes(full(b - a, values))
+            elif k in ("status", "subject_table"):  # given by name: drift presets, tables
+                names = STATUS_CODE if k == "status" else SUBJECT_CODE
+                if isinstance(values, str):
+                    values = names[values]
+                elif isinstance(values, np.ndarray) and values.dtype == object:
+                    values = np.array([names[v] for v in values], dtype="int8")
+            column[a:b] = values
+        out[k] = column
+    # A child not in the caseload's children (code -1) gets a negative code, -2 - k, for the
+    # k-th such id in ``strangers``: no column of ids is carried for the millions of others.
+    unknown = np.flatnonzero(out["child"] < 0)
+    if len(unknown):
+        ids = np.concatenate([full(t.n, t.get("child_id", "")).astype(object) for _, t in parts])
+        out["child"][unknown] = [-2 - _stranger(pool, str(i)) for i in ids[unknown]]
+    rule_no = np.repeat(np.arange(len(parts), dtype="int32"), sizes)
+    return out, rule_no
+
+
+def _finalise(parts: list[tuple[Rule, Table | None]], ctx: Context) -> Table:
+    """Statuses, deltas, rag and words for the raw rows of each rule (rows not yet sorted)."""
+    parts = [(r, t) for r, t in parts if t is not None and t.n]
+    if not parts:
+        return Table()
+    rules = [r for r, _ in parts]
+    pool = _pool(ctx)
+    raw, rule_no = _combine(parts, pool)
+    n = raw.n
+    as_of = ctx.as_of
+    amber = int(ctx.settings["amber_window_wd"])
+
+    due = raw["due_date"]
+    actual = raw["actual_date"]
+    closed = raw["closed_date"]
+    reason = raw["reason"]
+    nya = raw["nya"]
+    has_actual = ~np.isnat(actual)
+    decided = raw["late"]
+    late = np.where(decided >= 0, decided == 1, actual > due)
+    status = np.where(
+        reason != 0,
+        CANNOT_TELL,
+        np.where(
+            nya != 0,
+            NYA,
+            np.where(
+                has_actual, np.where(late, MET_LATE, MET), np.where(as_of > due, OVERDUE, DUE)
+            ),
+        ),
+    ).astype("int8")
+    preset = raw["status"]
+    status = np.where(preset >= 0, preset, status).astype("int8")
+
+    safe_due = _safe(due)
+    end_ref = np.where(np.isnat(closed) | (closed > as_of), as_of, closed).astype("datetime64[D]")
+    compare_to = _safe(np.where(has_actual, actual, end_ref).astype("datetime64[D]"))
+    lateness_known = (status == MET) | (status == MET_LATE) | (status == OVERDUE)
+    lateness_known &= ~np.isnat(due)
+    wd_late = _int_or_na(wd.working_days_between_array(safe_due, compare_to), lateness_known)
+    days_late = _int_or_na((compare_to - safe_due).astype("int64"), lateness_known)
+    is_due = (status == DUE) & ~np.isnat(due)
+    wd_to_due = np.full(n, NA_INT, dtype="int64")
+    due_rows = np.flatnonzero(is_due)
+    wd_to_due[due_rows] = wd.working_days_between_array(
+        np.full(len(due_rows), as_of), safe_due[due_rows]
+    )
+
+    drift_rule = np.array([r.kind == "drift" for r in rules], dtype=bool)[rule_no]
+    rag = np.zeros(n, dtype="int8")
+    rag[status == OVERDUE] = 1
+    rag[status == CANNOT_TELL] = 2
+    rag[is_due] = 3
+    rag[(is_due & (wd_to_due <= amber)) | ((status == DUE) & drift_rule)] = 2
+
+    unit_kind = np.array([_unit_kind(r) for r in rules], dtype=np.int8)[rule_no]
+    magnitude = np.where(unit_kind == 0, wd_late, days_late)
+    if any(r.unit == "hours" for r in rules):
+        timed = np.flatnonzero(np.isfinite(raw["hours_late"]) & (status == MET_LATE))
+        unit_kind[timed] = 2
+        magnitude[timed] = raw["hours_late"][timed].astype("int64")
+    days_to_due = (safe_due - as_of).astype("int64")
+    to_due = np.where(unit_kind == 0, wd_to_due, days_to_due)
+    magnitude = np.where(status == DUE, to_due, magnitude)
+    ended = ~np.isnat(closed) & (closed <= as_of) & (status == OVERDUE)
+    status_text = _status_texts(pool, status, unit_kind, magnitude, ended, reason, nya)
+    preset_text = raw["status_text"]
+    status_text = np.where(preset_text != 0, preset_text, status_text)
+
+    chair = ctx.profile.chair_role
+    labels = [EVENT_LABELS.get(r.event, r.event).format(chair=chair) for r in rules]
+    message = _messages(pool, rule_no, labels, rules, status_text)
+
+    ranks = {rid: i for i, rid in enumerate(sorted(r.id for r in ctx.profile.rules))}
+    return Table(
+        child=raw["child"],
+        plan_id=raw["plan_id"],
+        rule_rank=np.array([ranks[r.id] for r in rules], dtype="int16")[rule_no],
+        subject_table=raw["subject_table"],
+        subject_id=raw["subject_id"],
+        anchor_date=raw["anchor_date"],
+        due_date=due,
+        actual_date=actual,
+        status=status,
+        status_text=status_text,
+        working_days_late=wd_late,
+        days_late=days_late,
+        working_days_to_due=wd_to_due,
+        rag=rag,
+        message=message,
+        booked_date=raw["booked_date"],
+        live=~ended
+        & ((status == DUE) | (status == OVERDUE) | (status == CANNOT_TELL) | (status == NYA)),
+    )
+
+
+NA_INT = np.iinfo("int64").min
+INT_COLUMNS = ("working_days_late", "days_late", "working_days_to_due")
+RULE_COLUMNS = {"rule_id": "id", "kind": "kind", "event": "event", "rule_text": "text",
+                "citation": "citation"}  # fmt: skip
+
+
+def _category(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
+    """A Categorical from codes already checked (the smallest code type pandas would pick)."""
+    size = len(categories)
+    dtype = "int8" if size < 127 else "int16" if size < 32_000 else "int32"
+    return pd.Categorical.from_codes(
+        codes.astype(dtype, copy=False),
+        categories=pd.Index(categories, dtype=object),
+        validate=False,
+    )
+
+
+def _rule_category(rules: list[Rule], attribute: str, rank: np.ndarray) -> pd.Categorical:
+    """A rule attribute (text, citation, ...) for each row, from the row's rule rank."""
+    values = [str(getattr(r, attribute)) for r in rules]
+    if attribute == "id":  # ranks are positions in the rules sorted by id: the codes already
+        return _category(rank, values)
+    uniques = sorted(set(values))
+    lut = np.array([uniques.index(v) for v in values], dtype="int16")
+    return _category(lut[rank], uniques)
+
+
+def _days_as_us(days: np.ndarray) -> np.ndarray:
+    """datetime64[D] to datetime64[us] in place (the array is a fresh copy)."""
+    ints = days.view("int64")
+    missing = ints == NAT_INT
+    ints *= 86_400_000_000
+    ints[missing] = NAT_INT
+    return ints.view("datetime64[us]")
+
+
+NAT_INT = np.iinfo("int64").min
+
+
+def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
+    """The findings frame: sorted by child, due date and rule; occurrences numbered; text as
+    Categoricals of str."""
+    if not t.n:
+        return empty_findings()
+    n = t.n
+    # Children sort by id: each child's row in caseload.children ranked by id.
+    ids = caseload.children["id"].to_numpy(dtype=object).astype(str)
+    by_id = np.argsort(ids, kind="stable")
+    rank = np.empty(len(ids), dtype="int64")
+    rank[by_id] = np.arange(len(ids))
+    child_names = ids[by_id].tolist()
+    codes = t["child"]
+    child = pick(rank, codes, len(ids)).astype("int64")
+    strangers = _pool(ctx).__dict__.get("strangers", {})
+    if strangers:  # children not in the caseload's children sort last, by id
+        names = sorted(strangers)
+        position = {strangers[name]: i for i, name in enumerate(names)}
+        lut = np.array([position[k] for k in range(len(strangers))], dtype="int64")
+        outside = codes < 0
+        child = child.copy()
+        child[outside] = len(ids) + lut[-2 - codes[outside]]
+        child_names += names
+    rule_code = t["rule_rank"]
+    due = t["due_date"].view("int64")
+    undated = np.isnat(t["due_date"])
+    if undated.any():  # undated rows sort last
+        due = np.where(undated, (due[~undated].max() + 1) if (~undated).any() else 0, due)
+    by_rule = order_by(child, rule_code, due)
+    group = (child << 16 | rule_code)[by_rule]
+    occurrence = np.empty(n, dtype="int64")
+    occurrence[by_rule] = rank_in_group(group) + 1
+    order = order_by(child, due, rule_code)
+
+    rules = sorted(ctx.profile.rules, key=lambda r: r.id)
+    rank_sorted = t["rule_rank"][order]
+    words = _pool(ctx).words
+    cols = {}
+    for name in COLUMNS:
+        if name == "occurrence":
+            cols[name] = occurrence[order]
+        elif name == "child_id":
+            cols[name] = _category(child[order], child_names)
+        elif name in RULE_COLUMNS:
+            cols[name] = _rule_category(rules, RULE_COLUMNS[name], rank_sorted)
+        elif name == "status":
+            cols[name] = _category(t[name][order], list(STATUSES))
+        elif name == "rag":
+            cols[name] = _category(t[name][order], list(RAGS))
+        elif name == "subject_table":
+            cols[name] = _category(t[name][order], list(SUBJECT_TABLES))
+        elif name in ("status_text", "message"):
+            cols[name] = _category(t[name][order], words)
+        elif name in ("plan_id", "subject_id"):
+            values = t[name][order]
+            cols[name] = pd.arrays.IntegerArray(values, values == NO_ID)
+        elif name in INT_COLUMNS:
+            values = t[name][order]
+            cols[name] = pd.arrays.IntegerArray(values, values == NA_INT)
+        elif name == "live":
+            cols[name] = t[name][order]
+        else:  # dates
+            cols[name] = _days_as_us(t[name][order])
+    return pd.DataFrame(cols, copy=False)
+
+
+def _days(values) -> np.ndarray:
+    return np.asarray(values, dtype="datetime64[D]")
+
+
+def _safe(days: np.ndarray) -> np.ndarray:
+    return np.where(np.isnat(days), np.datetime64("2000-01-03"), days).astype("datetime64[D]")
+
+
+def _int_or_na(values, keep: np.ndarray) -> np.ndarray:
+    """int64 values with NA_INT where not kept (made nullable when the frame is built)."""
+    return np.where(keep, np.asarray(values, dtype="int64"), NA_INT)
+
+
+def _unit_kind(rule: Rule) -> int:
+    """0: count in working days; 1: in calendar days."""
+    return 0 if rule.unit == "working_days" else 1
+
+
+UNIT_WORDS = {0: ("working day", "working days"), 1: ("day", "days"), 2: ("hour", "hours")}
+
+
+def _status_texts(pool, status, unit_kind, magnitude, ended, reason, nya) -> np.ndarray:
+    """Words for each status as pool codes, formatted once per distinct combination ("met"
+    needs no counting: most rows are met, so the rest are keyed on their own)."""
+    out = np.full(len(status), pool.code("met"), dtype="int64")
+    rest = np.flatnonzero(status != MET)
+    if len(rest):
+        out[rest] = _status_text_codes(
+            pool,
+            status[rest],
+            unit_kind[rest],
+            magnitude[rest],
+            ended[rest],
+            reason[rest],
+            nya[rest],
+        )
+    return out
+
+
+def _status_text_codes(pool, status, unit_kind, magnitude, ended, reason, nya) -> np.ndarray:
+    mag = np.clip(magnitude, -(10**5), 10**5) + 10**5
+    key = ((status.astype("int64") * 3 + unit_kind) * 2 + ended) * (2 * 10**5 + 1) + mag
+    if reason.any() or nya.any():
+        key = (key * (len(pool.words) + 1) + reason) * (len(pool.words) + 1) + nya
+    codes, first = distinct(key)
+    words = pool.words
+    mapping = np.array(
+        [
+            pool.code(
+                _status_text(
+                    int(status[i]),
+                    int(unit_kind[i]),
+                    int(magnitude[i]),
+                    bool(ended[i]),
+                    words[reason[i]],
+                    words[nya[i]],
+                )
+            )
+            for i in first
+        ],
+        dtype="int64",
+    )
+    return mapping[codes]
+
+
+def _status_text(status: int, unit_kind: int, n: int, ended: bool, reason: str, nya: str) -> str:
+    one, many = UNIT_WORDS[unit_kind]
+    amount = f"{abs(n)} {one if abs(n) == 1 else many}"
+    if status == MET:
+        return "met"
+    if status == MET_LATE:
+        return f"met late by {amount}" if n > 0 else "met late (same day)"
+    if status == OVERDUE:
+        if ended:
+            return f"missed: not done when the window closed, {amount} after the due date"
+        return f"overdue by {amount}" if n > 0 else "overdue (due today has passed)"
+    if status == DUE:
+        return "due today" if n == 0 else f"due in {amount}"
+    if status == NYA:
+        return f"not yet applicable: {nya}" if nya else "not yet applicable"
+    return f"cannot tell: {reason}" if reason else "cannot tell"
+
+
+def short_citation(citation: str) -> str:
+    """A citation short enough for a one-line message: "003 §4.14", "Working Together 2023"."""
+    seed = re.match(r"^(\d{3})_[0-9a-f]{16}\.txt,?\s*(.*)$", citation)
+    if seed:
+        rest = seed.group(2)
+        paras = re.findall(r"§[\d.]*\d", rest)
+        if paras:
+            return f"{seed.group(1)} {', '.join(paras)}"
+        heading = re.match(r'"([^"]+)"(\s*\d+)?', rest)
+        return (
+            f"{seed.group(1)} {heading.group(1)}{heading.group(2) or ''}"
+            if heading
+            else seed.group(1)
+        )
+    inner = re.search(r"\(([^:)]+)", citation)
+    return inner.group(1).strip() if inner else citation
+
+
+def _messages(pool, rule_no, labels, rules, status_text) -> np.ndarray:
+    """ "<what> (<timescale>): <status> [<source>]", built once per distinct line. The due
+    date is its own column (a date in every line would make millions of distinct lines)."""
+    key = rule_no.astype("int64") * (len(pool.words) + 1) + status_text
+    codes, first = distinct(key)
+    heads = [
+        labels[i] if r.kind == "drift" else f"{labels[i]} ({r.describe_timescale()})"
+        for i, r in enumerate(rules)
+    ]
+    cites = [f" [{short_citation(r.citation)}]" for r in rules]
+    words = pool.words
+    lines = [
+        f"{heads[r]}: {words[t]}{cites[r]}"
+        for r, t in zip(rule_no[first].tolist(), status_text[first].tolist(), strict=True)
+    ]
+    return pool.codes(np.array(lines, dtype=object))[codes]

@@ -1,0 +1,3 @@
+from cptrack.migrations import main
+
+main()

@@ -1,0 +1,84 @@
+"""Settings, declared once as a table.
+
+Precedence, lowest first: the default below, then the value stored in the database's
+``settings`` table (``cptrack settings --set NAME=VALUE``), then the environment variable.
+Command-line flags, where a command has one, win over all three.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from cptrack.models import Setting as SettingRecord
+from cptrack.store import ENV_DB, ENV_USER, Store
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    env: str | None = None
+    stored: bool = True  # may be kept in the database's settings table
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", None, "Database: an SQLite file path or a SQLAlchemy URL.", ENV_DB, False),
+    Setting(
+        "user", None, "Who is writing, for the audit log (default: the OS user).", ENV_USER, False
+    ),  # fmt: skip
+    Setting(
+        "authority_name",
+        "Local authority",
+        "The authority's name, shown in headers.",
+        "CPTRACK_AUTHORITY",
+    ),  # fmt: skip
+    Setting(
+        "profile",
+        "national",
+        "The standards profile the checks apply: a registered "
+        "name (national, authority-a, lbh, bathnes, sunderland, dorset) or a file path.",
+        "CPTRACK_PROFILE",
+    ),  # fmt: skip
+    Setting("port", 8866, "Port for `cptrack serve`.", "CPTRACK_PORT", False),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def declared(name: str) -> Setting:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"no setting {name!r}; settings are: {', '.join(sorted(BY_NAME))}") from None
+
+
+def get(name: str, store: Store | None = None) -> Any:
+    """A setting's value: the environment, else the database, else the default."""
+    setting = declared(name)
+    if setting.env and os.environ.get(setting.env):
+        value: Any = os.environ[setting.env]
+        return type(setting.default)(value) if isinstance(setting.default, int) else value
+    if store is not None and setting.stored:
+        row = store.get(SettingRecord.table, name)
+        if row is not None and row["value"] is not None:
+            return row["value"]
+    return setting.default
+
+
+def put(store: Store, name: str, value: Any) -> None:
+    """Store a setting in the database (audited like every write)."""
+    setting = declared(name)
+    if not setting.stored:
+        raise ValueError(f"{name} is not kept in the database; set {setting.env} instead")
+    with store.transaction(note=f"setting {name}") as tx:
+        current = tx.get(SettingRecord.table, name)
+        if current is None:
+            tx.add(SettingRecord.table, {"id": name, "value": value})
+        else:
+            tx.update(SettingRecord.table, name, {"value": value}, current["version"])
+
+
+def all_values(store: Store | None = None) -> dict[str, Any]:
+    return {s.name: get(s.name, store) for s in SETTINGS}

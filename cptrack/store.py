@@ -1,0 +1,719 @@
+"""Storage: one module over SQLAlchemy, SQLite by default, PostgreSQL through a URL.
+
+Every write goes through a ``Transaction``: the record is validated first (its own fields,
+then its references and the rules that need other records), then written with an audit row
+saying who did what, when, and the values before and after. If anything fails, nothing of
+the transaction is kept.
+
+Rows carry a ``version``. An update or delete states the version it was made from; if the
+row has moved on since, the write is refused with ``StaleVersionError`` rather than
+silently overwriting somebody else's change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from cptrack import integrity, models
+from cptrack.models import FieldError, RecordError
+from cptrack.tables import audit_log, metadata, table
+
+ENV_DB = "CPTRACK_DB"
+ENV_USER = "CPTRACK_USER"
+
+
+class StoreError(RuntimeError):
+    """The database could not be opened or used; the message says why."""
+
+
+class StaleVersionError(RuntimeError):
+    """An update or delete was made from a version that is no longer current."""
+
+    def __init__(self, kind: str, record_id: Any, yours: int | None, current: dict | None):
+        self.kind = kind
+        self.record_id = record_id
+        self.yours = yours
+        self.current = current
+        if current is None:
+            msg = (
+                f"{kind} {record_id} no longer exists: somebody deleted it after you opened "
+                "it. Nothing was saved."
+            )
+        else:
+            who = current.get("_last_user") or "another user"
+            when = current.get("_last_at")
+            when_txt = f" at {when:%Y-%m-%d %H:%M} UTC" if isinstance(when, dt.datetime) else ""
+            msg = (
+                f"{kind} {record_id} was changed by {who}{when_txt} (it is now version "
+                f"{current.get('version')}; you were editing version {yours}). Nothing was "
+                "saved: reload the record to see their change, then make yours again."
+            )
+        super().__init__(msg)
+
+
+# ---------------------------------------------------------------------------
+# Locations
+
+
+def database_url(location: str | os.PathLike | None = None) -> str:
+    """A SQLAlchemy URL from a path or URL, ``CPTRACK_DB`` when none is given.
+
+    A plain path means an SQLite file; anything containing ``://`` is used as a URL
+    (``postgresql+psycopg://user@host/db``; ``postgresql://`` is taken to mean psycopg 3).
+    """
+    if location is None:
+        location = os.environ.get(ENV_DB)
+    if not location:
+        raise StoreError(
+            f"no database given: pass --db PATH_OR_URL or set {ENV_DB} "
+            "(for example data/demo.sqlite)"
+        )
+    text = str(location)
+    if "://" in text:
+        if text.startswith("postgresql://") or text.startswith("postgres://"):
+            text = "postgresql+psycopg://" + text.split("://", 1)[1]
+        return text
+    path = Path(text).expanduser().resolve()
+    return f"sqlite:///{path}"
+
+
+def current_user() -> str:
+    """Who is writing: ``CPTRACK_USER``, else the operating-system user."""
+    user = os.environ.get(ENV_USER, "").strip()
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot store {type(value).__name__} as JSON")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with cptrack's connection settings for the URL's database."""
+    kwargs: dict[str, Any] = {"json_serializer": dumps, "future": True}
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            parent = Path(path).parent
+            if not parent.exists():
+                raise StoreError(f"cannot create the database {path}: folder {parent} is missing")
+        kwargs["connect_args"] = {"timeout": 30}
+        engine = sa.create_engine(url, **kwargs)
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            # Let SQLAlchemy, not the driver, open transactions (BEGIN IMMEDIATE below).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            # Writers take the write lock at the start, so two writers queue instead of one
+            # failing late; readers start a deferred transaction and never block (WAL).
+            immediate = conn.get_execution_options().get("cptrack_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    kwargs["pool_pre_ping"] = True
+    return sa.create_engine(url, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# The store
+
+
+class Store:
+    """A cptrack database. Open with ``Store.open(path_or_url)``."""
+
+    def __init__(self, engine: Engine, user: str | None = None):
+        self.engine = engine
+        self.user = user or current_user()
+
+    @classmethod
+    def open(
+        cls,
+        location: str | os.PathLike | None = None,
+        *,
+        user: str | None = None,
+        migrate: bool = False,
+    ) -> Store:
+        """Open the database at ``location`` (or ``CPTRACK_DB``).
+
+        With ``migrate=True`` the schema is created or upgraded first; otherwise a database
+        without cptrack's schema is refused with a message saying how to create it.
+        """
+        url = database_url(location)
+        try:
+            engine = make_engine(url)
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(f"cannot use database URL {url!r}: {exc}") from None
+        store = cls(engine, user=user)
+        if migrate:
+            store.migrate()
+        else:
+            store.require_schema()
+        return store
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema ------------------------------------------------------------
+
+    def migrate(self) -> str:
+        """Create or upgrade the schema to the newest migration; returns its revision."""
+        from cptrack import migrations
+
+        try:
+            return migrations.upgrade(self.engine)
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"cannot open {self.url}: {exc.orig}") from None
+
+    def schema_revision(self) -> str | None:
+        from cptrack import migrations
+
+        return migrations.current(self.engine)
+
+    def require_schema(self) -> None:
+        from cptrack import migrations
+
+        try:
+            current = migrations.current(self.engine)
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"cannot open {self.url}: {exc.orig}") from None
+        if current is None:
+            raise StoreError(
+                f"{self.url} has no cptrack tables yet: run `cptrack init --db ...` to create them"
+            )
+        head = migrations.head()
+        if current != head:
+            raise StoreError(
+                f"{self.url} is at schema revision {current}, this cptrack needs {head}: run "
+                "`cptrack init --db ...` to upgrade it"
+            )
+
+    # -- writes ------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, note: str | None = None) -> Iterator[Transaction]:
+        """One transaction: every write inside is kept, or none is."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(cptrack_write=True)
+            with conn.begin():
+                yield Transaction(conn, self.user, note)
+
+    def add(self, kind: str, data: Mapping[str, Any], note: str | None = None) -> dict:
+        with self.transaction(note) as tx:
+            return tx.add(kind, data)
+
+    def update(
+        self,
+        kind: str,
+        record_id: Any,
+        changes: Mapping[str, Any],
+        version: int,
+        note: str | None = None,
+    ) -> dict:
+        with self.transaction(note) as tx:
+            return tx.update(kind, record_id, changes, version)
+
+    def delete(self, kind: str, record_id: Any, version: int, note: str | None = None) -> None:
+        with self.transaction(note) as tx:
+            tx.delete(kind, record_id, version)
+
+    def bulk_insert(
+        self,
+        rows_by_kind: Mapping[str, Any] | Iterable[Mapping[str, Any]],
+        note: str,
+        attach: Mapping[str, str] | None = None,
+    ) -> dict[str, int]:
+        """Insert many trusted rows fast, in one transaction, with one audit row per table.
+
+        ``rows_by_kind`` maps a kind to a list of row dicts or a pandas frame; an iterable
+        of such mappings is inserted part by part in the same transaction. For generated or
+        already validated data (the demo caseload): rows are not validated one by one, but
+        every foreign key is checked before the transaction commits.
+
+        On SQLite, ``attach`` names scratch database files (alias → path) that ``Copy``
+        parts read from; they are attached for the load only.
+        """
+        if isinstance(rows_by_kind, Mapping):
+            rows_by_kind = [rows_by_kind]
+        if attach and self.dialect != "sqlite":
+            raise StoreError("copying from attached files needs an SQLite database")
+        if self.dialect != "sqlite":
+            with self.transaction(note) as tx:
+                return tx.bulk_insert(rows_by_kind)
+        # SQLite checks each foreign key row by row; for millions of rows it is much faster
+        # to switch that off for the load and check every key once before committing.
+        with self.engine.connect() as conn:
+            raw = conn.connection.driver_connection  # outside any transaction, as SQLite needs
+            raw.execute("PRAGMA foreign_keys=OFF")
+            raw.execute("PRAGMA cache_size=-262144")  # 256 MB while loading
+            # A rollback journal writes each new page once; WAL would write it twice.
+            raw.execute("PRAGMA journal_mode=DELETE")
+            for alias, path in (attach or {}).items():  # ATTACH only outside a transaction
+                raw.execute(f"ATTACH DATABASE ? AS {_identifier(alias)}", (str(path),))
+            try:
+                conn = conn.execution_options(cptrack_write=True)
+                with conn.begin():
+                    counts = Transaction(conn, self.user, note).bulk_insert(rows_by_kind)
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        table_name, rowid, parent, _ = broken[0]
+                        raise StoreError(
+                            f"bulk insert refused: {len(broken)} rows refer to missing records "
+                            f"(first: {table_name} row {rowid} refers to a missing {parent})"
+                        )
+                return counts
+            finally:
+                for alias in attach or {}:
+                    raw.execute(f"DETACH DATABASE {_identifier(alias)}")
+                raw.execute("PRAGMA foreign_keys=ON")
+                raw.execute("PRAGMA cache_size=-2000")
+                raw.execute("PRAGMA journal_mode=WAL")
+
+    # -- reads -------------------------------------------------------------
+
+    def get(self, kind: str, record_id: Any) -> dict | None:
+        with self.engine.connect() as conn:
+            return _get(conn, kind, record_id)
+
+    def rows(self, kind: str, **equal: Any) -> list[dict]:
+        """All rows of ``kind`` whose columns equal the given values, in id order."""
+        t = table(kind)
+        q = sa.select(t).order_by(t.c.id)
+        for name, value in equal.items():
+            q = q.where(t.c[name] == value)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def count(self, kind: str) -> int:
+        t = table(kind)
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+
+    def audit(self, kind: str | None = None, record_id: Any = None) -> list[dict]:
+        """Audit entries, oldest first, for a kind and/or one record."""
+        q = sa.select(audit_log).order_by(audit_log.c.id)
+        if kind is not None:
+            q = q.where(audit_log.c.table_name == kind)
+        if record_id is not None:
+            q = q.where(audit_log.c.record_id == str(record_id))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+
+# ---------------------------------------------------------------------------
+# Transactions
+
+
+class Transaction:
+    """Writes inside one database transaction, each validated and audited."""
+
+    def __init__(self, conn: Connection, user: str, note: str | None = None):
+        self.conn = conn
+        self.user = user
+        self.note = note
+
+    def get(self, kind: str, record_id: Any) -> dict | None:
+        return _get(self.conn, kind, record_id)
+
+    def add(self, kind: str, data: Mapping[str, Any]) -> dict:
+        """Validate and insert one record; returns the stored row (with its id)."""
+        record_cls = models.kind(kind)
+        data = dict(data)
+        data.pop("version", None)
+        record = record_cls.check(data)
+        row = record.row()
+        if row.get("id") is None:
+            row.pop("id")
+        elif self.get(kind, row["id"]) is not None:
+            raise RecordError(
+                record_cls.label, [FieldError("id", f"{row['id']!r} is already in use")]
+            )
+        errors = integrity.check(self.conn, kind, row, None)
+        if errors:
+            raise RecordError(record_cls.label, errors)
+        t = table(kind)
+        result = self.conn.execute(t.insert().values(**row))
+        if "id" not in row:
+            row["id"] = result.inserted_primary_key[0]
+        self._audit(kind, row["id"], "insert", 1, None, row)
+        return row
+
+    def update(self, kind: str, record_id: Any, changes: Mapping[str, Any], version: int) -> dict:
+        """Apply ``changes`` to the record if it is still at ``version``."""
+        record_cls = models.kind(kind)
+        current = self._current_for_write(kind, record_id)
+        if current is None or current["version"] != version:
+            raise StaleVersionError(
+                record_cls.label, record_id, version, self._with_last_writer(kind, current)
+            )
+        changes = {k: v for k, v in dict(changes).items() if k not in ("id", "version")}
+        merged = {**current, **changes}
+        record = record_cls.check(merged)
+        row = record.row()
+        row["id"] = current["id"]
+        errors = integrity.check(self.conn, kind, row, current)
+        if errors:
+            raise RecordError(record_cls.label, errors)
+        changed = {k: v for k, v in row.items() if k != "version" and current.get(k) != v}
+        if not changed:
+            return current
+        new_version = version + 1
+        t = table(kind)
+        result = self.conn.execute(
+            t.update()
+            .where(t.c.id == current["id"], t.c.version == version)
+            .values(**changed, version=new_version)
+        )
+        if result.rowcount != 1:  # lost a race with another writer
+            raise StaleVersionError(
+                record_cls.label,
+                record_id,
+                version,
+                self._with_last_writer(kind, self.get(kind, record_id)),
+            )
+        before = {k: current.get(k) for k in changed}
+        self._audit(kind, current["id"], "update", new_version, before, changed)
+        return {**row, "version": new_version}
+
+    def delete(self, kind: str, record_id: Any, version: int) -> None:
+        record_cls = models.kind(kind)
+        current = self._current_for_write(kind, record_id)
+        if current is None or current["version"] != version:
+            raise StaleVersionError(
+                record_cls.label, record_id, version, self._with_last_writer(kind, current)
+            )
+        t = table(kind)
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(t.delete().where(t.c.id == current["id"]))
+        except sa.exc.IntegrityError:
+            raise RecordError(
+                record_cls.label,
+                [FieldError("id", "other records still refer to this one; remove them first")],
+            ) from None
+        self._audit(kind, current["id"], "delete", version, current, None)
+
+    def bulk_insert(self, parts: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        order = [t.name for t in metadata.sorted_tables]  # referenced tables first
+        sqlite = self.conn.dialect.name == "sqlite"
+        dropped: list[sa.Index] = []
+        seen: set[str] = set()
+        for part in parts:
+            for kind in sorted(part, key=order.index):
+                rows = part[kind]
+                if len(rows) == 0:
+                    continue
+                t = table(kind)
+                if kind not in seen:
+                    seen.add(kind)
+                    # Into an empty table, building the indexes once after the load is far
+                    # cheaper than keeping them up to date row by row.
+                    if self.conn.execute(sa.select(t.c.id).limit(1)).first() is None:
+                        for index in t.indexes:
+                            index.drop(self.conn)
+                            dropped.append(index)
+                if isinstance(rows, Copy):
+                    counts[kind] = counts.get(kind, 0) + rows.run(self.conn, t)
+                    continue
+                for start in range(0, len(rows), 100_000):
+                    if isinstance(rows, Columns):
+                        columns = rows.slice(start, start + 100_000, sqlite=sqlite)
+                    else:
+                        columns = _columns(kind, rows[start : start + 100_000], sqlite=sqlite)
+                    if sqlite:
+                        _sqlite_fast_insert(self.conn, kind, columns)
+                    else:
+                        names = list(columns)
+                        values = zip(*columns.values(), strict=True)
+                        self.conn.execute(
+                            t.insert(), [dict(zip(names, v, strict=True)) for v in values]
+                        )
+                counts[kind] = counts.get(kind, 0) + len(rows)
+        for index in dropped:
+            index.create(self.conn)
+        for kind, n in counts.items():
+            t = table(kind)
+            if self.conn.dialect.name == "postgresql" and t.c.id.autoincrement is True:
+                self.conn.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {t.name}), false)"
+                    )
+                )
+            self._audit(kind, None, "bulk_insert", None, None, {"rows": n})
+        return counts
+
+    # -- helpers -----------------------------------------------------------
+
+    def _current_for_write(self, kind: str, record_id: Any) -> dict | None:
+        t = table(kind)
+        q = sa.select(t).where(t.c.id == _coerce_id(kind, record_id))
+        if self.conn.dialect.name == "postgresql":
+            q = q.with_for_update()
+        row = self.conn.execute(q).first()
+        return dict(row._mapping) if row else None
+
+    def _with_last_writer(self, kind: str, current: dict | None) -> dict | None:
+        if current is None:
+            return None
+        last = self.conn.execute(
+            sa.select(audit_log.c.user, audit_log.c.at)
+            .where(audit_log.c.table_name == kind, audit_log.c.record_id == str(current["id"]))
+            .order_by(audit_log.c.id.desc())
+            .limit(1)
+        ).first()
+        out = dict(current)
+        if last is not None:
+            out["_last_user"], out["_last_at"] = last.user, last.at
+        return out
+
+    def _audit(
+        self,
+        kind: str,
+        record_id: Any,
+        action: str,
+        version: int | None,
+        before: dict | None,
+        after: dict | None,
+    ) -> None:
+        self.conn.execute(
+            audit_log.insert().values(
+                at=dt.datetime.now(dt.UTC),
+                user=self.user,
+                table_name=kind,
+                record_id=None if record_id is None else str(record_id),
+                action=action,
+                version=version,
+                before=_jsonable(before),
+                after=_jsonable(after),
+                note=self.note,
+            )
+        )
+
+
+def _jsonable(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    return json.loads(dumps(row))
+
+
+def _coerce_id(kind: str, record_id: Any) -> Any:
+    if models.kind(kind).id_type is int:
+        try:
+            return int(record_id)
+        except (TypeError, ValueError):
+            raise RecordError(
+                models.kind(kind).label, [FieldError("id", f"{record_id!r} is not a record id")]
+            ) from None
+    return str(record_id)
+
+
+def _get(conn: Connection, kind: str, record_id: Any) -> dict | None:
+    t = table(kind)
+    row = conn.execute(sa.select(t).where(t.c.id == _coerce_id(kind, record_id))).first()
+    return dict(row._mapping) if row else None
+
+
+def _sqlite_converter(col_type: sa.types.TypeEngine):
+    """How SQLAlchemy's SQLite types write a column's values, for the fast path (text
+    already in that form passes through)."""
+    if isinstance(col_type, sa.DateTime):
+        fmt = "%Y-%m-%d %H:%M:%S.%f"
+    elif isinstance(col_type, sa.Date):
+        fmt = "%Y-%m-%d"
+    elif isinstance(col_type, sa.Time):
+        fmt = "%H:%M:%S.%f"
+    elif isinstance(col_type, sa.JSON):
+        return dumps
+    else:
+        return None  # text, numbers and booleans go to the driver as they are
+    return lambda v: v if v is None or isinstance(v, str) else v.strftime(fmt)
+
+
+def _defaults(kind: str) -> dict[str, Any]:
+    """Each column's default for rows that leave it out (None where the model has none)."""
+    out: dict[str, Any] = {}
+    for name, info in models.kind(kind).model_fields.items():
+        if name == "id":
+            continue
+        value = None if info.is_required() else info.get_default(call_default_factory=True)
+        out[name] = value.value if isinstance(value, Enum) else value
+    return out
+
+
+@dataclass
+class Columns:
+    """Rows of one kind already turned into column lists for a bulk insert.
+
+    Made with ``prepare`` (for example in a worker process) so the process writing to the
+    database only zips and inserts. ``sqlite`` says which form the values are in.
+    """
+
+    data: dict[str, list]
+    sqlite: bool
+
+    def __len__(self) -> int:
+        return len(next(iter(self.data.values()), []))
+
+    def slice(self, start: int, stop: int, sqlite: bool) -> dict[str, list]:
+        if sqlite != self.sqlite:
+            raise StoreError("prepared rows are for another kind of database")
+        return {name: values[start:stop] for name, values in self.data.items()}
+
+
+@dataclass
+class Copy:
+    """Rows to copy, inside SQLite, from a table of an attached scratch database.
+
+    ``shifts`` adds a number to columns on the way (ids made locally, renumbered). The
+    source table has the target's columns, in its column order. ``rows`` is its row count.
+    """
+
+    alias: str
+    source: str
+    rows: int
+    shifts: dict[str, int]
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def run(self, conn: Connection, target: sa.Table) -> int:
+        names = [c.name for c in target.columns]
+        select = ", ".join(
+            f'"{n}" + {int(self.shifts[n])}' if self.shifts.get(n) else f'"{n}"' for n in names
+        )
+        cols = ", ".join(f'"{n}"' for n in names)
+        source = f'{_identifier(self.alias)}."{_identifier(self.source)}"'
+        result = conn.exec_driver_sql(
+            f'INSERT INTO main."{target.name}" ({cols}) SELECT {select} FROM {source}'
+        )
+        return result.rowcount
+
+
+def _identifier(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise StoreError(f"not a usable name: {name!r}")
+    return name
+
+
+def prepare(kind: str, rows, sqlite: bool) -> Columns:
+    """Rows (dicts or a frame) as ``Columns`` ready for ``bulk_insert``."""
+    return Columns(_columns(kind, rows, sqlite=sqlite), sqlite)
+
+
+def _columns(kind: str, rows, sqlite: bool = False) -> dict[str, list]:
+    """Rows (dicts, or a pandas frame) as one list of Python values per table column,
+    missing columns filled with the model's defaults and missing dates as None."""
+    import numpy as np
+    import pandas as pd
+
+    t = table(kind)
+    defaults = _defaults(kind)
+    n = len(rows)
+    out: dict[str, list] = {}
+    for col in t.columns:
+        default = defaults.get(col.name)
+        if isinstance(rows, pd.DataFrame):
+            if col.name not in rows.columns:
+                out[col.name] = [default] * n
+                continue
+            series = rows[col.name]
+            if series.dtype.kind == "M" and sqlite:
+                # the text SQLAlchemy's SQLite Date type writes, made a column at a time
+                text = np.datetime_as_string(series.to_numpy().astype("datetime64[D]"))
+                values = np.where(series.isna().to_numpy(), None, text).tolist()
+            elif series.dtype.kind == "M":
+                values = series.dt.date.astype(object).where(series.notna(), None).tolist()
+            elif series.dtype.kind in "biu":
+                values = series.to_numpy().tolist()
+            else:
+                values = series.astype(object).where(series.notna(), None).tolist()
+                convert = _sqlite_converter(col.type) if sqlite else None
+                if convert is not None:
+                    values = [convert(v) for v in values]
+        else:
+            values = [r.get(col.name, default) for r in rows]
+            convert = _sqlite_converter(col.type) if sqlite else None
+            if convert is not None:
+                values = [convert(v) for v in values]
+        out[col.name] = (
+            [v.value if isinstance(v, Enum) else v for v in values]
+            if (isinstance(default, Enum) or any(isinstance(v, Enum) for v in values[:20]))
+            else values
+        )
+    return out
+
+
+def _sqlite_fast_insert(conn: Connection, kind: str, columns: dict[str, list]) -> None:
+    """Insert columns (already in SQLite's text forms) through the driver: SQLite's bulk
+    path, several times faster than SQLAlchemy's per-row processing for millions of rows."""
+    t = table(kind)
+    quoted = ", ".join(f'"{c.name}"' for c in t.columns)
+    marks = ", ".join("?" for _ in t.columns)
+    rows = list(zip(*(columns[c.name] for c in t.columns), strict=True))
+    conn.exec_driver_sql(f'INSERT INTO "{t.name}" ({quoted}) VALUES ({marks})', rows)
+
+
+__all__ = [
+    "ENV_DB",
+    "ENV_USER",
+    "StaleVersionError",
+    "Store",
+    "StoreError",
+    "Transaction",
+    "current_user",
+    "database_url",
+    "metadata",
+]

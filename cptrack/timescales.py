@@ -1,0 +1,650 @@
+"""Timescale rule families: for each event, the occurrences a rule is checked on.
+
+Each family takes the evaluation context and one profile rule and returns raw rows (child,
+plan, subject record, anchor, due and actual dates, and what is missing when something is);
+``cptrack.engine`` turns them into findings. Everything is done on whole columns
+(``cptrack.columnar``: sorting, ``searchsorted`` look-ups, group-wise shifts), never a loop
+over children.
+
+How each event is matched (the rule's amount, unit and direction come from the profile):
+
+* ``icpc``: each s47 enquiry not marked "ICPC not required", matched to its initial or
+  pre-birth conference (linked by ``s47_id``, else the child's first such conference on or
+  after the enquiry's start), and each such conference with no enquiry. The anchor is the
+  strategy discussion the setting ``icpc_clock`` names (or the enquiry's start, for anchor
+  ``s47_start``), looked for since the child's previous initial conference.
+* ``first_review`` / ``review``: the held conferences of each plan in date order; each one
+  (except a review that ended the plan) is the anchor for the next. The conference that made
+  the plan anchors the first review; a plan with no such conference recorded counts from its
+  start date (plans start on the day of the conference: DfE rule 2885).
+* ``first_core_group``: from the conference that made the plan to the first held core group.
+* ``core_group``, ``visit``, ``visit_seen_alone``: chains; each held meeting or visit (the
+  first visit from the plan's start) anchors the next. A frequency the plan records
+  (``core_group_frequency_wd``, ``visit_frequency_wd``) replaces the rule's amount when the
+  rule takes its amount from the matching setting.
+* ``report_to_chair`` / ``report_to_family``: each agency report for each conference, before
+  the conference (held date, else the scheduled date and time); a conference with no report
+  recorded gives one row about the conference.
+* ``decisions_distributed``, ``plan_distributed``, ``minutes_distributed``: each held
+  conference, from the date it was held.
+* ``birth_arrangements``: each pre-birth conference that made a plan, from its first core
+  group (or from the conference, for anchor ``icpc``).
+* ``midway_review``: each interval between a plan's conference and the next review; due at
+  the setting ``midway_review_point`` of the way to the review's due date.
+* ``escalation_response``: each escalation not withdrawn, due on its agreed response date.
+
+When a plan ends before something falls due, there is no finding; when it ends after the due
+date with the thing not done, the finding is overdue up to the plan's end ("missed").
+Missing yes/no values read as the model's defaults (a core group "held", a visit "seen").
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from cptrack import workdays as wd
+from cptrack.columnar import (
+    NAT,
+    NO_ID,
+    Table,
+    concat,
+    days,
+    first_after,
+    first_in_group,
+    from_frame,
+    last_on_or_before,
+    lookup,
+    next_in_group,
+    pick,
+)
+from cptrack.engine import SUBJECT_CODE as S
+from cptrack.engine import Context, family
+from cptrack.models import AGENCY_LABELS
+from cptrack.plan_history import (
+    agency_reports,
+    attach_plan,
+    child_codes,
+    conferences,
+    core_groups,
+    making,
+    plan_columns,
+    plans,
+    review_chain,
+    visits,
+)
+from cptrack.profiles import EVENTS, Rule
+
+PLAN_OUTCOMES = ("cp_plan", "plan_continues")
+EARLY = np.datetime64("1900-01-01", "D")
+
+
+# ---------------------------------------------------------------------------
+# Due dates
+
+
+def due_dates(anchor: np.ndarray, rule: Rule, amount=None) -> np.ndarray:
+    """The due date of ``rule`` from each anchor (working days, days, weeks or months;
+    hours read as whole days, see ``hours_rule`` for clock times)."""
+    n = rule.amount if amount is None else amount
+    if rule.unit == "hours":
+        whole = np.ceil(np.asarray(n) / 24).astype("int64")
+        return days(wd.add_days(anchor, -whole if rule.direction == "before" else whole))
+    signed = -np.asarray(n) if rule.direction == "before" else np.asarray(n)
+    return days(wd.shift(days(anchor), signed, rule.unit))
+
+
+def hours_rule(ctx: Context, rule: Rule, anchor, anchor_s, actual, actual_s) -> Table:
+    """Due dates and lateness for an hours rule (see ``cptrack.workdays`` for the reading).
+
+    With clock times on both sides the rule is counted in hours; otherwise in whole days by
+    the profile's ``date_only_hours`` reading.
+    """
+    n = len(anchor)
+    whole = math.ceil(rule.amount / 24)
+    reading = ctx.settings["date_only_hours"]
+    before = rule.direction == "before"
+    shift = whole + (1 if reading == "strict" and whole else 0)
+    due = days(wd.add_days(anchor, -shift if before else shift))
+    a_sec = anchor_s if anchor_s is not None else np.full(n, np.nan)
+    b_sec = actual_s if actual_s is not None else np.full(n, np.nan)
+    timed = np.isfinite(a_sec) & np.isfinite(b_sec) & ~np.isnat(actual) & ~np.isnat(anchor)
+    late = np.full(n, -1, dtype="int8")
+    hours_late = np.full(n, np.nan)
+    reason = np.full(n, "", dtype=object)
+    if timed.any():
+        anchor_s = anchor[timed].view("int64") * 86400 + a_sec[timed]
+        actual_s = actual[timed].view("int64") * 86400 + b_sec[timed]
+        due_s = anchor_s + (-1 if before else 1) * rule.amount * 3600
+        over = actual_s > due_s
+        late[timed] = over.astype("int8")
+        hours_late[timed] = np.where(over, np.ceil((actual_s - due_s) / 3600), 0)
+        due = due.copy()
+        due[timed] = (due_s // 86400).astype("int64").astype("datetime64[D]")
+    if reading == "cannot_tell":
+        boundary = ~timed & ~np.isnat(actual) & (actual == due)
+        reason[boundary] = (
+            f"recorded on the boundary day with no time, against a {rule.amount}-hour rule"
+        )
+    return Table(due_date=due, late=late, hours_late=hours_late, reason=reason)
+
+
+def _applies(rule: Rule, types: np.ndarray, outcomes: np.ndarray | None = None) -> np.ndarray:
+    """Conferences a rule applies to: by type, and by outcome when the rule names one."""
+    mask = np.isin(types, rule.applies_to)
+    wanted = [o for o in rule.applies_to if o in ("plan", "cin")]
+    if wanted and outcomes is not None:
+        allowed = (PLAN_OUTCOMES if "plan" in wanted else ()) + (
+            ("cin_plan",) if "cin" in wanted else ()
+        )
+        mask &= np.isin(outcomes, allowed)
+    return mask
+
+
+def _close_window(t: Table) -> Table:
+    """Drop open items whose plan ended before they fell due; keep the plan's end on the rest."""
+    drop = np.isnat(t["actual_date"]) & ~np.isnat(t["closed"]) & (t["closed"] <= t["due_date"])
+    t = t.where(~drop)
+    t["closed_date"] = t["closed"]
+    return t
+
+
+def raw(t: Table, subject_table, subject_id, **extra) -> Table:
+    """The raw rows the engine finishes: the contract's columns from a family's table."""
+    done = ~np.isnat(t["actual_date"])
+    out = Table(
+        child=t["child"],
+        plan_id=t["plan_id"],
+        subject_table=S[subject_table] if isinstance(subject_table, str) else subject_table,
+        subject_id=subject_id,
+        anchor_date=t["anchor_date"],
+        due_date=t["due_date"],
+        actual_date=t["actual_date"],
+    )
+    if "child_id" in t:  # the engine reads ids only for children not in the caseload
+        out["child_id"] = t["child_id"]
+    if "booked_date" in t:
+        out["booked_date"] = np.where(done, NAT, t["booked_date"])
+    if "closed_date" in t:
+        out["closed_date"] = t["closed_date"]
+    return out.with_columns(**extra)
+
+
+# ---------------------------------------------------------------------------
+# Families
+
+
+@family("icpc")
+def icpc(ctx: Context, rule: Rule) -> Table | None:
+    c = conferences(ctx)
+    confs = c.where(np.isin(c["type"], rule.applies_to) & ~c["stood_down"])
+    s47 = from_frame(
+        ctx.caseload.s47_enquiries,
+        s47_id="id:id",
+        child_id="text:child_id",
+        start="day:start_date",
+        sd_id="id:strategy_discussion_id",
+        completed="day:completed_date",
+        not_required="bool_false:icpc_not_required",
+    )
+    s47 = s47.where(~s47["not_required"])
+    s47["child"] = child_codes(ctx, s47["child_id"])
+    # Each enquiry's conference: linked by s47_id, else the child's first unlinked one after.
+    linked = confs.where(confs["s47_id"] != NO_ID).sorted("s47_id", "date")
+    linked = linked.where(first_in_group(linked["s47_id"]))
+    row = lookup(s47["s47_id"], linked["s47_id"])
+    conf_row = _rows_of(confs["conf_id"], pick(linked["conf_id"], row, NO_ID))
+    unlinked_mask = confs["s47_id"] == NO_ID
+    unlinked_rows = np.flatnonzero(unlinked_mask)
+    need = conf_row < 0
+    if need.any() and len(unlinked_rows):
+        found = first_after(
+            s47["child"][need],
+            s47["start"][need],
+            confs["child"][unlinked_rows],
+            confs["date"][unlinked_rows],
+            strictly=False,
+        )
+        conf_row[need] = np.where(found >= 0, pick(unlinked_rows, found, -1), -1)
+    matched = np.zeros(confs.n, dtype=bool)
+    matched[conf_row[conf_row >= 0]] = True
+    lone = confs.where(unlinked_mask & ~matched)
+    rows = concat(
+        [
+            Table(
+                s47_id=s47["s47_id"],
+                child_id=s47["child_id"],
+                child=s47["child"],
+                start=s47["start"],
+                sd_id=s47["sd_id"],
+                completed=s47["completed"],
+                conf_id=pick(confs["conf_id"], conf_row, NO_ID),
+                date=pick(confs["date"], conf_row, NAT),
+                held=pick(confs["held"], conf_row, False),
+                plan_id=pick(confs["plan_id"], conf_row, NO_ID),
+            ),
+            Table(
+                s47_id=np.full(lone.n, NO_ID),
+                child_id=lone["child_id"],
+                child=lone["child"],
+                start=np.full(lone.n, NAT),
+                sd_id=np.full(lone.n, NO_ID),
+                completed=np.full(lone.n, NAT),
+                conf_id=lone["conf_id"],
+                date=lone["date"],
+                held=lone["held"],
+                plan_id=lone["plan_id"],
+            ),
+        ]
+    )
+    if not rows.n:
+        return None
+    rows["ref"] = np.where(np.isnat(rows["start"]), rows["date"], rows["start"])
+    if rule.anchor == "s47_start":
+        anchor = rows["start"]
+        missing = "no section 47 enquiry recorded"
+    else:
+        anchor = _strategy_anchor(ctx, rows)
+        missing = "no strategy discussion recorded"
+    no_conf = rows["conf_id"] == NO_ID
+    reason = np.where(np.isnat(anchor), missing, "").astype(object)
+    completed_without = no_conf & ~np.isnat(rows["completed"]) & (reason == "")
+    reason[completed_without] = (
+        "the enquiry was completed with no conference and is not marked 'ICPC not required'"
+    )
+    rows["anchor_date"] = anchor
+    rows["due_date"] = due_dates(anchor, rule)
+    rows["actual_date"] = np.where(rows["held"], rows["date"], NAT)
+    rows["booked_date"] = np.where(rows["held"], NAT, rows["date"])
+    return raw(
+        rows,
+        np.where(no_conf, S["s47_enquiries"], S["conferences"]),
+        np.where(no_conf, rows["s47_id"], rows["conf_id"]),
+        reason=reason,
+    )
+
+
+def _rows_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The row of ``keys`` holding each wanted id (-1 for none)."""
+    return lookup(wanted, keys)
+
+
+def _strategy_anchor(ctx: Context, rows: Table) -> np.ndarray:
+    """The strategy discussion that starts each ICPC clock, by the ``icpc_clock`` setting."""
+    sd = from_frame(
+        ctx.caseload.strategy_discussions,
+        sd_id="id:id",
+        child_id="text:child_id",
+        date="day:date",
+        initiated="bool_true:s47_initiated",
+    )
+    if not sd.n:
+        return np.full(rows.n, NAT)
+    sd["child"] = child_codes(ctx, sd["child_id"])
+    mode = ctx.settings["icpc_clock"]
+    # The window: since the child's previous held initial or pre-birth conference.
+    c = conferences(ctx)
+    prior = c.where(c["held"] & np.isin(c["type"], ("initial", "pre_birth")))
+    prev = last_on_or_before(
+        rows["child"], rows["ref"], prior["child"], prior["date"], strictly=True
+    )
+    since = pick(prior["date"], prev, NAT)
+    ref = rows["ref"]
+
+    def in_window(row: np.ndarray) -> np.ndarray:
+        day = pick(sd["date"], row, NAT)
+        ok = (row >= 0) & (day <= ref) & (np.isnat(since) | (day > since))
+        return np.where(ok, day, NAT)
+
+    if mode == "first":
+        row = first_after(
+            rows["child"], np.where(np.isnat(since), EARLY, since), sd["child"], sd["date"]
+        )
+        return in_window(row)
+    if mode == "last":
+        return in_window(last_on_or_before(rows["child"], ref, sd["child"], sd["date"]))
+    linked = pick(sd["date"], lookup(rows["sd_id"], sd["sd_id"]), NAT)
+    initiated = sd.where(sd["initiated"])
+    latest = in_window(
+        _rows_of(
+            sd["sd_id"],
+            pick(
+                initiated["sd_id"],
+                last_on_or_before(rows["child"], ref, initiated["child"], initiated["date"]),
+                NO_ID,
+            ),
+        )
+    )
+    return np.where(np.isnat(linked), latest, linked)
+
+
+@family("first_review", "review")
+def reviews(ctx: Context, rule: Rule) -> Table | None:
+    chain = review_chain(ctx)
+    if not chain.n:
+        return None
+    if rule.event == "first_review":
+        rows = chain.where(
+            (chain["anchor_type"] != "review") & np.isin(chain["anchor_type"], rule.applies_to)
+        )
+    else:
+        rows = (
+            chain.where(chain["anchor_type"] == "review")
+            if "review" in rule.applies_to
+            else chain.where(np.zeros(chain.n, bool))
+        )
+    rows["due_date"] = due_dates(rows["anchor_date"], rule)
+    rows = _close_window(rows)
+    if not rows.n:
+        return None
+    done = ~np.isnat(rows["actual_date"])
+    return raw(
+        rows,
+        np.where(done, S["conferences"], rows["anchor_table"]),
+        np.where(done, rows["actual_id"], rows["anchor_id"]),
+    )
+
+
+@family("first_core_group")
+def first_core_group(ctx: Context, rule: Rule) -> Table | None:
+    mk = making(ctx)
+    mk = mk.where(np.isin(mk["type"], rule.applies_to))
+    if not mk.n:
+        return None
+    cg = core_groups(ctx)
+    held = cg.where(cg["status"] == "held")
+    row = first_after(
+        mk["plan_id"], mk["anchor_date"], held["plan_id"], held["date"], strictly=False
+    )
+    mk["actual_date"] = pick(held["date"], row, NAT)
+    mk["actual_id"] = pick(held["rec_id"], row, NO_ID)
+    mk["due_date"] = due_dates(mk["anchor_date"], rule)
+    sched = cg.where(cg["status"] == "scheduled")
+    srow = first_after(
+        mk["plan_id"], mk["anchor_date"], sched["plan_id"], sched["date"], strictly=False
+    )
+    booked = pick(sched["date"], srow, NAT)
+    mk["booked_date"] = np.where(np.isnat(booked), mk["first_core_group_date"], booked)
+    mk = _close_window(mk)
+    if not mk.n:
+        return None
+    done = ~np.isnat(mk["actual_date"])
+    return raw(
+        mk,
+        np.where(done, S["core_groups"], mk["anchor_table"]),
+        np.where(done, mk["actual_id"], mk["anchor_id"]),
+    )
+
+
+def rule_plan_field(rule: Rule) -> str | None:
+    """The plan column that replaces the rule's amount, when the rule takes its amount from
+    the matching setting (so a profile that fixes an amount is not overridden)."""
+    name = EVENTS[rule.event].plan_field
+    return name if name and (rule.amount_from == name or not rule.amount_from) else None
+
+
+def _chain(
+    ctx: Context,
+    rule: Rule,
+    events: Table,
+    subject_table: str,
+    from_plan_start: bool,
+    booked: Table | None = None,
+) -> Table | None:
+    """Rows for a 'next one within N' rule: each event (and the plan's start, when asked)
+    anchors the next event of the same plan. ``events`` has plan_id, date, rec_id."""
+    p = plans(ctx)
+    p = p.where(p["start"] <= ctx.as_of)
+    prow = lookup(events["plan_id"], p["plan_id"])
+    start, end = pick(p["start"], prow, NAT), pick(p["end"], prow, NAT)
+    day = events["date"]
+    within = (prow >= 0) & (day >= start) & (np.isnat(end) | (day <= end)) & (day <= ctx.as_of)
+    ev = events.where(within)
+    parts = [
+        Table(
+            plan_id=ev["plan_id"],
+            anchor_date=ev["date"],
+            rec_id=ev["rec_id"],
+            is_start=np.zeros(ev.n, dtype="int64"),
+        )
+    ]
+    if from_plan_start:
+        parts.append(
+            Table(
+                plan_id=p["plan_id"],
+                anchor_date=p["start"],
+                rec_id=np.full(p.n, NO_ID),
+                is_start=np.full(p.n, -1, dtype="int64"),
+            )
+        )
+    rows = concat(parts)
+    if not rows.n:
+        return None
+    # The plan's start sorts before a visit on the same day.
+    rows = rows.sorted("plan_id", "anchor_date", "is_start")
+    rows["actual_date"] = next_in_group(rows["plan_id"], rows["anchor_date"], NAT)
+    rows["actual_id"] = next_in_group(rows["plan_id"], rows["rec_id"], NO_ID)
+    field = rule_plan_field(rule)
+    names = ("child", "closed") + ((field,) if field else ())
+    cols = plan_columns(ctx, rows["plan_id"], *names)
+    rows["child"], rows["closed"] = cols[0], cols[1]
+    if (rows["child"] < 0).any():  # a child outside the caseload's children: keep the id
+        rows["child_id"] = plan_columns(ctx, rows["plan_id"], "child_id")[0]
+    amount = np.where(cols[2] > 0, cols[2], rule.amount) if field else None
+    rows["due_date"] = due_dates(rows["anchor_date"], rule, amount)
+    if booked is not None and booked.n:
+        brow = first_after(rows["plan_id"], rows["anchor_date"], booked["plan_id"], booked["date"])
+        rows["booked_date"] = pick(booked["date"], brow, NAT)
+    else:
+        rows["booked_date"] = np.full(rows.n, NAT)
+    rows = _close_window(rows)
+    if not rows.n:
+        return None
+    done = ~np.isnat(rows["actual_date"])
+    return raw(
+        rows,
+        np.where(done, S[subject_table], S["cp_plans"]),
+        np.where(done, rows["actual_id"], rows["plan_id"]),
+    )
+
+
+@family("core_group")
+def core_group(ctx: Context, rule: Rule) -> Table | None:
+    cg = core_groups(ctx)
+    has_plan = cg["plan_id"] != NO_ID
+    held = _events(cg, (cg["status"] == "held") & has_plan)
+    scheduled = _events(cg, (cg["status"] == "scheduled") & has_plan)
+    return _chain(ctx, rule, held, "core_groups", False, scheduled)
+
+
+def _events(t: Table, mask: np.ndarray) -> Table:
+    """The columns a chain needs, for the rows in ``mask``."""
+    return Table(plan_id=t["plan_id"][mask], date=t["date"][mask], rec_id=t["rec_id"][mask])
+
+
+@family("visit")
+def visit(ctx: Context, rule: Rule) -> Table | None:
+    v = visits(ctx)
+    return _chain(ctx, rule, _events(v, v["seen"] & (v["plan_id"] != NO_ID)), "visits", True)
+
+
+@family("visit_seen_alone")
+def visit_seen_alone(ctx: Context, rule: Rule) -> Table | None:
+    v = visits(ctx)
+    mask = v["seen_alone"] & (v["plan_id"] != NO_ID)
+    return _chain(ctx, rule, _events(v, mask), "visits", True)
+
+
+@family("report_to_chair", "report_to_family")
+def reports(ctx: Context, rule: Rule) -> Table | None:
+    c = conferences(ctx)
+    mask = ~c["stood_down"] & _applies(rule, c["type"])
+    if rule.when:
+        flag = ctx.caseload.children[rule.when].fillna(False).to_numpy(dtype=bool)
+        mask &= pick(flag, c["child"], False)
+    if not mask.any():
+        return None
+    needed = ("conf_id", "child", "plan_id", "date", "time_s", "held")
+    if (c["child"][mask] < 0).any():  # a child outside the caseload's children: keep the id
+        needed += ("child_id",)
+    c = Table({k: c[k][mask] for k in needed})
+    r = agency_reports(ctx, rule.event)
+    keep = np.ones(r.n, dtype=bool)
+    if rule.exclude_confidential:
+        keep &= ~r["confidential"]
+    if rule.agencies:
+        keep &= np.isin(r["agency"], rule.agencies)
+    crow = lookup(r["conf_id"], c["conf_id"])
+    keep &= crow >= 0
+    report_rows = np.flatnonzero(keep)
+    crow = crow[report_rows]
+    lone = np.flatnonzero(np.bincount(crow, minlength=c.n) == 0)
+    rows = c.take(np.concatenate([crow, lone]))
+    n_reports = len(report_rows)
+    rows["report_id"] = np.concatenate([r["report_id"][report_rows], np.full(len(lone), NO_ID)])
+    rows["actual_date"] = np.concatenate([r["actual_date"][report_rows], np.full(len(lone), NAT)])
+    rows["anchor_date"] = rows["date"]
+    no_report = np.arange(rows.n) >= n_reports
+    extra = {}
+    if rule.unit == "hours":
+        actual_s = np.concatenate([r["actual_s"][report_rows], np.full(len(lone), np.nan)])
+        h = hours_rule(ctx, rule, rows["date"], rows["time_s"], rows["actual_date"], actual_s)
+        rows["due_date"], reason = h["due_date"], h["reason"]
+        extra = {"late": h["late"], "hours_late": h["hours_late"]}
+    else:
+        rows["due_date"] = due_dates(rows["date"], rule)
+        reason = np.full(rows.n, "", dtype=object)
+    who = "the chair" if rule.event == "report_to_chair" else "the family"
+    which = " or ".join(AGENCY_LABELS.get(a, a) for a in rule.agencies)
+    held = rows["held"]
+    none_text = (
+        f"no {which} report recorded for this conference"
+        if which
+        else "no reports recorded for this conference"
+    )
+    reason = reason.copy()
+    reason[(reason == "") & held & no_report] = none_text
+    undated = np.flatnonzero((reason == "") & held & ~no_report & np.isnat(rows["actual_date"]))
+    agencies = r["agency"][report_rows[undated]]
+    for i, agency in zip(undated, agencies, strict=True):
+        label = AGENCY_LABELS.get(agency, str(agency))
+        reason[i] = f"no date recorded for when the {label} report reached {who}"
+    return raw(
+        rows,
+        np.where(no_report, S["conferences"], S["agency_reports"]),
+        np.where(no_report, rows["conf_id"], rows["report_id"]),
+        reason=reason,
+        **extra,
+    )
+
+
+@family("decisions_distributed", "plan_distributed", "minutes_distributed")
+def distribution(ctx: Context, rule: Rule) -> Table | None:
+    c = conferences(ctx)
+    c = c.where(c["held"] & _applies(rule, c["type"], c["outcome"]))
+    if not c.n:
+        return None
+    c["anchor_date"] = c["held_date"]
+    c["actual_date"] = c[rule.event]
+    extra = {}
+    if rule.unit == "hours":
+        h = hours_rule(ctx, rule, c["held_date"], c["time_s"], c["actual_date"], None)
+        c["due_date"] = h["due_date"]
+        extra = {"reason": h["reason"]}
+    else:
+        c["due_date"] = due_dates(c["held_date"], rule)
+    return raw(c, "conferences", c["conf_id"], **extra)
+
+
+@family("birth_arrangements")
+def birth_arrangements(ctx: Context, rule: Rule) -> Table | None:
+    mk = making(ctx)
+    mk = mk.where((mk["type"] == "pre_birth") & (mk["anchor_table"] == S["conferences"]))
+    if not mk.n:
+        return None
+    nya = np.full(mk.n, "", dtype=object)
+    if rule.anchor == "first_core_group":
+        cg = core_groups(ctx)
+        held = cg.where(cg["status"] == "held")
+        row = first_after(
+            mk["plan_id"], mk["anchor_date"], held["plan_id"], held["date"], strictly=False
+        )
+        anchor = pick(held["date"], row, NAT)
+        nya[np.isnat(anchor)] = "the first core group has not been held yet"
+    else:
+        anchor = mk["anchor_date"]
+    subject = mk["anchor_id"]
+    mk["anchor_date"] = anchor
+    mk["due_date"] = due_dates(anchor, rule)
+    mk["actual_date"] = mk["birth_arrangements_distributed"]
+    return raw(mk, "conferences", subject, nya=nya)
+
+
+@family("midway_review")
+def midway_review(ctx: Context, rule: Rule) -> Table | None:
+    chain = review_chain(ctx)
+    if not chain.n:
+        return None
+    first = chain["anchor_type"] != "review"
+    review_due = np.full(chain.n, NAT)
+    for event, mask in (("first_review", first), ("review", ~first)):
+        found = ctx.profile.rules_for(event)
+        if found and mask.any():
+            review_due[mask] = due_dates(chain["anchor_date"][mask], found[0])
+    anchor = chain["anchor_date"]
+    span = (review_due - anchor).astype("int64")
+    point = float(ctx.settings["midway_review_point"])
+    offset = np.round(span * point).astype("int64").astype("timedelta64[D]")
+    midpoint = np.where(np.isnat(review_due), NAT, anchor + offset)
+    rows = chain.where(~np.isnat(midpoint))
+    rows["midpoint"] = midpoint[~np.isnat(midpoint)]
+    rows["due_date"] = due_dates(rows["midpoint"], rule)
+    mr = from_frame(
+        ctx.caseload.midway_reviews,
+        rec_id="id:id",
+        child_id="text:child_id",
+        plan_id="id:plan_id",
+        date="day:date",
+    )
+    mr = attach_plan(ctx, mr, "date")
+    row = first_after(rows["plan_id"], rows["anchor_date"], mr["plan_id"], mr["date"])
+    found = pick(mr["date"], row, NAT)
+    next_conf = rows["actual_date"]
+    found = np.where(~np.isnat(next_conf) & (found >= next_conf), NAT, found)
+    # No midway review is needed when the next conference came before it fell due.
+    superseded = np.isnat(found) & ~np.isnat(next_conf) & (next_conf <= rows["due_date"])
+    rows["actual_date"] = found
+    rows["next_conference"] = next_conf
+    rows = _close_window(rows.where(~superseded))
+    # A midway review not held before the next conference can no longer be held.
+    nxt, closed = rows["next_conference"], rows["closed_date"]
+    rows["closed_date"] = np.where(np.isnat(closed) | (nxt < closed), nxt, closed)
+    if not rows.n:
+        return None
+    subject = rows["anchor_id"]
+    rows["anchor_date"] = rows["midpoint"]
+    return raw(rows, rows["anchor_table"], subject)
+
+
+@family("escalation_response")
+def escalation_response(ctx: Context, rule: Rule) -> Table | None:
+    e = from_frame(
+        ctx.caseload.escalations,
+        rec_id="id:id",
+        child_id="text:child_id",
+        plan_id="id:plan_id",
+        anchor_date="day:raised_on",
+        agreed="day:response_due",
+        actual_date="day:response_date",
+    )
+    status = ctx.caseload.escalations["status"].fillna("open").to_numpy(dtype=object)
+    keep = status != "withdrawn"
+    e, status = e.where(keep), status[keep]
+    if not e.n:
+        return None
+    e["child"] = child_codes(ctx, e["child_id"])
+    e["due_date"] = np.where(np.isnat(e["agreed"]), due_dates(e["anchor_date"], rule), e["agreed"])
+    silent = (status == "resolved") & np.isnat(e["actual_date"])
+    reason = np.where(silent, "resolved with no response date recorded", "").astype(object)
+    return raw(e, "escalations", e["rec_id"], reason=reason)

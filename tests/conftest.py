@@ -1,0 +1,213 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, and the CI rule that nothing skips.
+
+Under ``CI=true`` a test that needs PostgreSQL or the browser fails instead of skipping
+when the service is missing: CI must prove both work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from cptrack import demo
+from cptrack.store import Store
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PG_ADMIN_URL = os.environ.get(
+    "CPTRACK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally; fail under CI, where every test must run."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this test must run, not skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _test_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CPTRACK_USER", "test-user")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return str(tmp_path / "cptrack.sqlite")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    name = f"cptrack_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        unavailable(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc.orig}")
+    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The same test on an SQLite file and on a PostgreSQL database."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """An empty, migrated store on each database."""
+    with Store.open(db_url, migrate=True) as s:
+        yield s
+
+
+# ---------------------------------------------------------------------------
+# Demo databases
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A demo database (120 children, seed 1, as of today), made once per session.
+
+    Tests must not write to it; use ``fresh_demo_db`` for a database to change.
+    """
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    with Store.open(str(path), migrate=True) as s:
+        demo.populate(s, children=120, seed=1, as_of=dt.date.today())
+    return str(path)
+
+
+@pytest.fixture
+def fresh_demo_db(tmp_path: Path, demo_db: str) -> str:
+    """A private copy of the session's demo database, free to change."""
+    path = tmp_path / "demo.sqlite"
+    with sqlite3.connect(demo_db) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)
+    return str(path)
+
+
+# ---------------------------------------------------------------------------
+# The apps in a real browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=en-GB",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright launches Debian's Chromium: Playwright cannot download its own."""
+    if not Path(CHROMIUM).exists():
+        unavailable(f"{CHROMIUM} is not installed (make test installs it)")
+    # A UK browser: dates in forms read dd/mm/yyyy (needs Debian's chromium-l10n).
+    uk = {**os.environ, "LANG": "en_GB.UTF-8", "LANGUAGE": "en_GB"}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        "env": uk,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """Pages as a UK user sees them: dates as dd/mm/yyyy, London time, a laptop screen."""
+    return {
+        **browser_context_args,
+        "locale": "en-GB",
+        "timezone_id": "Europe/London",
+        "viewport": {"width": 1366, "height": 900},
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(db: str, timeout: float = 60) -> Iterator[str]:
+    """``cptrack serve`` on a free port for the duration; yields the base URL."""
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in the finally below)
+        "w+", prefix="cptrack-serve-", suffix=".log", delete=False
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cptrack.cli", "serve", "--db", db, "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "CPTRACK_DB": db},
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"cptrack serve exited early:\n{log.read()}")
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"cptrack serve did not open port {port} in {timeout} s")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        os.unlink(log.name)
+
+
+@pytest.fixture
+def app_server(fresh_demo_db: str) -> Iterator[str]:
+    """The apps served over a private demo database; yields the base URL."""
+    with serving(fresh_demo_db) as url:
+        yield url
+
+
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-output/screenshots/ (look at them)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,170 @@
+"""The synthetic caseload: deterministic, valid, and with every stage a check needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from cptrack import caseload, demo, models, workdays
+from cptrack.store import Store
+from cptrack.tables import TABLES
+
+AS_OF = dt.date(2026, 11, 22)
+
+
+def table_contents(path: str) -> dict[str, list[tuple]]:
+    with Store.open(path) as store, store.engine.connect() as conn:
+        return {
+            name: [tuple(r) for r in conn.execute(sa.select(t).order_by(t.c.id))]
+            for name, t in TABLES.items()
+        }
+
+
+@pytest.fixture(scope="module")
+def rows() -> dict:
+    return demo.generate(children=400, seed=3, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def load(tmp_path_factory) -> caseload.Caseload:
+    path = str(tmp_path_factory.mktemp("demo") / "d.sqlite")
+    with Store.open(path, migrate=True) as store:
+        demo.populate(store, children=400, seed=3, as_of=AS_OF)
+        return caseload.load(store)
+
+
+def test_same_seed_same_data(tmp_path):
+    """Two databases from the same seed and date hold identical rows in every table."""
+    paths = [str(tmp_path / f"{n}.sqlite") for n in "xy"]
+    for path in paths:
+        with Store.open(path, migrate=True) as store:
+            demo.populate(store, children=150, seed=1, as_of=AS_OF)
+    assert table_contents(paths[0]) == table_contents(paths[1])
+
+
+def test_a_different_seed_gives_different_people():
+    """Another seed changes the caseload."""
+    a = demo.generate(children=30, seed=1, as_of=AS_OF)["children"]
+    b = demo.generate(children=30, seed=2, as_of=AS_OF)["children"]
+    assert [c["given_name"] for c in a] != [c["given_name"] for c in b]
+
+
+def test_worker_processes_do_not_change_the_data():
+    """Chunks made in parallel equal chunks made one after another."""
+    n = demo.CHUNK_CHILDREN + 300
+    serial = list(demo.chunks(n, seed=5, as_of=AS_OF, workers=1))
+    parallel = list(demo.chunks(n, seed=5, as_of=AS_OF, workers=2))
+    assert len(serial) == len(parallel) == 3
+    for a, b in zip(serial, parallel, strict=True):
+        assert a.keys() == b.keys()
+        for table in a:
+            if isinstance(a[table], pd.DataFrame):
+                pd.testing.assert_frame_equal(a[table], b[table])
+            else:
+                assert a[table] == b[table]
+
+
+def test_the_requested_number_of_children_and_chairs(rows):
+    """N children, ids C000001..; 4 chairs by default, more for big caseloads."""
+    assert 400 == len(rows["children"])
+    assert "C000400" == rows["children"][-1]["id"]
+    chairs = [s for s in rows["staff"] if s["role"] == "chair"]
+    assert 5 == len(chairs)  # 400 children at about 80 a chair
+    assert 4 == demo.DemoConfig(children=120).chairs
+
+
+def test_every_row_is_a_valid_record(rows):
+    """The generator writes only what the models accept."""
+    for table, records in rows.items():
+        cls = models.kind(table)
+        if isinstance(records, pd.DataFrame):
+            records = [
+                {k: (None if pd.isna(v) else v.date() if isinstance(v, pd.Timestamp) else v)
+                 for k, v in r.items()}
+                for r in records.astype(object).to_dict("records")
+            ]  # fmt: skip
+        for record in records:
+            cls.check(record)
+
+
+def test_every_stage_is_present(load):
+    """Awaiting ICPC, new, 2nd-4th review, over two years, ended, repeat, pre-birth, siblings."""
+    plans, conf = load.cp_plans, load.conferences
+    as_of = pd.Timestamp(AS_OF)
+    open_plans = plans[plans["end_date"].isna()]
+    held_reviews = conf[(conf["type"] == "review") & conf["held_date"].notna()]
+    reviews_per_plan = held_reviews.groupby("plan_id").size()
+    initial_held = conf[conf["type"].isin(["initial", "pre_birth", "transfer_in"])
+                        & conf["held_date"].notna()]  # fmt: skip
+    awaiting = set(load.s47_enquiries["child_id"]) - set(initial_held["child_id"])
+    assert len(awaiting) >= 5
+    assert (open_plans["start_date"] > as_of - pd.DateOffset(months=3)).sum() >= 10
+    for n in (2, 3, 4):
+        assert (reviews_per_plan == n).sum() >= 3, f"plans at review {n}"
+    assert (open_plans["start_date"] < as_of - pd.DateOffset(years=2)).sum() >= 3
+    assert plans["end_date"].notna().sum() >= 30
+    assert (plans["previous_plans"] > 0).sum() >= 20
+    assert plans["pre_birth"].sum() >= 3
+    shared = conf.dropna(subset=["meeting_ref"]).groupby("meeting_ref")["child_id"].nunique()
+    assert (shared >= 2).sum() >= 20, "sibling groups sharing conferences"
+    assert (conf["type"] == "transfer_in").sum() >= 1
+
+
+def test_some_things_are_late(load):
+    """Enough late and missed events for the checks to find; most are on time."""
+    conf, s47 = load.conferences, load.s47_enquiries
+    icpc = conf[conf["type"].isin(["initial", "pre_birth"]) & conf["held_date"].notna()]
+    icpc = icpc.merge(s47[["id", "start_date"]], left_on="s47_id", right_on="id")
+    days = workdays.working_days_between(icpc["start_date"], icpc["held_date"])
+    late_share = (days > 15).mean()
+    assert 0.08 < late_share < 0.35
+    visits = load.visits.sort_values(["child_id", "date"])
+    gaps = workdays.working_days_between(
+        visits.groupby("child_id")["date"].shift(), visits["date"]
+    ).dropna()
+    assert (gaps > 20).sum() >= 20, "missed visits"
+    actions = load.plan_actions
+    overdue = (actions["status"] == "open") & (actions["due_date"] < pd.Timestamp(AS_OF))
+    assert overdue.sum() >= 20
+    assert (load.escalations["status"] == "open").sum() >= 1
+
+
+def test_the_database_keeps_its_promises(load):
+    """No overlapping or double open plans, and reviews fall after their plan starts."""
+    plans = load.cp_plans.sort_values(["child_id", "start_date"])
+    assert (plans.groupby("child_id")["end_date"].apply(lambda s: s.isna().sum()) <= 1).all()
+    prev_end = plans.groupby("child_id")["end_date"].shift()
+    assert not (prev_end.notna() & (plans["start_date"] < prev_end)).any()
+    reviews = load.conferences[load.conferences["type"] == "review"].merge(
+        load.cp_plans[["id", "start_date"]], left_on="plan_id", right_on="id"
+    )
+    assert (reviews["scheduled_date"] > reviews["start_date"]).all()
+
+
+@pytest.mark.postgres
+def test_the_demo_loads_into_postgresql(pg_url: str):
+    """The same caseload goes into PostgreSQL, and new records get fresh ids afterwards."""
+    with Store.open(pg_url, migrate=True) as store:
+        counts = demo.populate(store, children=60, seed=2, as_of=AS_OF)
+        assert 60 == store.count("children")
+        assert counts["visits"] == store.count("visits")
+        added = store.add("teams", {"name": "New team"})
+        assert added["id"] > max(r["id"] for r in store.rows("teams") if r["id"] != added["id"])
+        assert ["bulk_insert"] == [a["action"] for a in store.audit("visits")]
+
+
+def test_the_demo_goes_only_into_an_empty_database(fresh_demo_db: str):
+    """Running the demo over existing children is refused."""
+    with Store.open(fresh_demo_db) as store, pytest.raises(ValueError, match="already holds"):
+        demo.populate(store, children=10)
+
+
+def test_cin_plans_end_after_they_start():
+    """No CIN plan ends before it starts, even when a conference falls on the as-of day."""
+    for seed in range(1, 6):
+        rows = demo.generate(children=300, seed=seed, as_of=AS_OF)
+        for plan in rows["cin_plans"]:
+            assert plan.get("end_date") is None or plan["end_date"] >= plan["start_date"]

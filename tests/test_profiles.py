@@ -1,0 +1,272 @@
+"""Standards profiles: the registry, the citations, inheritance, and refusing bad files."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, unavailable
+from cptrack import profiles
+from cptrack.profiles import ProfileError
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+PROFILE_DIR = Path(profiles.__file__).parent
+
+
+def _seed_text(name: str) -> str:
+    if not SEEDS.is_dir():
+        unavailable(f"the seeds are not at {SEEDS}")
+    path = SEEDS / name
+    assert path.is_file(), f"citation names {name}, which is not in {SEEDS}"
+    return path.read_text(encoding="utf-8")
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.replace("**", "").replace("*", "").split())
+
+
+def _paragraph(text: str, number: str) -> str | None:
+    """The line holding numbered paragraph ``number`` ("4.14", or "1" for "1. Purpose")."""
+    pattern = rf"^\s*(?:- )?{re.escape(number)}(?:\.\s|\s)"
+    for line in text.splitlines():
+        if re.match(pattern, line):
+            return line
+    return None
+
+
+def _all_citations():
+    for name in profiles.available():
+        p = profiles.load(name)
+        for r in p.rules:
+            yield pytest.param(r.citation, id=f"{name}:{r.id}")
+        for setting, cite in p.setting_citations.items():
+            yield pytest.param(cite, id=f"{name}:settings.{setting}")
+
+
+def test_every_file_is_registered_and_every_registered_profile_loads():
+    """Like holidays' registry test: the .toml files here and the registry agree."""
+    on_disk = {p.name for p in PROFILE_DIR.glob("*.toml")}
+    assert on_disk == set(profiles.REGISTRY.values())
+    for name in profiles.available():
+        p = profiles.load(name)
+        assert p.id == name
+        assert p.rules, f"{name} has no rules"
+
+
+@pytest.mark.parametrize("citation", list(_all_citations()))
+def test_citation_points_into_a_seed_or_a_public_url(citation):
+    """A seed citation names an existing file, paragraphs that exist, and words it really says."""
+    if citation.startswith("https://"):
+        assert re.match(r"^https://[\w.-]+\.[a-z]{2,}/\S*", citation)
+        return
+    name = citation.split()[0].rstrip(",")
+    text = _seed_text(name)
+    numbers = re.findall(r"§([\d.]+\d|\d)", citation)
+    quotes = re.findall(r'"([^"]+)"', citation)
+    assert numbers or quotes, "a seed citation needs a paragraph (§N) or a quoted heading"
+    paragraphs = []
+    for number in numbers:
+        line = _paragraph(text, number)
+        assert line is not None, f"{name} has no paragraph {number}"
+        paragraphs.append(_normalise(line))
+    flat = _normalise(text)
+    for quote in quotes:
+        q = _normalise(quote)
+        assert q in flat, f"{name} does not say {quote!r}"
+    if paragraphs:
+        # The quoted words are in one of the cited paragraphs (the last quote is the words).
+        assert any(_normalise(quotes[-1]) in p for p in paragraphs), (
+            f"{quotes[-1]!r} is not in {name} §{', §'.join(numbers)}"
+        )
+
+
+def test_national_holds_working_together_timescales():
+    """National: ICPC 15 working days, first review 3 months, then 6, first core group 10."""
+    p = profiles.load("national")
+    expected = {
+        "icpc_within_15wd": (15, "working_days"),
+        "first_review_within_3m": (3, "months"),
+        "review_within_6m": (6, "months"),
+        "first_core_group_within_10wd": (10, "working_days"),
+    }
+    assert expected == {rid: (p.rule(rid).amount, p.rule(rid).unit) for rid in expected}
+
+
+def test_authority_extends_national_and_overrides_by_id():
+    """Sunderland keeps national rules, overrides the ICPC rule's text and citation only."""
+    national, sund = profiles.load("national"), profiles.load("sunderland")
+    assert {r.id for r in national.rules} <= {r.id for r in sund.rules}
+    icpc = sund.rule("icpc_within_15wd")
+    assert (icpc.amount, icpc.unit) == (15, "working_days")
+    assert icpc.citation.startswith("003_b9b37e5469565ffe.txt §1.1")
+    assert sund.setting("icpc_clock") == "first"
+    assert national.setting("icpc_clock") == "s47"
+
+
+def test_sunderland_holds_both_sides_of_its_contradictions():
+    """§2.12 is applied, §6.24 and §4.20 are listed but not applied, with reasons."""
+    p = profiles.load("sunderland")
+    applied = p.rule("sunderland_family_reports_review_5wd")
+    other = p.rule("sunderland_family_reports_review_7d")
+    assert applied.applied
+    assert not other.applied
+    assert other.conflicts_with == applied.id
+    assert "§2.12" in other.reason
+    assert not p.rule("sunderland_family_reports_48h").applied
+    assert not p.rule("sunderland_birth_arrangements_before_core_group").applied
+
+
+def test_dorset_calls_its_chairs_qaro():
+    """The chair's role label is a setting; Dorset's is QARO."""
+    assert profiles.load("dorset").chair_role == "QARO"
+    assert profiles.load("national").chair_role == "Chair"
+
+
+def test_amount_from_a_setting_follows_the_setting():
+    """A rule whose amount comes from a setting changes when the setting does."""
+    national = profiles.load("national")
+    assert national.rule("visit_frequency").amount == 10
+    faster = profiles.with_settings(national, visit_frequency_wd=5)
+    assert faster.rule("visit_frequency").amount == 5
+
+
+def test_every_setting_is_documented():
+    """Each declared setting has help text and a default that passes its own check."""
+    for s in profiles.SETTINGS:
+        assert len(s.help) > 20, s.name
+        assert profiles._setting_problem(s, s.default) == "", s.name
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "mine.toml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+GOOD_RULE = """
+    [[rules]]
+    id = "my_rule"
+    text = "Something happens within 5 working days of the conference."
+    event = "minutes_distributed"
+    anchor = "conference"
+    amount = 5
+    unit = "working_days"
+    direction = "after"
+    applies_to = ["initial", "review"]
+    citation = "https://example.org/standards#5"
+"""
+
+
+def test_a_users_own_profile_loads_from_a_path(tmp_path):
+    """A user's file extending national loads by path and adds its rule."""
+    path = _write(tmp_path, 'extends = "national"\n[authority]\nname = "Mine"\n' + GOOD_RULE)
+    p = profiles.load(str(path))
+    assert p.name == "Mine"
+    assert p.rule("my_rule").amount == 5
+    assert p.rule("icpc_within_15wd").amount == 15
+    assert profiles.check_file(path) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        (('unit = "working_days"', 'unit = "fortnights"'), "unit", "fortnights"),
+        (('citation = "https://example.org/standards#5"', ""), "citation", "required"),
+        (
+            ('citation = "https://example.org/standards#5"', 'citation = "somewhere"'),
+            "citation",
+            "seed file",
+        ),
+        (('event = "minutes_distributed"', 'event = "tea_break"'), "event", "tea_break"),
+        (('anchor = "conference"', 'anchor = "plan_start"'), "anchor", "plan_start"),
+        (('direction = "after"', 'direction = "sideways"'), "direction", "sideways"),
+        (("amount = 5", "amount = -1"), "amount", "-1"),
+        (
+            ('applies_to = ["initial", "review"]', 'applies_to = ["adoption"]'),
+            "applies_to",
+            "adoption",
+        ),
+        (("amount = 5", 'amount = 5\ncolour = "red"'), "colour", "not a rule field"),
+        (("amount = 5", "amount = 5\napplied = false"), "reason", "why"),
+    ],
+)
+def test_a_bad_rule_is_refused_naming_the_rule_and_the_field(tmp_path, change, field, words):
+    """Unknown units, events, anchors; missing citations: the message names rule and field."""
+    old, new = change
+    body = '[authority]\nname = "Mine"\n' + textwrap.dedent(GOOD_RULE).replace(old, new)
+    path = tmp_path / "bad.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        profiles.load(str(path))
+    message = str(err.value)
+    assert f"rule my_rule: {field}:" in message
+    assert words in message
+    assert [(p.where, p.field) for p in err.value.problems] == [("rule my_rule", field)]
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "field"),
+    [
+        ('[authority]\nname = "X"\n[settings]\nicpc_clock = "middle"\n', "settings", "icpc_clock"),
+        (
+            '[authority]\nname = "X"\n[settings]\nvisits_per_fortnight = 2\n',
+            "settings",
+            "visits_per_fortnight",
+        ),
+        ('[authority]\nname = "X"\n[checklsit]\nitems = []\n', "[checklsit]", "checklsit"),
+        ('extends = "narnia"\n[authority]\nname = "X"\n', "extends", "extends"),
+        ("[authority]\n", "authority", "name"),
+        ('[authority]\nname = "X"\n[[rules]\n', "file", "syntax"),
+    ],
+)
+def test_bad_settings_sections_and_syntax_are_refused(tmp_path, body, where, field):
+    """Unknown settings and sections, bad choices, a missing parent, broken TOML: all named."""
+    path = tmp_path / "bad.toml"
+    path.write_text(body, encoding="utf-8")
+    problems = profiles.check_file(path)
+    assert [(where, field)] == [(p.where, p.field) for p in problems]
+
+
+def test_an_unknown_profile_name_lists_the_known_ones():
+    """A typo in a profile name says which names exist."""
+    with pytest.raises(ProfileError, match="sunderland"):
+        profiles.load("sunderlnd")
+
+
+def test_an_applied_rule_on_an_uncheckable_event_is_refused(tmp_path):
+    """cptrack records no CIN meetings, so a profile cannot claim to check them."""
+    body = GOOD_RULE.replace('event = "minutes_distributed"', 'event = "cin_meeting"')
+    path = _write(tmp_path, '[authority]\nname = "X"\n' + body)
+    problems = profiles.check_file(path)
+    assert [(p.where, p.field) for p in problems] == [("rule my_rule", "applied")]
+
+
+def test_an_extension_section_is_parsed_by_its_registered_function(tmp_path, monkeypatch):
+    """A section named in SECTIONS is validated by its function and kept on the profile."""
+    monkeypatch.setitem(
+        profiles.SECTIONS, "checklist", ("tests.test_profiles:_parse_checklist", "")
+    )
+    path = _write(tmp_path, 'extends = "national"\n[checklist]\nitems = ["interpreter", "venue"]\n')
+    assert profiles.load(str(path)).sections["checklist"] == ["interpreter", "venue"]
+    bad = _write(tmp_path, 'extends = "national"\n[checklist]\nitems = "venue"\n')
+    assert [(p.where, p.field) for p in profiles.check_file(bad)] == [("checklist", "items")]
+
+
+def _parse_checklist(value, problems):
+    items = value.get("items")
+    if not isinstance(items, list):
+        problems.append(profiles.Problem("checklist", "items", "should be a list"))
+        return []
+    return items
+
+
+def test_every_setting_and_event_is_in_the_docs():
+    """docs/standards-profiles.md lists every setting and every event (like datasette's docs test)."""
+    doc = (ROOT / "docs" / "standards-profiles.md").read_text(encoding="utf-8")
+    for s in profiles.SETTINGS:
+        assert f"| `{s.name}` |" in doc, f"setting {s.name} is not documented"
+    for event in profiles.EVENTS:
+        assert f"| `{event}` |" in doc, f"event {event} is not documented"
