@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"cptrack: serving {notebooks} at http://{args.ip}:{port}/ (database {url})")
     print("cptrack: press Ctrl+C to stop", flush=True)
     proc = subprocess.Popen(cmd, env=env)
+    # A SIGTERM (a service manager, a test fixture) stops Voila and its kernels too, as
+    # Ctrl+C does; Python's default would leave them running without a parent.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -87,3 +91,7 @@ def run(args: argparse.Namespace) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
             return 130
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
