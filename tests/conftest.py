@@ -205,9 +205,20 @@ def app_server(fresh_demo_db: str) -> Iterator[str]:
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-output/screenshots/ (look at them)."""
+def screenshot(page, name: str, width: int = 1300) -> Path:
+    """Save a screenshot of the whole app under test-output/screenshots/ (look at them).
+
+    Voila scrolls inside the page (``#rendered_cells``), which a full-page screenshot does
+    not see, so the window is made as tall as the content first and restored after."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    before = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 16000)})
+    page.wait_for_timeout(300)
     page.screenshot(path=str(path), full_page=True)
+    if before:
+        page.set_viewport_size(before)
     return path

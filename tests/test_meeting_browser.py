@@ -28,15 +28,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 
 def shot(page, name: str) -> None:
-    """A screenshot of the whole app: Voila scrolls inside #rendered_cells, so the window is
-    grown to its height first."""
-    height = page.evaluate(
-        "() => (document.querySelector('#rendered_cells') || document.body).scrollHeight"
-    )
-    page.set_viewport_size({"width": 1300, "height": min(int(height) + 40, 16000)})
-    page.wait_for_timeout(300)
     screenshot(page, f"meetings-{name}")
-    page.set_viewport_size({"width": 1300, "height": 900})
 
 
 def _profile(db: str, name: str) -> None:

@@ -16,17 +16,6 @@ pytestmark = pytest.mark.browser
 WAIT = 90_000
 
 
-def tall_screenshot(page: Page, name: str):
-    """A screenshot of the whole app: Voila scrolls inside the page, so the window is
-    made as tall as the content first."""
-    height = page.evaluate(
-        "() => Math.max(...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))"
-    )
-    page.set_viewport_size({"width": 1300, "height": min(int(height) + 40, 15000)})
-    page.wait_for_timeout(500)
-    return screenshot(page, name)
-
-
 def query(db: str, sql: str, *args):
     with sqlite3.connect(db) as conn:
         return conn.execute(sql, args).fetchall()
@@ -78,7 +67,7 @@ def test_an_observation_from_form_to_heat_map(page: Page, app_server: str, fresh
         "give the overall judgement before the observation goes to the chair", timeout=WAIT
     )
     expect(page.locator(".cpt-banner .bad").first).to_contain_text("Not saved")
-    tall_screenshot(page, "practice-observation-refused")
+    screenshot(page, "practice-observation-refused")
     assert before == query(fresh_demo_db, "SELECT count(*) FROM observations")[0][0]
 
     page.set_viewport_size({"width": 1300, "height": 1000})
@@ -100,7 +89,7 @@ def test_an_observation_from_form_to_heat_map(page: Page, app_server: str, fresh
         "the observation is complete", timeout=WAIT
     )
     expect(page.locator(".cpt-status")).to_contain_text("Complete")
-    tall_screenshot(page, "practice-observation-complete")
+    screenshot(page, "practice-observation-complete")
     row = query(
         fresh_demo_db,
         "SELECT chair_id, status, overall_judgement, version FROM observations WHERE id = ?",
@@ -121,7 +110,7 @@ def test_an_observation_from_form_to_heat_map(page: Page, app_server: str, fresh
     assert 10 == cells.count()
     assert {"Outstanding"} == {cells.nth(i).locator("b").inner_text() for i in range(10)}
     assert "Outstanding" == heat_row.locator("td.row .tag").inner_text()
-    tall_screenshot(page, "qa-dashboard")
+    screenshot(page, "qa-dashboard")
 
 
 def _summary_counts(page: Page, chair: str) -> tuple[int, int]:
@@ -156,7 +145,7 @@ def test_a_childs_and_a_parents_feedback_change_the_summary(
     page.locator(".cpt-q-listened").get_by_role("button", name="Yes", exact=True).click()
     page.locator(".cpt-q-respected").get_by_role("button", name="Mostly").click()
     page.locator(".cpt-field-comments textarea").fill("The chair read out what I wrote.")
-    tall_screenshot(page, "feedback-child-simple-wording")
+    screenshot(page, "feedback-child-simple-wording")
     page.set_viewport_size({"width": 1300, "height": 1000})
     page.get_by_role("button", name="Save feedback").click()
     expect(page.locator(".cpt-banner .ok")).to_contain_text(
@@ -178,7 +167,7 @@ def test_a_childs_and_a_parents_feedback_change_the_summary(
         str(parents + 1), timeout=WAIT
     )
     assert (children + 1, parents + 1) == _summary_counts(page, chair)
-    tall_screenshot(page, "feedback-summary")
+    screenshot(page, "feedback-summary")
 
     saved = query(
         fresh_demo_db,
