@@ -255,7 +255,7 @@ def build_rows(caseload: Caseload, findings: pd.DataFrame, as_of: dt.date) -> pd
     worry = live[rag.isin(("red", "amber"))].copy()
     worry["_r"] = worry["rag"].astype(object).map({"red": 0, "amber": 1})
     worry = worry.sort_values(["child_id", "_r", "due_date"], kind="stable")
-    texts = worry.groupby("child_id")["message"].agg(lambda m: [str(x) for x in m])
+    texts = worry.groupby("child_id")["message"].agg(lambda m: [_plain(str(x)) for x in m])
     reasons = out["child_id"].map(texts.to_dict())
     out["reasons"] = reasons.map(lambda r: r[:REASONS_SHOWN] if isinstance(r, list) else [])
     out["more_reasons"] = reasons.map(
@@ -263,6 +263,11 @@ def build_rows(caseload: Caseload, findings: pd.DataFrame, as_of: dt.date) -> pd
     first_due = worry.groupby("child_id")["due_date"].min()
     out["urgency_due"] = out["child_id"].map(first_due.to_dict()).astype("datetime64[us]")
     return sort_by_urgency(out)[list(ROW_COLUMNS)].reset_index(drop=True)
+
+
+def _plain(message: str) -> str:
+    """A finding's message without its trailing "[source]" (the child view cites it)."""
+    return message.rsplit(" [", 1)[0] if message.endswith("]") else message
 
 
 def sort_by_urgency(rows: pd.DataFrame) -> pd.DataFrame:
@@ -561,7 +566,7 @@ def new_draft(file: ChildFile, on: dt.date | None = None) -> TrackingDraft:
     on = on or today()
     plan_id = file.plan["id"] if file.plan_open else None
     draft = TrackingDraft(child_id=file.child_id, plan_id=plan_id,
-                          chair_id=as_int(file.child.get("chair_id")), date=on,
+                          chair_id=as_int(file.child.get("chair_id")), date=on, decision=None,
                           next_check_date=workdays.add_working_days(on, NEXT_CHECK_WD))  # fmt: skip
     draft.original = draft.record_data()
     return draft

@@ -53,6 +53,7 @@ CSS = """
 .cpt tr.state-late td { background: #fdf2f0; }
 .cpt .timeline svg { max-width: 100%; height: auto; }
 .cpt .dl a { font-weight: 700; color: #1d70b8; }
+.cpt td.day { white-space: nowrap; }
 .cpt-controls .widget-label { font-family: "Liberation Sans", Arial, sans-serif; }
 .cpt-checks .widget-checkbox { width: auto; }
 </style>
@@ -171,7 +172,7 @@ def findings_table(f: pd.DataFrame, table_id: str) -> str:
         label = engine.EVENT_LABELS.get(str(r.event), str(r.event)).replace("{chair}", "chair")
         body.append(
             f"<tr><td>{tag}</td><td><b>{esc(label)}</b><div>{esc(r.rule_text)}</div></td>"
-            f"<td>{_d(r.due_date)}{actual}</td><td>{esc(r.status_text)}</td>"
+            f"<td class='day'>{_d(r.due_date)}{actual}</td><td>{esc(r.status_text)}</td>"
             f"<td><b>{esc(engine.short_citation(str(r.citation)))}</b>"
             f"<div class='cpt-cite'>{esc(r.citation)}</div></td></tr>"
         )
@@ -186,7 +187,7 @@ def chronology_table(chron: pd.DataFrame) -> str:
     words = {"done": "", "planned": "booked or due", "late": "late or not done",
              "cancelled": "cancelled"}  # fmt: skip
     body = "".join(
-        f"<tr class='state-{r.state}'><td>{_d(r.date)}</td><td>{esc(r.kind)}</td>"
+        f"<tr class='state-{r.state}'><td class='day'>{_d(r.date)}</td><td>{esc(r.kind)}</td>"
         f"<td>{esc(r.what)}</td><td>{esc(r.detail) if r.detail else ''}</td>"
         f"<td>{esc(words[r.state])}</td></tr>"
         for r in chron.iloc[::-1].itertuples()
@@ -206,7 +207,7 @@ def actions_table(a: pd.DataFrame) -> str:
         done = f"<div class='note'>done {_d(r.completed_date)}</div>" if r.status == "done" else ""
         body.append(f"<tr><td>{esc(r.description)}</td><td>{esc(r.owner)}</td>"
                     f"<td>{esc(m.AGENCY_WORDS.get(r.agency, r.agency))}</td>"
-                    f"<td>{_d(r.due_date)}{done}</td><td>{tag}</td></tr>")  # fmt: skip
+                    f"<td class='day'>{_d(r.due_date)}{done}</td><td>{tag}</td></tr>")  # fmt: skip
     return ("<table class='grid' id='tracking-actions'><thead><tr><th>Action</th><th>Owner</th>"
             "<th>Agency</th><th>Due</th><th>Status</th></tr></thead><tbody>" + "".join(body)
             + "</tbody></table>")  # fmt: skip
@@ -222,9 +223,9 @@ def records_table(recs: pd.DataFrame) -> str:
         decision = m.DECISION_WORDS.get(r.decision, r.decision) if r.kind == "case_tracking" \
             else m.KIND_WORDS.get(r.kind, r.kind)
         concerns = f"<div class='note'>Concerns: {esc(r.concerns)}</div>" if r.concerns else ""
-        body.append(f"<tr data-record='{int(r.id)}'><td>{_d(r.date)}</td><td>{esc(checked)}</td>"
+        body.append(f"<tr data-record='{int(r.id)}'><td class='day'>{_d(r.date)}</td><td>{esc(checked)}</td>"
                     f"<td>{esc(r.observations)}{concerns}</td><td>{esc(decision)}</td>"
-                    f"<td>{_d(r.next_check_date)}</td><td class='num'>{int(r.version)}</td></tr>")  # fmt: skip
+                    f"<td class='day'>{_d(r.next_check_date)}</td><td class='num'>{int(r.version)}</td></tr>")  # fmt: skip
     return ("<table class='grid' id='tracking-records'><thead><tr><th>Date</th><th>Checked</th>"
             "<th>Observations</th><th>Decision</th><th>Next check</th><th class='num'>Version"
             "</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")  # fmt: skip
@@ -438,6 +439,7 @@ class ChildView:
         options = [(f"{_d(r.date)}: {m.DECISION_WORDS.get(r.decision, r.decision)} "
                     f"(version {int(r.version)})", int(r.id)) for r in own.itertuples()]  # fmt: skip
         self.amend_pick.options = options
+        self.amend_pick.value = options[0][1] if options else None
         shown = None if options else "none"
         self.amend_pick.layout.display = shown
         self.amend_button.layout.display = shown
