@@ -173,7 +173,9 @@ def dashboard(
 ) -> Dashboard:
     """The caseload dashboard for a chair, a reviewing team, or everyone."""
     caseload = caseload or scoped_caseload(store, chair_id=chair_id, team_id=team_id)
-    findings = engine.evaluate(caseload, profile, as_of, since=as_of)
+    # No ``since`` cut-off: drift alerts that count past timescale items (visits missed)
+    # come out differently with it, and the counts must be those of ``cptrack check``.
+    findings = engine.evaluate(caseload, profile, as_of)
     return Dashboard(build_rows(caseload, findings, as_of), findings, profile, as_of)
 
 
