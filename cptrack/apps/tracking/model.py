@@ -612,7 +612,7 @@ def save(store: Store, draft: TrackingDraft, on: dt.date | None = None) -> Saved
     verb = "amended" if draft.amending else "saved"
     message = (f"Case-tracking check of {fmt(draft.date)} {verb} for {draft.child_id}. "
                f"Decision: {DECISION_WORDS[draft.decision]}. Next check "
-               f"{fmt(draft.next_check_date)}. It is in the child's history below.")  # fmt: skip
+               f"{fmt(draft.next_check_date)}. It is in the records and the chronology above.")  # fmt: skip
     if draft.decision == TrackingDecision.ESCALATE.value and not draft.amending:
         message += " Open the escalation in the Escalations section."
     return Saved(record, message)

@@ -17,7 +17,7 @@ from html import escape as _attr
 import ipywidgets as widgets
 import pandas as pd
 
-from cptrack import engine, ics, profiles, settings
+from cptrack import engine, profiles, settings
 from cptrack.apps import parts
 from cptrack.apps.escalation.view import EscalationPanel
 from cptrack.apps.style import esc
@@ -361,6 +361,21 @@ class ChildView:
     def __init__(self, app: TrackingApp):
         self.app = app
         self.banner = Banner()
+        self.file: m.ChildFile | None = None
+        self.panel: EscalationPanel | None = None
+        self.built = False
+        self.body = widgets.VBox([
+            widgets.HTML(parts.box(
+                "<p class='note' id='tracking-no-child'>Choose a child: click their id in the "
+                "caseload, or type it above.</p>"))])  # fmt: skip
+        self.widget = widgets.VBox([self.banner, self.body])
+
+    def build(self) -> None:
+        """The child view's widgets, made when the first child opens (the dashboard's page
+        is interactive sooner without them)."""
+        if self.built:
+            return
+        self.built = True
         self.card = widgets.HTML("")
         self.findings = widgets.HTML("")
         self.history = widgets.HTML("")
@@ -379,16 +394,10 @@ class ChildView:
         self.new_button.on_click(guarded(self.banner, "start a check")(lambda _b: self.new()))
         self.form = RecordForm(self.saved)
         self.escalation_box = widgets.VBox([])
-        self.file: m.ChildFile | None = None
-        self.panel: EscalationPanel | None = None
-        self.body = widgets.VBox([
-            widgets.HTML(parts.box(
-                "<p class='note' id='tracking-no-child'>Choose a child: click their id in the "
-                "caseload, or type it above.</p>"))])  # fmt: skip
-        self.widget = widgets.VBox([self.banner, self.body])
 
     def open(self, child_id: str) -> None:
         self.banner.clear()
+        self.build()
         self.file = m.open_child(self.app.store, child_id, self.app.profile, self.app.as_of)
         self.panel = EscalationPanel(
             self.app.store, self.app.profile, child_id, plan_id=self._plan_id(),
@@ -663,6 +672,8 @@ class TrackingApp:
     # -- calendar ----------------------------------------------------------
 
     def make_calendar(self) -> None:
+        from cptrack import ics  # here: only a download pays for icalendar
+
         caseload = m.scoped_caseload(self.store, chair_id=self.chair.value or None,
                                      team_id=self.team.value or None)  # fmt: skip
         who = self.chair.label if self.chair.value else "all chairs"
