@@ -22,7 +22,7 @@ from cptrack.apps import parts
 from cptrack.apps.escalation.view import EscalationPanel
 from cptrack.apps.style import esc
 from cptrack.apps.tracking import model as m
-from cptrack.apps.widgets import Banner, guarded, open_store, primary, query_params, style
+from cptrack.apps.widgets import STYLE, Banner, guarded, open_store, primary, query_params
 from cptrack.models import RecordError, TrackingDecision, today
 from cptrack.profiles import Profile
 from cptrack.store import StaleVersionError, Store, StoreError
@@ -579,7 +579,7 @@ class TrackingApp:
         self.tabs.titles = ("Caseload", "Child")
         self.tabs.add_class("cpt-tabs")
         self.widget = widgets.VBox([
-            style(), parts.css(), widgets.HTML(CSS), self.header, scope, scope2,
+            widgets.HTML(STYLE + parts.CSS + CSS), self.header, scope, scope2,
             widgets.HBox([widgets.HTML("<div class='cpt-label' style='margin-top:4px'>Open a "
                                        "child</div>"), self.child_id, self.open_button],
                          layout=widgets.Layout(gap="8px")),
@@ -612,8 +612,11 @@ class TrackingApp:
         if getattr(self, "_quiet", False):
             return
         try:
-            base = profiles.load(self.profile_pick.value)
-            self.profile = profiles.with_settings(base, amber_window_wd=int(self.amber.value))
+            base = (self.base_profile if self.profile_pick.value == self.base_profile.id
+                    else profiles.load(self.profile_pick.value))  # fmt: skip
+            amber = int(self.amber.value)
+            self.profile = (base if amber == base.settings["amber_window_wd"]
+                            else profiles.with_settings(base, amber_window_wd=amber))  # fmt: skip
         except profiles.ProfileError as exc:
             self.banner.bad(f"Those standards cannot be used: {exc}")
             return
