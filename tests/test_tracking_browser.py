@@ -156,6 +156,7 @@ def test_a_chair_tracks_their_caseload_and_records_a_check(page, app_server, fre
     page.get_by_role("button", name="Open the child").click()
     page.locator(f"#tracking-child[data-child='{child}']").wait_for(timeout=ROUND_TRIP)
     records = page.locator("#tracking-records").inner_text()
+    assert [] == page.locator(".cpt-banner .bad:visible").all_inner_texts()
     assert note in records and "Advice to the social worker" in records
     assert "Case-tracking check: Advice to the social worker" in page.locator(
         "#tracking-chronology").inner_text()

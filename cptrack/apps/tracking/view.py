@@ -58,10 +58,12 @@ CSS = """
 .cpt-checks .widget-checkbox { width: auto; }
 </style>
 """
+# Empty the box first, so that clicking the child already in it opens them again.
 OPEN_JS = (
     "var i=document.querySelector('.cpt-open-child input');"
-    "if(!i){return true;}i.value=this.dataset.child;"
-    "i.dispatchEvent(new Event('change',{bubbles:true}));return false;"
+    "if(!i){return true;}i.value='';i.dispatchEvent(new Event('change',{bubbles:true}));"
+    "i.value=this.dataset.child;i.dispatchEvent(new Event('change',{bubbles:true}));"
+    "return false;"
 )
 
 
@@ -548,7 +550,7 @@ class TrackingApp:
         self.calendar_link = widgets.HTML("")
         self.child_view = ChildView(self)
         self.open_button.on_click(guarded(self.banner, "open the child")(
-            lambda _b: self.open_child(self.child_id.value)))  # fmt: skip
+            lambda _b: self._open_clicked()))  # fmt: skip
         self.child_id.observe(self._typed, names="value")
         self.calendar_button.on_click(guarded(self.banner, "make the calendar")(
             lambda _b: self.make_calendar()))  # fmt: skip
@@ -653,6 +655,15 @@ class TrackingApp:
 
     # -- the child ---------------------------------------------------------
 
+    def _open_clicked(self) -> None:
+        # Leaving the box (to click) has usually opened the child already: show them.
+        typed = self.child_id.value.strip()
+        file = self.child_view.file
+        if file is not None and typed == file.child_id:
+            self.tabs.selected_index = 1
+            return
+        self.open_child(typed)
+
     def _typed(self, change) -> None:
         value = (change["new"] or "").strip()
         if value:
@@ -670,7 +681,6 @@ class TrackingApp:
         self.child_view.open(child_id)
         self.tabs.titles = ("Caseload", f"Child {child_id}")
         self.tabs.selected_index = 1
-        self.child_id.value = ""
 
     # -- calendar ----------------------------------------------------------
 
