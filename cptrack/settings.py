@@ -42,6 +42,13 @@ SETTINGS: tuple[Setting, ...] = (
         "name (national, authority-a, lbh, bathnes, sunderland, dorset) or a file path.",
         "CPTRACK_PROFILE",
     ),  # fmt: skip
+    Setting(
+        "chair",
+        None,
+        "The chair whose caseload the case-tracking page opens on (a name or staff id; "
+        "default: all chairs).",
+        "CPTRACK_CHAIR",
+    ),  # fmt: skip
     Setting("port", 8866, "Port for `cptrack serve`.", "CPTRACK_PORT", False),
 )
 BY_NAME = {s.name: s for s in SETTINGS}

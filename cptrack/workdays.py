@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
-import holidays as holidays_pkg
 import numpy as np
 import pandas as pd
 
@@ -44,10 +46,34 @@ LAST_YEAR = 2100
 
 @lru_cache(maxsize=1)
 def bank_holidays() -> np.ndarray:
-    """England and Wales bank holidays from 1990 to 2100, as ``datetime64[D]``."""
+    """England and Wales bank holidays from 1990 to 2100, as ``datetime64[D]``.
+
+    Working them out costs a fifth of a second (every app page pays it once), so the list is
+    kept in the user's cache folder, named for the ``holidays`` version that made it.
+    """
+    cache = _cache_file()
+    try:
+        return np.load(cache, allow_pickle=False).astype("datetime64[D]")
+    except (OSError, ValueError):
+        pass
+    import holidays as holidays_pkg
+
     days = holidays_pkg.UnitedKingdom(subdiv="ENG", years=range(FIRST_YEAR, LAST_YEAR + 1))
     weekdays = sorted(d for d in days if d.weekday() < 5)
-    return np.array(weekdays, dtype="datetime64[D]")
+    out = np.array(weekdays, dtype="datetime64[D]")
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(partial, out, allow_pickle=False)
+        partial.replace(cache)
+    except OSError:  # a read-only home: work them out each time
+        pass
+    return out
+
+
+def _cache_file() -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "cptrack" / f"bank-holidays-eng-{FIRST_YEAR}-{LAST_YEAR}-{version('holidays')}.npy"
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +83,8 @@ def calendar() -> np.busdaycalendar:
 
 def bank_holiday_name(day: dt.date) -> str | None:
     """The bank holiday's name on ``day`` (a weekday), or None."""
+    import holidays as holidays_pkg
+
     names = holidays_pkg.UnitedKingdom(subdiv="ENG", years=day.year)
     return names.get(day) if day.weekday() < 5 else None
 

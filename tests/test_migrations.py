@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from cptrack import migrations
 from cptrack.cli import main
 from cptrack.store import Store
+from cptrack.store import make_engine as _make_engine
 from cptrack.tables import metadata
 
 
@@ -29,3 +30,15 @@ def test_init_creates_then_leaves_alone(sqlite_url: str, capsys):
     with Store.open(sqlite_url) as store:
         assert 1 == store.count("teams")
     assert "revision" in capsys.readouterr().out
+
+
+def test_the_head_and_current_revisions_are_alembics(sqlite_url: str):
+    """The quick readers (no Alembic import) agree with Alembic itself."""
+    from alembic.script import ScriptDirectory
+
+    assert migrations.head() == ScriptDirectory.from_config(migrations.config()).get_current_head()
+    engine = Store.open(sqlite_url, migrate=True).engine
+    with engine.connect() as conn:
+        assert migrations.current(engine) == MigrationContext.configure(conn).get_current_revision()
+    engine.dispose()
+    assert migrations.current(_make_engine("sqlite:///" + sqlite_url + ".empty")) is None

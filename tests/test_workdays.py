@@ -250,3 +250,23 @@ def test_dates_at_the_tables_edge_still_work():
     assert wd.working_days_between(D(1990, 1, 1), D(1990, 1, 3)) == 2
     # Past 2100 no bank holidays are listed: Friday 31 Dec 2100 + 1 is Monday 3 Jan 2101.
     assert D(2101, 1, 3) == wd.add_working_days(D(2100, 12, 31), 1)
+
+
+def test_the_cached_bank_holidays_are_the_holidays_packages(tmp_path, monkeypatch):
+    """The list kept in the cache folder is the one the holidays package gives."""
+    import holidays
+
+    from cptrack import workdays
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    workdays.bank_holidays.cache_clear()
+    try:
+        made = workdays.bank_holidays()
+        assert workdays._cache_file().exists()
+        workdays.bank_holidays.cache_clear()
+        again = workdays.bank_holidays()
+    finally:
+        workdays.bank_holidays.cache_clear()
+    days = holidays.UnitedKingdom(subdiv="ENG", years=range(1990, 2101))
+    expected = sorted(d for d in days if d.weekday() < 5)
+    assert made.tolist() == again.tolist() == expected
