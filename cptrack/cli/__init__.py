@@ -26,6 +26,7 @@ COMMANDS = (
     "validate",
     "export",
     "escalations",
+    "report",
 )
 
 

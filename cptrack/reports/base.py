@@ -69,7 +69,7 @@ class Report:
     def section_html(self, key: str) -> str:
         heading = dict(self.sections).get(key, "")
         head = f"<h2>{esc(heading)}</h2>" if heading else ""
-        return f'<div class="rpt">{head}{self.section(key)}</div>'
+        return self.ctx.scrub_html(f'<div class="rpt">{head}{self.section(key)}</div>')
 
     def document(self) -> str:
         """The whole report as one HTML fragment (header and every section)."""

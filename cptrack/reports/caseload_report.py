@@ -45,7 +45,7 @@ class ChairCaseload(Report):
 
     def prepare(self) -> None:
         c = self.ctx
-        self.findings = engine.evaluate(c.caseload, c.profile, c.as_of, since=c.as_of)
+        self.findings = c.findings
         self.live = self.findings[self.findings["live"]].copy()
         self.live["what"] = [event_label(e, c.chair_role) for e in self.live["event"].astype(str)]
         self.live["child"] = [c.child_name(x) for x in self.live["child_id"].astype(str)]
@@ -184,4 +184,11 @@ class ChairCaseload(Report):
             ("status_text", "Status in words", "text"), ("rag", "RAG", "text"),
             ("working_days_late", "Working days late", "num"), ("citation", "Standard", "text"),
         ]  # fmt: skip
+        if self.ctx.pseudonymise:
+            # A clock can start at the birth (a pre-birth plan's first review): no date on a
+            # child's row may be their date of birth.
+            born = self.ctx.caseload.children.set_index("id")["date_of_birth"]
+            dob = f["child_id"].astype(str).map(born)
+            for col in ("anchor_date", "due_date", "actual_date"):
+                f[col] = f[col].where(f[col] != dob)
         return {"Caseload": (kids, kid_cols), "Findings": (f, finding_cols)}

@@ -254,6 +254,31 @@ class ReportContext:
             value = self._names_pattern.sub("[name removed]", value)
         return value
 
+    @cached_property
+    def _replacements(self) -> list[tuple[str, str]]:
+        """(escaped name, escaped pseudonym) for every member of staff and child, longest
+        name first: the last pass over a pseudonymised section, for names that reached it
+        through a frame the report did not build itself (the QA summaries')."""
+        from cptrack.apps.style import esc
+
+        pairs = []
+        if len(self.staff):
+            for row in self.staff.itertuples():
+                kind = self.chair_role if row.role == "chair" else "Staff"
+                pairs.append((esc(row.name), esc(self.pseudonym(kind, int(row.id)))))
+        for row in self.store.rows("children"):
+            pairs.append((esc(f"{row['given_name']} {row['family_name']}"),
+                          esc(self.pseudonym("Child", row["id"]))))  # fmt: skip
+        return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+
+    def scrub_html(self, text: str) -> str:
+        if not self.pseudonymise:
+            return text
+        for name, pseudonym in self._replacements:
+            if name in text:
+                text = text.replace(name, pseudonym)
+        return text
+
     # -- the header ---------------------------------------------------------
 
     @property

@@ -88,7 +88,7 @@ def cell(value: Any, kind: str) -> str:
         if value is None or pd.isna(value):
             return "—"
         if isinstance(value, float):
-            return esc(f"{value:.1f}")
+            return esc(f"{value:,.0f}" if value.is_integer() else f"{value:.1f}")
         return esc(f"{value:,}" if isinstance(value, int) else value)
     if kind == "pct":
         return "—" if value is None or pd.isna(value) else esc(f"{float(value):.1f}%")

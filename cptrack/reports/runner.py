@@ -230,6 +230,9 @@ def render_bytes(name: str, fmt: str, parameters: dict[str, Any], printer: Print
         from cptrack.reports import excel, open_report
 
         return excel.workbook_bytes(open_report(name, **parameters))
+    db = parameters.get("db") or os.environ.get("CPTRACK_DB")
+    if db and "://" not in str(db):  # the kernel runs in the notebook's folder
+        parameters = {**parameters, "db": str(Path(db).expanduser().resolve())}
     page = to_html(execute(name, parameters))
     if fmt == "html":
         return page.encode("utf-8")
