@@ -274,3 +274,28 @@ def test_report_bytes_for_a_download_button(demo_db):
     assert data.startswith(b"%PDF")
     xlsx = report_bytes("chair_caseload", "xlsx", db=demo_db)
     assert xlsx.startswith(b"PK")
+
+
+def test_qa_dashboard_download_button_gives_the_report(fresh_demo_db, monkeypatch):
+    """The QA dashboard's "Download report" makes the observation summary (the same report as
+    `cptrack report observation_summary`) and offers it as a link to save."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from conftest import ROOT
+
+    monkeypatch.setenv("CPTRACK_DB", fresh_demo_db)
+    folder = ROOT / "notebooks"
+    nb = nbformat.read(folder / "qa_dashboard.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'view.download_format.value = "html"\nview.download_button.click()\n'
+        "print(view.download_link.value)\nprint(view.banner.value)"))  # fmt: skip
+    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(folder)}}).execute()
+    out = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout")
+    link = re.search(r'<a download="(observation_summary-[^"]+\.html)" href="data:text/html;base64,([^"]+)"', out)
+    assert link, out[:500]
+    import base64
+
+    page = base64.b64decode(link.group(2)).decode()
+    assert "<h1>Practice observation summary</h1>" in page
+    assert "Ratings by domain" in page and "Traceback" not in page

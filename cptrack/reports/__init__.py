@@ -54,9 +54,32 @@ def report_bytes(name: str, fmt: str = "pdf", **parameters: Any) -> bytes:
     Safe to call from a notebook kernel (the browser and the report's kernel run outside its
     event loop). Takes a few seconds: the notebook runs in a kernel of its own.
     """
+    import concurrent.futures
+
     from cptrack.reports import runner
 
-    return runner.render_bytes(name, fmt, parameters)
+    # A kernel's event loop is running in this thread: render from a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(runner.render_bytes, name, fmt, parameters).result()
+
+
+MIME = {"html": "text/html", "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
+
+
+def download_link(name: str, fmt: str = "pdf", **parameters: Any) -> str:
+    """HTML for a link that saves the report (its bytes inline): what an app shows after a
+    "Download report" click. Static, so it works in Voila with no file served."""
+    import base64
+
+    from cptrack.apps.style import esc
+
+    data = base64.b64encode(report_bytes(name, fmt, **parameters)).decode()
+    file = filename(name, fmt, **parameters)
+    return (
+        f'<a download="{esc(file)}" href="data:{MIME[fmt]};base64,{data}" '
+        f'class="cpt-download">Save {esc(file)}</a>'
+    )
 
 
 def filename(name: str, fmt: str, **parameters: Any) -> str:
