@@ -47,9 +47,14 @@ class ChairCaseload(Report):
         c = self.ctx
         self.findings = c.findings
         self.live = self.findings[self.findings["live"]].copy()
-        self.live["what"] = [event_label(e, c.chair_role) for e in self.live["event"].astype(str)]
-        self.live["child"] = [c.child_name(x) for x in self.live["child_id"].astype(str)]
-        self.live["source"] = [engine.short_citation(x) for x in self.live["citation"].astype(str)]
+        # Texts are categoricals: work each distinct value out once.
+        self.live["what"] = self.live["event"].astype(str).map(
+            {e: event_label(e, c.chair_role) for e in self.live["event"].astype(str).unique()}
+        )
+        ids = self.live["child_id"].astype(str)
+        self.live["child"] = ids.map({i: c.child_name(i) for i in ids.unique()})
+        cites = self.live["citation"].astype(str)
+        self.live["source"] = cites.map({x: engine.short_citation(x) for x in cites.unique()})
 
     def children_frame(self) -> pd.DataFrame:
         """One row per child: who, the plan, the next review, core group and visit, counts."""
@@ -57,16 +62,16 @@ class ChairCaseload(Report):
         kids = c.caseload.children
         plans = c.caseload.cp_plans
         open_plans = plans[plans["end_date"].isna()].drop_duplicates("child_id", keep="last")
-        open_plans = open_plans.set_index("child_id")
-        summary = child_summary(self.live).set_index("child_id") if len(self.live) else None
+        open_plans = open_plans.set_index("child_id").to_dict("index")
+        summary = child_summary(self.live).set_index("child_id").to_dict("index") if len(self.live) else {}
         schedule = plan_schedule(self.findings, c.profile)
-        schedule = schedule.drop_duplicates("child_id").set_index("child_id")
+        schedule = schedule.drop_duplicates("child_id").set_index("child_id").to_dict("index")
         rows = []
         for k in kids.to_dict("records"):
             cid = k["id"]
-            plan = open_plans.loc[cid] if cid in open_plans.index else None
-            s = summary.loc[cid] if summary is not None and cid in summary.index else None
-            sch = schedule.loc[cid] if cid in schedule.index else None
+            plan = open_plans.get(cid)
+            s = summary.get(cid)
+            sch = schedule.get(cid)
             rows.append(
                 {
                     "child_id": cid,

@@ -164,27 +164,31 @@ class ReportContext:
         return f"{kind} {code}"
 
     @cached_property
-    def _children(self) -> pd.DataFrame:
-        return self.caseload.children.set_index("id", drop=False)
+    def _child_names(self) -> dict[str, str]:
+        k = self.caseload.children
+        return {i: f"{g} {f}" for i, g, f in zip(k["id"], k["given_name"], k["family_name"], strict=True)}
 
     def child_name(self, child_id: Any) -> str:
         if self.pseudonymise:
             return self.pseudonym("Child", child_id)
-        try:
-            row = self._children.loc[child_id]
-        except KeyError:
+        name = self._child_names.get(child_id)
+        if name is None:
             row = self.store.get("children", child_id)
             if row is None:
                 return str(child_id)
-        return f"{row['given_name']} {row['family_name']}"
+            name = f"{row['given_name']} {row['family_name']}"
+        return name
+
+    @cached_property
+    def _staff_by_id(self) -> dict[int, dict]:
+        return {int(r["id"]): r for r in self.staff.to_dict("records")} if len(self.staff) else {}
 
     def staff_name(self, staff_id: Any, kind: str | None = None) -> str:
         if staff_id is None or pd.isna(staff_id):
             return "—"
-        match = self.staff[self.staff["id"] == int(staff_id)] if len(self.staff) else self.staff
-        if not len(match):
+        row = self._staff_by_id.get(int(staff_id))
+        if row is None:
             return f"staff {staff_id}"
-        row = match.iloc[0]
         if self.pseudonymise:
             label = kind or {"chair": self.chair_role}.get(row["role"], "Staff")
             return self.pseudonym(label, int(staff_id))

@@ -25,10 +25,9 @@ from typing import Any
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from nbconvert.exporters import HTMLExporter
 
 from cptrack.apps.style import esc
-from cptrack.reports import html as report_html
+from cptrack.reports.exporters import ReportError
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CPTRACK_CHROMIUM", "/usr/bin/chromium")
@@ -39,10 +38,6 @@ CHROMIUM_ARGS = [
 FORMATS = ("html", "pdf", "xlsx")
 META = re.compile(r'<div class="rpt-meta"([^>]*)>', re.S)
 ATTR = re.compile(r'data-(\w+)="([^"]*)"')
-
-
-class ReportError(RuntimeError):
-    """A report could not be made; the message says why (never a traceback)."""
 
 
 def notebooks_dir() -> Path:
@@ -112,29 +107,10 @@ def page_meta(body: str) -> dict[str, str]:
 
 def to_html(nb: nbformat.NotebookNode) -> str:
     """The executed notebook as a standalone page: outputs only, print styles for A4."""
-    exporter = HTMLExporter(
-        template_name="basic",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    body, _ = exporter.from_notebook_node(nb)
-    meta = page_meta(body)
-    title = " · ".join(x for x in (meta.get("title"), meta.get("subject")) if x) or "Report"
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
-        f"<title>{esc(title)}</title>{report_html.CSS}<style>{PAGE_CSS}</style></head>"
-        f"<body>{body}</body></html>\n"
-    )
+    from cptrack.reports.exporters import ReportHTMLExporter
 
-
-PAGE_CSS = """
-@page { size: A4; margin: 16mm 12mm 14mm 12mm; }
-body { margin: 0; background: #fff; }
-.rpt-meta { display: none; }
-.jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output { margin: 0; padding: 0; }
-@media screen { body { padding: 16px; } }
-"""
+    body, _ = ReportHTMLExporter().from_notebook_node(nb)
+    return body
 
 
 # ---------------------------------------------------------------------------
