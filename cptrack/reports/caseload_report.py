@@ -160,9 +160,26 @@ class ChairCaseload(Report):
         ]
         return self._items(soon, "due-soon", "Nothing falls due in the next 20 working days.")
 
+    def drift_alerts(self) -> pd.DataFrame:
+        """One row per child and kind of alert: a child with twelve overdue plan actions is one
+        line (the oldest, "and 11 more"), not twelve."""
+        drift = self.live[self.live["kind"] == "drift"].sort_values(["due_date", "rule_id"])
+        drift = drift.assign(event=drift["event"].astype(str), child_id=drift["child_id"].astype(str))
+        counts = drift.groupby(["child_id", "event"])["rule_id"].transform("size")
+        red = (drift["rag"] == "red").groupby([drift["child_id"], drift["event"]]).transform("any")
+        first = drift.assign(count=counts, any_red=red).drop_duplicates(["child_id", "event"]).copy()
+        first["status_text"] = [
+            f"{t} (and {n - 1} more)" if n > 1 else t
+            for t, n in zip(first["status_text"].astype(str), first["count"], strict=True)
+        ]
+        first["rag"] = first["any_red"].map({True: "red", False: "amber"})
+        return first
+
     def section_drift(self) -> str:
-        drift = self.live[self.live["kind"] == "drift"]
-        return self._items(drift, "drift", "No drift alerts.")
+        return self._items(self.drift_alerts(), "drift", "No drift alerts.") + (
+            '<p class="note">One line per child and kind of alert: the oldest, with how many more '
+            "there are.</p>"
+        )
 
     def excel_sheets(self) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str, str]]]]:
         """The caseload and the live findings, for ``cptrack.reports.excel``."""
