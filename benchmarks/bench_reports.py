@@ -44,7 +44,11 @@ def floor(printer: runner.Printer) -> tuple[float, float]:
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     t = time.perf_counter()
     NotebookClient(nb, kernel_name="python3").execute()
     page = runner.to_html(nb)
@@ -82,7 +86,9 @@ def main() -> None:
                 f.write(pdf)
                 f.flush()
                 info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True).stdout
-            pages = next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages")), "?")
+            pages = next(
+                (line.split()[-1] for line in info.splitlines() if line.startswith("Pages")), "?"
+            )
             print(f"{name:22} {h:8.2f} {h / f_html:8.1f} {d:12.2f} {d / f_pdf:8.1f} {pages:>6} "
                   f"{h + d:11.2f}", flush=True)  # fmt: skip
     # As a user runs it: one command, its own Chromium.

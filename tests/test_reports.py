@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from cptrack.cli import main
-from cptrack.reports import REPORTS, open_report, report_bytes, runner
+from cptrack.reports import REPORTS, open_report, report_bytes, report_class, runner
 from cptrack.reports.timeliness import CONFERENCE_EVENTS, month_bounds
 from cptrack.store import Store
 
@@ -67,7 +67,7 @@ def test_report_renders_to_html_and_a4_pdf_with_no_code(rendered, name):
     for marker in NO_CODE:
         assert marker not in page, f"{name}: {marker!r} in the HTML"
     assert "jp-InputArea" not in page and "highlight-ipynb" not in page
-    cls = open_report.__globals__["report_class"](name)
+    cls = report_class(name)
     assert f"<h1>{cls.title}</h1>" in page
     for _, heading in cls.sections:
         assert heading in html.unescape(page), f"{name}: section {heading!r} missing"
@@ -127,7 +127,9 @@ def tricky_db(fresh_demo_db) -> str:
 
 def test_excel_caseload_is_formatted_and_safe_against_formulas(tricky_db, tmp_path):
     out = tmp_path / "caseload.xlsx"
-    assert 0 == main(["report", "chair_caseload", "--db", tricky_db, "--to", "xlsx", "--out", str(out)])
+    assert 0 == main(
+        ["report", "chair_caseload", "--db", tricky_db, "--to", "xlsx", "--out", str(out)]
+    )
     wb = openpyxl.load_workbook(out)
     assert ["Caseload", "Findings"] == wb.sheetnames
     ws = wb["Caseload"]
@@ -140,7 +142,10 @@ def test_excel_caseload_is_formatted_and_safe_against_formulas(tricky_db, tmp_pa
     assert all(d is None or isinstance(d, dt.datetime) for d in dates)
     assert ws.column_dimensions["B"].width > 8
     sw_col = headings.index("Social worker") + 1
-    values = {ws.cell(row=r, column=sw_col).value: ws.cell(row=r, column=sw_col) for r in range(2, ws.max_row + 1)}
+    values = {
+        ws.cell(row=r, column=sw_col).value: ws.cell(row=r, column=sw_col)
+        for r in range(2, ws.max_row + 1)
+    }
     for text in ('=HYPERLINK("http://x.invalid","click")', "+44 1234", "-2+3", "@SUM(A1)"):
         assert text in values, text
         assert "s" == values[text].data_type
@@ -153,7 +158,9 @@ def test_excel_caseload_is_formatted_and_safe_against_formulas(tricky_db, tmp_pa
 def test_html_escapes_what_came_from_the_database(tricky_db):
     with Store.open(tricky_db) as store, store.transaction() as tx:
         kid = store.rows("children")[5]
-        tx.update("children", kid["id"], {"social_worker": "<script>alert(1)</script>"}, kid["version"])
+        tx.update(
+            "children", kid["id"], {"social_worker": "<script>alert(1)</script>"}, kid["version"]
+        )
     page = open_report("child_summary", db=tricky_db, child=kid["id"]).document()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -176,7 +183,9 @@ def _secrets(db: str) -> tuple[list[str], dict[str, list[str]], list[str]]:
         if d is not None and not pd.isna(d):
             d = pd.Timestamp(d)
             dobs[cid] = [d.strftime("%Y-%m-%d"), d.strftime("%-d %b %Y"), d.strftime("%d/%m/%Y")]
-    addresses = [a.split(",")[0] for a in kids["address"].dropna()] + list(kids["postcode"].dropna())
+    addresses = [a.split(",")[0] for a in kids["address"].dropna()] + list(
+        kids["postcode"].dropna()
+    )
     return sorted(set(names)), dobs, sorted(set(addresses))
 
 
@@ -184,8 +193,9 @@ def _found(text: str, words) -> list[str]:
     return [w for w in words if re.search(rf"(?<![\w/-]){re.escape(w)}(?![\w/-])", text)]
 
 
-def _leaks(text: str, names: list[str], dobs: dict[str, list[str]], addresses: list[str],
-           rows: str = "<tr") -> list[str]:
+def _leaks(
+    text: str, names: list[str], dobs: dict[str, list[str]], addresses: list[str], rows: str = "<tr"
+) -> list[str]:
     """Names and addresses anywhere; a child's date of birth on any row naming the child (a
     date elsewhere may fall on someone's birthday by chance), and no "Date of birth" label."""
     found = _found(text, names) + _found(text, addresses)
@@ -212,7 +222,17 @@ def test_pseudonymised_reports_hold_no_names_dates_of_birth_or_addresses(fresh_d
     for fmt, report in (("pdf", "child_summary"), ("html", "chair_caseload"), ("xlsx", "chair_caseload"),
                         ("pdf", "conference_record")):  # fmt: skip
         out = tmp_path / f"{report}.{fmt}"
-        args = ["report", report, "--db", fresh_demo_db, "--to", fmt, "--out", str(out), "--pseudonymise"]
+        args = [
+            "report",
+            report,
+            "--db",
+            fresh_demo_db,
+            "--to",
+            fmt,
+            "--out",
+            str(out),
+            "--pseudonymise",
+        ]
         if report == "child_summary":
             args += ["--child", "C000001"]
         assert 0 == main(args)
@@ -264,9 +284,31 @@ def test_bad_parameters_are_clear_errors(demo_db, tmp_path, capsys):
     assert "no child with id 'NOPE'" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
     with pytest.raises(SystemExit, match="no Excel export"):
-        main(["report", "child_summary", "--db", demo_db, "--to", "xlsx", "--out", str(tmp_path / "x.xlsx")])
+        main(
+            [
+                "report",
+                "child_summary",
+                "--db",
+                demo_db,
+                "--to",
+                "xlsx",
+                "--out",
+                str(tmp_path / "x.xlsx"),
+            ]
+        )
     with pytest.raises(SystemExit, match="neither a format"):
-        main(["report", "chair_caseload", "--db", demo_db, "--to", "docx", "--out", str(tmp_path / "x")])
+        main(
+            [
+                "report",
+                "chair_caseload",
+                "--db",
+                demo_db,
+                "--to",
+                "docx",
+                "--out",
+                str(tmp_path / "x"),
+            ]
+        )
 
 
 def test_report_bytes_for_a_download_button(demo_db):
@@ -292,10 +334,30 @@ def test_qa_dashboard_download_button_gives_the_report(fresh_demo_db, monkeypatc
         "print(view.download_link.value)\nprint(view.banner.value)"))  # fmt: skip
     NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(folder)}}).execute()
     out = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout")
-    link = re.search(r'<a download="(observation_summary-[^"]+\.html)" href="data:text/html;base64,([^"]+)"', out)
+    link = re.search(
+        r'<a download="(observation_summary-[^"]+\.html)" href="data:text/html;base64,([^"]+)"', out
+    )
     assert link, out[:500]
     import base64
 
     page = base64.b64decode(link.group(2)).decode()
     assert "<h1>Practice observation summary</h1>" in page
     assert "Ratings by domain" in page and "Traceback" not in page
+
+
+def test_report_notebooks_only_compose_and_are_committed_without_outputs():
+    """Each report notebook: a cell tagged parameters, then open_report and one cell per
+    section; no def or class; no outputs committed."""
+    import nbformat
+
+    from conftest import ROOT
+
+    for name in REPORTS:
+        nb = nbformat.read(ROOT / "notebooks" / "reports" / f"{name}.ipynb", as_version=4)
+        assert "parameters" in nb.cells[0].metadata.get("tags", []), name
+        source = "\n".join(c.source for c in nb.cells)
+        assert "def " not in source and "class " not in source, name
+        assert f'open_report(\n    "{name}"' in source, name
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), name
+        cls = report_class(name)
+        assert [f'report.show("{k}")' for k, _ in cls.sections] == [c.source for c in nb.cells[2:]]

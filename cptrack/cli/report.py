@@ -48,7 +48,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--profile", metavar="NAME", help="standards profile (default: the database's)")
     p.add_argument("--pseudonymise", action="store_true",
                    help="stable pseudonyms for names; no dates of birth (age instead), no addresses")  # fmt: skip
-    p.add_argument("--out", required=True, metavar="FILE", help="the file to write (a folder with --all-chairs)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="the file to write (a folder with --all-chairs)",
+    )
     p.set_defaults(func=run)
 
 
@@ -80,7 +85,9 @@ def run(args: argparse.Namespace) -> int:
     fmt, end = _split_to(args)
     if fmt == "xlsx" and not report_class(args.name).excel:
         with_excel = [n for n in REPORTS if report_class(n).excel]
-        raise SystemExit(f"cptrack report: {args.name} has no Excel export; xlsx is for {', '.join(with_excel)}")
+        raise SystemExit(
+            f"cptrack report: {args.name} has no Excel export; xlsx is for {', '.join(with_excel)}"
+        )
     if args.start and end and end < args.start:
         raise SystemExit("cptrack report: the end of the period is before --from")
     params = {

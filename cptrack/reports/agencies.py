@@ -39,7 +39,9 @@ class AgencyParticipation(Report):
         self.conferences = conf[(held >= pd.Timestamp(c.start)) & (held <= pd.Timestamp(c.end))]
         ids = set(self.conferences["id"])
         self.attendance = c.caseload.attendance[c.caseload.attendance["conference_id"].isin(ids)]
-        self.reports = c.caseload.agency_reports[c.caseload.agency_reports["conference_id"].isin(ids)]
+        self.reports = c.caseload.agency_reports[
+            c.caseload.agency_reports["conference_id"].isin(ids)
+        ]
 
     @property
     def subject(self) -> str:
@@ -47,7 +49,9 @@ class AgencyParticipation(Report):
 
     def attendance_frame(self) -> pd.DataFrame:
         a = self.attendance[self.attendance["agency"] != "family"]
-        counts = pd.crosstab(a["agency"], a["status"]).reindex(columns=[s for s, _, _ in STATUSES], fill_value=0)
+        counts = pd.crosstab(a["agency"], a["status"]).reindex(
+            columns=[s for s, _, _ in STATUSES], fill_value=0
+        )
         counts["invited"] = counts.sum(axis=1)
         counts["percent"] = 100 * counts["attended"] / counts["invited"]
         counts = counts.sort_values("invited", ascending=False).reset_index()
@@ -73,10 +77,14 @@ class AgencyParticipation(Report):
             ax.tick_params(axis="y", labelsize=8)
             ax.legend(fontsize=7, frameon=False, loc="lower right")
 
-        chart = html.figure(draw, height=max(2.6, 0.28 * len(plot) + 1.2), alt="Attendance by agency")
+        chart = html.figure(
+            draw, height=max(2.6, 0.28 * len(plot) + 1.2), alt="Attendance by agency"
+        )
         totals = {k: int(t[k].sum()) for k in ("invited", *[s for s, _, _ in STATUSES])}
         totals["label"] = "All agencies"
-        totals["percent"] = 100 * totals["attended"] / totals["invited"] if totals["invited"] else None
+        totals["percent"] = (
+            100 * totals["attended"] / totals["invited"] if totals["invited"] else None
+        )
         table = html.table(
             t,
             [("label", "Agency", "text"), ("invited", "Invited", "num"), ("attended", "Attended", "num"),
@@ -88,7 +96,10 @@ class AgencyParticipation(Report):
 
     def reports_frame(self) -> pd.DataFrame:
         f = self.ctx.findings
-        f = f[(f["subject_table"] == "agency_reports") & f["event"].isin(("report_to_chair", "report_to_family"))]
+        f = f[
+            (f["subject_table"] == "agency_reports")
+            & f["event"].isin(("report_to_chair", "report_to_family"))
+        ]
         r = self.reports[["id", "agency"]].rename(columns={"id": "subject_id"})
         f = f.assign(subject_id=f["subject_id"].astype("int64")).merge(r, on="subject_id")
         rows = []
@@ -100,7 +111,11 @@ class AgencyParticipation(Report):
                 judged = g["status"].isin(("met", "met_late", "overdue"))
                 row[f"{key}_on_time"] = int((g["status"] == "met").sum())
                 row[f"{key}_judged"] = int(judged.sum())
-                row[f"{key}_pct"] = 100 * row[f"{key}_on_time"] / row[f"{key}_judged"] if row[f"{key}_judged"] else None
+                row[f"{key}_pct"] = (
+                    100 * row[f"{key}_on_time"] / row[f"{key}_judged"]
+                    if row[f"{key}_judged"]
+                    else None
+                )
             rows.append(row)
         out = pd.DataFrame(rows)
         return out.sort_values("reports", ascending=False) if len(out) else out
@@ -110,11 +125,17 @@ class AgencyParticipation(Report):
         role = self.ctx.chair_role
         return html.table(
             t,
-            [("label", "Agency", "text"), ("reports", "Reports", "num"),
-             ("not_received", "Not received", "num"),
-             ("chair_on_time", f"To the {role} in time", "num"), ("chair_pct", "%", "pct"),
-             ("family_on_time", "Shared with family in time", "num"), ("family_pct", "%", "pct")],
-            table_id="reports", empty="No reports recorded for conferences in the period.",
+            [
+                ("label", "Agency", "text"),
+                ("reports", "Reports", "num"),
+                ("not_received", "Not received", "num"),
+                ("chair_on_time", f"To the {role} in time", "num"),
+                ("chair_pct", "%", "pct"),
+                ("family_on_time", "Shared with family in time", "num"),
+                ("family_pct", "%", "pct"),
+            ],
+            table_id="reports",
+            empty="No reports recorded for conferences in the period.",
         ) + (  # fmt: skip
             '<p class="note">In time: by the deadlines of the standards profile (the engine\'s '
             "report_to_chair and report_to_family rules); a profile without a rule judges none.</p>"

@@ -23,7 +23,9 @@ def event_label(event: str, chair_role: str) -> str:
 class ChairCaseload(Report):
     name = "chair_caseload"
     title = "Chair caseload"
-    description = "every child of a chair (or the service) with what is due, what is late, and drift alerts"
+    description = (
+        "every child of a chair (or the service) with what is due, what is late, and drift alerts"
+    )
     excel = True
     sections = (
         ("summary", "Summary"),
@@ -48,8 +50,10 @@ class ChairCaseload(Report):
         self.findings = c.findings
         self.live = self.findings[self.findings["live"]].copy()
         # Texts are categoricals: work each distinct value out once.
-        self.live["what"] = self.live["event"].astype(str).map(
-            {e: event_label(e, c.chair_role) for e in self.live["event"].astype(str).unique()}
+        self.live["what"] = (
+            self.live["event"]
+            .astype(str)
+            .map({e: event_label(e, c.chair_role) for e in self.live["event"].astype(str).unique()})
         )
         ids = self.live["child_id"].astype(str)
         self.live["child"] = ids.map({i: c.child_name(i) for i in ids.unique()})
@@ -63,7 +67,11 @@ class ChairCaseload(Report):
         plans = c.caseload.cp_plans
         open_plans = plans[plans["end_date"].isna()].drop_duplicates("child_id", keep="last")
         open_plans = open_plans.set_index("child_id").to_dict("index")
-        summary = child_summary(self.live).set_index("child_id").to_dict("index") if len(self.live) else {}
+        summary = (
+            child_summary(self.live).set_index("child_id").to_dict("index")
+            if len(self.live)
+            else {}
+        )
         schedule = plan_schedule(self.findings, c.profile)
         schedule = schedule.drop_duplicates("child_id").set_index("child_id").to_dict("index")
         rows = []
@@ -105,7 +113,9 @@ class ChairCaseload(Report):
         return (
             html.stat("children", f"{len(c.caseload.children):,}", "children-count")
             + html.stat("on a child protection plan", f"{on_plan:,}")
-            + html.stat("overdue items (red)", f"{int((live['rag'] == 'red').sum()):,}", "red-count")
+            + html.stat(
+                "overdue items (red)", f"{int((live['rag'] == 'red').sum()):,}", "red-count"
+            )
             + html.stat("due soon (amber)", f"{int((live['rag'] == 'amber').sum()):,}")
             + html.stat("drift alerts", f"{len(drift):,}", "drift-count")
         )
@@ -130,7 +140,8 @@ class ChairCaseload(Report):
     def _items(self, frame: pd.DataFrame, table_id: str, empty: str) -> str:
         frame = frame.sort_values(["due_date", "child_id"]).copy()
         frame["state"] = [
-            html.rag(r, t) for r, t in zip(frame["rag"].astype(str), frame["status_text"].astype(str), strict=True)
+            html.rag(r, t)
+            for r, t in zip(frame["rag"].astype(str), frame["status_text"].astype(str), strict=True)
         ]
         return html.table(
             frame,
@@ -164,10 +175,14 @@ class ChairCaseload(Report):
         """One row per child and kind of alert: a child with twelve overdue plan actions is one
         line (the oldest, "and 11 more"), not twelve."""
         drift = self.live[self.live["kind"] == "drift"].sort_values(["due_date", "rule_id"])
-        drift = drift.assign(event=drift["event"].astype(str), child_id=drift["child_id"].astype(str))
+        drift = drift.assign(
+            event=drift["event"].astype(str), child_id=drift["child_id"].astype(str)
+        )
         counts = drift.groupby(["child_id", "event"])["rule_id"].transform("size")
         red = (drift["rag"] == "red").groupby([drift["child_id"], drift["event"]]).transform("any")
-        first = drift.assign(count=counts, any_red=red).drop_duplicates(["child_id", "event"]).copy()
+        first = (
+            drift.assign(count=counts, any_red=red).drop_duplicates(["child_id", "event"]).copy()
+        )
         first["status_text"] = [
             f"{t} (and {n - 1} more)" if n > 1 else t
             for t, n in zip(first["status_text"].astype(str), first["count"], strict=True)

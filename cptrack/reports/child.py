@@ -20,7 +20,12 @@ OUTCOMES = {
     "cp_plan": "Child protection plan", "plan_continues": "Plan continues",
     "plan_ends": "Plan ends", "cin_plan": "Child in need plan", "nfa": "No further action",
 }  # fmt: skip
-TYPES = {"initial": "Initial", "review": "Review", "pre_birth": "Pre-birth", "transfer_in": "Transfer-in"}
+TYPES = {
+    "initial": "Initial",
+    "review": "Review",
+    "pre_birth": "Pre-birth",
+    "transfer_in": "Transfer-in",
+}
 
 
 def default_child(store) -> str | None:
@@ -90,13 +95,23 @@ class ChildSummary(Report):
         plans = cl.cp_plans
         if not events and not len(plans):
             return '<p class="note">Nothing recorded yet.</p>'
-        lanes = ["Plan", "Conference", "Core group", "Visit", "Case tracking", "Midway review", "Escalation"]
+        lanes = [
+            "Plan",
+            "Conference",
+            "Core group",
+            "Visit",
+            "Case tracking",
+            "Midway review",
+            "Escalation",
+        ]
         as_of = pd.Timestamp(self.ctx.as_of)
 
         def draw(ax):
             for p in plans.itertuples():
                 end = p.end_date if pd.notna(p.end_date) else as_of
-                ax.barh(0, (end - p.start_date).days, left=p.start_date, height=0.5, color="#1d70b8")
+                ax.barh(
+                    0, (end - p.start_date).days, left=p.start_date, height=0.5, color="#1d70b8"
+                )
             for label, d in events:
                 ax.plot(d, lanes.index(label), marker="|" if label == "Visit" else "o",
                         markersize=8, color="#0b0c0c" if label != "Escalation" else "#d4351c")  # fmt: skip
@@ -168,7 +183,10 @@ class ChildSummary(Report):
         f = self.ctx.findings
         f = f[f["live"]].sort_values("due_date").copy()
         f["what"] = [event_label(e, self.ctx.chair_role) for e in f["event"].astype(str)]
-        f["state"] = [html.rag(r, t) for r, t in zip(f["rag"].astype(str), f["status_text"].astype(str), strict=True)]
+        f["state"] = [
+            html.rag(r, t)
+            for r, t in zip(f["rag"].astype(str), f["status_text"].astype(str), strict=True)
+        ]
         f["source"] = [engine.short_citation(x) for x in f["citation"].astype(str)]
         return html.table(f, [
             ("what", "What", "text"), ("due_date", "Due", "date"), ("state", "Status", "html"),
@@ -185,5 +203,3 @@ class ChildSummary(Report):
             ("why", "Reason", "text"), ("response_due", "Response due", "date"),
             ("response_date", "Responded", "date"), ("status", "Status", "text"), ("result", "Outcome", "text"),
         ], table_id="escalations", empty="No escalations.")  # fmt: skip
-
-

@@ -43,7 +43,9 @@ def as_date(value: Any, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise RecordError("Report", [FieldError(name, f"{value!r} is not a date; use YYYY-MM-DD")]) from None
+        raise RecordError(
+            "Report", [FieldError(name, f"{value!r} is not a date; use YYYY-MM-DD")]
+        ) from None
 
 
 def day(value: Any, empty: str = "—") -> str:
@@ -67,7 +69,9 @@ class ReportContext:
     record: int | None = None
     profile_name: str | None = None
     pseudonymise: bool = False
-    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    generated_at: dt.datetime = field(
+        default_factory=lambda: dt.datetime.now().replace(microsecond=0)
+    )
 
     @classmethod
     def open(
@@ -166,7 +170,10 @@ class ReportContext:
     @cached_property
     def _child_names(self) -> dict[str, str]:
         k = self.caseload.children
-        return {i: f"{g} {f}" for i, g, f in zip(k["id"], k["given_name"], k["family_name"], strict=True)}
+        return {
+            i: f"{g} {f}"
+            for i, g, f in zip(k["id"], k["given_name"], k["family_name"], strict=True)
+        }
 
     def child_name(self, child_id: Any) -> str:
         if self.pseudonymise:
@@ -227,7 +234,8 @@ class ReportContext:
             for col in ("given_name", "family_name", "social_worker"):
                 names.update(str(v) for v in children[col].dropna())
             names.update(
-                f"{g} {f}" for g, f in zip(children["given_name"], children["family_name"], strict=True)
+                f"{g} {f}"
+                for g, f in zip(children["given_name"], children["family_name"], strict=True)
             )
         if len(self.staff):
             for full_name in self.staff["name"].dropna():

@@ -50,7 +50,9 @@ class _Document(Report):
             c.record = _latest(c.store, self.table, self.date_col, c.child, self.where)
         row = c.store.get(self.table, c.record) if c.record is not None else None
         if row is None:
-            raise RecordError("Report", [FieldError("record", f"no {self.title.lower()} {c.record}")])
+            raise RecordError(
+                "Report", [FieldError("record", f"no {self.title.lower()} {c.record}")]
+            )
         self.row = row
         c.child = row["child_id"]
         self.kid = c.store.get("children", row["child_id"])
@@ -113,7 +115,11 @@ class MidwayReviewDocument(_Document):
         ])  # fmt: skip
 
     def section_actions(self) -> str:
-        a = pd.DataFrame(self.ctx.store.rows("plan_actions", source="midway_review", source_record_id=self.row["id"]))
+        a = pd.DataFrame(
+            self.ctx.store.rows(
+                "plan_actions", source="midway_review", source_record_id=self.row["id"]
+            )
+        )
         return _actions(self.ctx, a)
 
 
@@ -129,7 +135,9 @@ def _actions(c, a: pd.DataFrame) -> str:
 class ConferenceRecordDocument(_Document):
     name = "conference_record"
     title = "Conference record"
-    description = "a conference's record (attendance, analysis, decision, plan), for the child's file"
+    description = (
+        "a conference's record (attendance, analysis, decision, plan), for the child's file"
+    )
     table = "conferences"
     date_col = "held_date"
     where = staticmethod(lambda t: t.c.held_date.is_not(None))
@@ -140,7 +148,11 @@ class ConferenceRecordDocument(_Document):
     @property
     def period(self) -> str:
         r = self.row
-        return f"held {day(r['held_date'])}" if r.get("held_date") else f"booked {day(r['scheduled_date'])}"
+        return (
+            f"held {day(r['held_date'])}"
+            if r.get("held_date")
+            else f"booked {day(r['scheduled_date'])}"
+        )
 
     def section_about(self) -> str:
         c, r = self.ctx, self.row
@@ -204,5 +216,9 @@ class ConferenceRecordDocument(_Document):
         ])  # fmt: skip
 
     def section_actions(self) -> str:
-        a = pd.DataFrame(self.ctx.store.rows("plan_actions", source="conference", source_record_id=self.row["id"]))
+        a = pd.DataFrame(
+            self.ctx.store.rows(
+                "plan_actions", source="conference", source_record_id=self.row["id"]
+            )
+        )
         return _actions(self.ctx, a)

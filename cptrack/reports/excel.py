@@ -74,7 +74,9 @@ def workbook_bytes(report) -> bytes:
         from cptrack.reports.runner import ReportError
 
         with_excel = [n for n in REPORTS if report_class(n).excel]
-        raise ReportError(f"{report.name} has no Excel export; xlsx is for: {', '.join(with_excel)}")
+        raise ReportError(
+            f"{report.name} has no Excel export; xlsx is for: {', '.join(with_excel)}"
+        )
     wb = Workbook()
     wb.remove(wb.active)
     for title, (frame, columns) in report.excel_sheets().items():

@@ -147,7 +147,9 @@ def key_values(pairs: Sequence[tuple[str, Any]], raw: Sequence[str] = ()) -> str
     return f'<table class="kv">{rows}</table>'
 
 
-def figure(draw: Callable[[Any], None], *, width: float = 7.2, height: float = 3.0, alt: str = "") -> str:
+def figure(
+    draw: Callable[[Any], None], *, width: float = 7.2, height: float = 3.0, alt: str = ""
+) -> str:
     """A matplotlib figure drawn by ``draw(ax)`` as an embedded PNG (titles and labels drawn in)."""
     from matplotlib.figure import Figure
 

@@ -78,7 +78,10 @@ def latest_observation(store) -> int | None:
     o = TABLES["observations"]
     with store.engine.connect() as conn:
         return conn.execute(
-            sa.select(o.c.id).where(o.c.status != "draft").order_by(o.c.date.desc(), o.c.id.desc()).limit(1)
+            sa.select(o.c.id)
+            .where(o.c.status != "draft")
+            .order_by(o.c.date.desc(), o.c.id.desc())
+            .limit(1)
         ).scalar()
 
 
@@ -95,7 +98,9 @@ class SingleObservation(Report):
             c.record = latest_observation(c.store)
         row = c.store.get("observations", c.record) if c.record is not None else None
         if row is None:
-            raise RecordError("Report", [FieldError("record", f"no practice observation {c.record}")])
+            raise RecordError(
+                "Report", [FieldError("record", f"no practice observation {c.record}")]
+            )
         self.obs = row
         self.framework = common.framework(c.store)
 
@@ -139,7 +144,11 @@ class SingleObservation(Report):
 
     def section_judgement(self) -> str:
         o, c = self.obs, self.ctx
-        judgement = RATING_LABELS.get(o.get("overall_judgement"), "—") if o.get("overall_judgement") else "—"
+        judgement = (
+            RATING_LABELS.get(o.get("overall_judgement"), "—")
+            if o.get("overall_judgement")
+            else "—"
+        )
         return html.key_values([
             ("Strengths", c.text(o.get("strengths"))),
             ("Development points", c.text(o.get("development_points"))),

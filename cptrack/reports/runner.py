@@ -64,7 +64,11 @@ def inject(nb: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbformat.No
     """The notebook with a cell setting ``parameters`` after its ``parameters`` cell."""
     nb = nbformat.from_dict(nb)
     index = next(
-        (i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])),
+        (
+            i
+            for i, c in enumerate(nb.cells)
+            if "parameters" in c.get("metadata", {}).get("tags", [])
+        ),
         None,
     )
     if index is None:
@@ -80,7 +84,10 @@ def execute(name: str, parameters: dict[str, Any], timeout: int = 600) -> nbform
     path = notebook_path(name)
     nb = inject(nbformat.read(path, as_version=4), parameters)
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
     )
     try:
         client.execute()
@@ -89,7 +96,9 @@ def execute(name: str, parameters: dict[str, Any], timeout: int = 600) -> nbform
     # Warnings a library prints are not part of the report.
     for c in nb.cells:
         if c.cell_type == "code":
-            c.outputs = [o for o in c.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+            c.outputs = [
+                o for o in c.outputs if not (o.output_type == "stream" and o.name == "stderr")
+            ]
     return nb
 
 
@@ -154,7 +163,9 @@ class Printer:
         from playwright.sync_api import sync_playwright
 
         if not Path(CHROMIUM).exists():
-            raise ReportError(f"PDF needs Chromium at {CHROMIUM} (make system-packages installs it)")
+            raise ReportError(
+                f"PDF needs Chromium at {CHROMIUM} (make system-packages installs it)"
+            )
         self._pw = sync_playwright().start()
         self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
@@ -198,7 +209,9 @@ def html_to_pdf(page_html: str) -> bytes:
 # One call
 
 
-def render_bytes(name: str, fmt: str, parameters: dict[str, Any], printer: Printer | None = None) -> bytes:
+def render_bytes(
+    name: str, fmt: str, parameters: dict[str, Any], printer: Printer | None = None
+) -> bytes:
     """The report ``name`` in ``fmt`` (html, pdf or xlsx) as bytes."""
     if fmt not in FORMATS:
         raise ReportError(f"--to {fmt!r}: choose html, pdf or xlsx")

@@ -74,7 +74,7 @@ class MonthlyTimeliness(Report):
 
     def prepare(self) -> None:
         c = self.ctx
-        default = (c.as_of.replace(day=1) - dt.timedelta(days=1))
+        default = c.as_of.replace(day=1) - dt.timedelta(days=1)
         self.first, self.last = month_bounds(c.start or default)
         self.year_start = (pd.Timestamp(self.first) - pd.DateOffset(months=11)).date()
         self.findings = c.findings
@@ -82,11 +82,15 @@ class MonthlyTimeliness(Report):
         conf = c.caseload.conferences.set_index("id")
         ids = self.held["subject_id"]
         self.held["reason"] = [
-            c.text(conf.at[int(i), "out_of_timescale_reason"]) if pd.notna(i) and int(i) in conf.index else None
+            c.text(conf.at[int(i), "out_of_timescale_reason"])
+            if pd.notna(i) and int(i) in conf.index
+            else None
             for i in ids
         ]
         self.held["chair"] = [
-            c.staff_name(conf.at[int(i), "chair_id"]) if pd.notna(i) and int(i) in conf.index else "—"
+            c.staff_name(conf.at[int(i), "chair_id"])
+            if pd.notna(i) and int(i) in conf.index
+            else "—"
             for i in ids
         ]
         self.held["child"] = [c.child_name(x) for x in self.held["child_id"].astype(str)]
@@ -122,26 +126,36 @@ class MonthlyTimeliness(Report):
             "it was held after its due date.</p>"
         )
 
-    def _conference_table(self, frame: pd.DataFrame, table_id: str, empty: str, reason: bool) -> str:
+    def _conference_table(
+        self, frame: pd.DataFrame, table_id: str, empty: str, reason: bool
+    ) -> str:
         cols = [
             ("child_id", "Child", "id"), ("child", "Name", "text"), ("what", "Conference", "text"),
             ("due_date", "Due", "date"), ("actual_date", "Held", "date"),
             ("working_days_late", "Working days late", "num"), ("chair", self.ctx.chair_role, "text"),
         ]  # fmt: skip
-        cols.append(("reason", "Reason recorded", "text") if reason else ("state", "Status", "html"))
+        cols.append(
+            ("reason", "Reason recorded", "text") if reason else ("state", "Status", "html")
+        )
         return html.table(frame, cols, table_id=table_id, empty=empty)
 
     def section_late(self) -> str:
         late = self.held[self.held["late"]].copy()
         late["reason"] = late["reason"].fillna("No reason recorded")
-        return self._conference_table(late, "late", "No conference was held out of timescale.", True)
+        return self._conference_table(
+            late, "late", "No conference was held out of timescale.", True
+        )
 
     def section_reasons(self) -> str:
         late = self.held[self.held["late"]]
         if not len(late):
             return '<p class="note">No conference was held out of timescale.</p>'
         counts = (
-            late["reason"].fillna("No reason recorded").value_counts().rename_axis("reason").reset_index()
+            late["reason"]
+            .fillna("No reason recorded")
+            .value_counts()
+            .rename_axis("reason")
+            .reset_index()
         )
         return html.table(counts, [("reason", "Reason", "text"), ("count", "Conferences", "num")],
                           table_id="reasons")  # fmt: skip
@@ -164,11 +178,17 @@ class MonthlyTimeliness(Report):
 
     def section_held(self) -> str:
         frame = self.held.sort_values(["actual_date", "child_id"])
-        return self._conference_table(frame, "held", "No conferences were held in the month.", False)
+        return self._conference_table(
+            frame, "held", "No conferences were held in the month.", False
+        )
 
     def trend(self) -> pd.DataFrame:
         f = self.findings
-        f = f[f["event"].isin(CONFERENCE_EVENTS) & (f["kind"] == "timescale") & f["actual_date"].notna()]
+        f = f[
+            f["event"].isin(CONFERENCE_EVENTS)
+            & (f["kind"] == "timescale")
+            & f["actual_date"].notna()
+        ]
         f = f.assign(subject_id=f["subject_id"].astype("Int64"))
         f = f.assign(late=f["status"] == "met_late").sort_values("late", ascending=False)
         f = f.drop_duplicates(["subject_table", "subject_id"])
@@ -216,8 +236,13 @@ class MonthlyTimeliness(Report):
             "measure (cptrack.measures).</p>"
             + html.table(
                 s,
-                [("measure", "Measure", "text"), ("count", "Here", "num"), ("out_of", "Out of", "num"),
-                 ("percent", "Here %", "pct"), ("england", "England 2025", "text")],
+                [
+                    ("measure", "Measure", "text"),
+                    ("count", "Here", "num"),
+                    ("out_of", "Out of", "num"),
+                    ("percent", "Here %", "pct"),
+                    ("england", "England 2025", "text"),
+                ],
                 table_id="measures",
             )  # fmt: skip
             + f'<p class="note">{html.cell(ENGLAND_SOURCE, "text")}</p>'

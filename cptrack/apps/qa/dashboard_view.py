@@ -113,8 +113,10 @@ class DashboardView:
             self.title,
             controls,
             self.banner,
-            widgets.HBox([self.download_button, self.download_format, self.download_link],
-                         layout=widgets.Layout(gap="10px", align_items="center")),
+            widgets.HBox(
+                [self.download_button, self.download_format, self.download_link],
+                layout=widgets.Layout(gap="10px", align_items="center"),
+            ),
             widgets.HTML(f'<div class="cpt"><p class="note">{contents}</p></div>'),
         ]
         for key, heading in SECTIONS:
