@@ -33,7 +33,7 @@ CSS = """
                   padding: 4px 6px; font-weight: 700; vertical-align: bottom; }
 .rpt table.t td { border-bottom: 1px solid #dcdcdc; padding: 3px 6px; vertical-align: top;
                   text-align: left; overflow-wrap: break-word; }
-.rpt table.t td.num, .rpt table.t th.num { text-align: right; font-variant-numeric: tabular-nums;
+.rpt table.t td.num, .rpt table.t td.pct, .rpt table.t th.num { text-align: right; font-variant-numeric: tabular-nums;
                   white-space: nowrap; }
 .rpt table.t td.date, .rpt table.t td.id, .rpt table.t td.nowrap { white-space: nowrap; }
 .rpt table.t tr.total td { font-weight: 700; border-top: 2px solid #b1b4b6; }
