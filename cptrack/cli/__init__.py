@@ -27,6 +27,7 @@ COMMANDS = (
     "export",
     "escalations",
     "calendar",
+    "report",
 )
 
 

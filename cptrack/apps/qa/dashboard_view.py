@@ -78,6 +78,13 @@ class DashboardView:
         self.refresh_button.on_click(guarded(self.form, "show the dashboard")(self._on_refresh))
         self.rows_by.widget.observe(self._on_rows, "value")
         chairs = [(r.name, int(r.id)) for r in b.chairs.itertuples()]
+        self.download_format = widgets.Dropdown(options=[("PDF", "pdf"), ("HTML", "html")],
+                                                value="pdf", layout={"width": "90px"})  # fmt: skip
+        self.download_button = widgets.Button(description="Download report",
+                                              layout={"width": "160px"})  # fmt: skip
+        self.download_link = widgets.HTML()
+        self.download_link.add_class("cpt-download-link")
+        self.download_button.on_click(guarded(self.banner, "make the report")(self._on_download))
         self.trend_chair = widgets.Dropdown(options=chairs, value=b.trend_chair,
                                             description=f"{role}:")  # fmt: skip
         self.feedback_chair = widgets.Dropdown(options=chairs, value=b.feedback_chair,
@@ -106,6 +113,10 @@ class DashboardView:
             self.title,
             controls,
             self.banner,
+            widgets.HBox(
+                [self.download_button, self.download_format, self.download_link],
+                layout=widgets.Layout(gap="10px", align_items="center"),
+            ),
             widgets.HTML(f'<div class="cpt"><p class="note">{contents}</p></div>'),
         ]
         for key, heading in SECTIONS:
@@ -141,6 +152,19 @@ class DashboardView:
             f"Showing {b.start:%-d %b %Y} to {b.end:%-d %b %Y}: "
             f"{len(b.observations.observations)} observations."
         )
+
+    def _on_download(self, _button) -> None:
+        """The observation summary report for the period shown (the same file as
+        ``cptrack report observation_summary``), offered as a link to save."""
+        from cptrack import reports
+
+        b = self.board
+        self.download_link.value = "Making the report…"
+        self.download_link.value = reports.download_link(
+            "observation_summary", self.download_format.value, db=b.store.engine.url.render_as_string(hide_password=False),
+            as_of=b.as_of.isoformat(), start=b.start.isoformat(), end=b.end.isoformat(),
+            chair=str(b.trend_chair) if b.trend_chair is not None else None,
+        )  # fmt: skip
 
     def _on_rows(self, _change) -> None:
         self.board.rows_by = self.rows_by.widget.value

@@ -1,0 +1,94 @@
+"""Reports: parameterised notebooks in ``notebooks/reports/`` rendered to HTML, PDF and Excel.
+
+Each report is a class here (``REPORTS``) holding its logic; its notebook only composes
+(a ``parameters`` cell, then one cell per section). ``cptrack report`` renders them from the
+command line; apps call ``report_bytes`` for a download button.
+
+Parameters every report takes: ``db`` (path or URL; default ``CPTRACK_DB``), ``as_of``,
+``start`` and ``end`` (the period), ``child``, ``chair`` (name or id), ``record`` (the id of
+an observation, midway review or conference, for the single-record documents), ``profile``
+and ``pseudonymise``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from cptrack.reports.context import ReportContext
+
+REPORTS: dict[str, str] = {
+    "child_summary": "cptrack.reports.child:ChildSummary",
+    "chair_caseload": "cptrack.reports.caseload_report:ChairCaseload",
+    "monthly_timeliness": "cptrack.reports.timeliness:MonthlyTimeliness",
+    "agency_participation": "cptrack.reports.agencies:AgencyParticipation",
+    "observation_summary": "cptrack.reports.observations:ObservationSummary",
+    "observation": "cptrack.reports.observations:SingleObservation",
+    "midway_review": "cptrack.reports.documents:MidwayReviewDocument",
+    "conference_record": "cptrack.reports.documents:ConferenceRecordDocument",
+}
+PARAMETERS = ("db", "as_of", "start", "end", "child", "chair", "record", "profile", "pseudonymise")
+
+
+def report_class(name: str):
+    try:
+        module, _, cls = REPORTS[name].partition(":")
+    except KeyError:
+        raise KeyError(f"no report {name!r}; reports: {', '.join(REPORTS)}") from None
+    return getattr(importlib.import_module(module), cls)
+
+
+def open_report(name: str, **parameters: Any):
+    """The report ``name`` over the database, ready to give its sections as HTML."""
+    unknown = set(parameters) - set(PARAMETERS)
+    if unknown:
+        raise TypeError(f"unknown report parameters: {', '.join(sorted(unknown))}")
+    cls = report_class(name)
+    ctx = ReportContext.open(cls.title, **parameters)
+    return cls(ctx)
+
+
+def report_bytes(name: str, fmt: str = "pdf", **parameters: Any) -> bytes:
+    """The report as the bytes of an HTML, PDF or xlsx file: what a download button serves.
+
+    Safe to call from a notebook kernel (the browser and the report's kernel run outside its
+    event loop). Takes a few seconds: the notebook runs in a kernel of its own.
+    """
+    import concurrent.futures
+
+    from cptrack.reports import runner
+
+    # A kernel's event loop is running in this thread: render from a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(runner.render_bytes, name, fmt, parameters).result()
+
+
+MIME = {"html": "text/html", "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
+
+
+def download_link(name: str, fmt: str = "pdf", **parameters: Any) -> str:
+    """HTML for a link that saves the report (its bytes inline): what an app shows after a
+    "Download report" click. Static, so it works in Voila with no file served."""
+    import base64
+
+    from cptrack.apps.style import esc
+
+    data = base64.b64encode(report_bytes(name, fmt, **parameters)).decode()
+    file = filename(name, fmt, **parameters)
+    return (
+        f'<a download="{esc(file)}" href="data:{MIME[fmt]};base64,{data}" '
+        f'class="cpt-download">Save {esc(file)}</a>'
+    )
+
+
+def filename(name: str, fmt: str, **parameters: Any) -> str:
+    """A file name for a download: ``chair_caseload-C000001-2026-11-22.pdf``."""
+    import datetime as dt
+
+    bits = [name]
+    for key in ("child", "chair", "record"):
+        if parameters.get(key):
+            bits.append(str(parameters[key]).replace(" ", "_").replace("/", "_"))
+    bits.append(str(parameters.get("as_of") or dt.date.today()))
+    return "-".join(bits) + f".{fmt}"

@@ -1,0 +1,93 @@
+"""The shape every report has: a context, a header, and named sections of static HTML.
+
+A report notebook only composes: its ``parameters`` cell holds the parameters, one cell opens
+the report (``open_report(name, **parameters)``), and each further cell shows one section
+(``report.show("plans")``). The HTML comes from here, so the same report reads the same in
+a notebook, a file and a test.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from cptrack.apps.style import esc
+from cptrack.reports import html
+from cptrack.reports.context import ReportContext
+
+
+class Report:
+    name: ClassVar[str]
+    title: ClassVar[str]
+    description: ClassVar[str]
+    sections: ClassVar[tuple[tuple[str, str], ...]]  # (key, heading)
+    excel: ClassVar[bool] = False
+
+    def __init__(self, ctx: ReportContext):
+        self.ctx = ctx
+        self.prepare()
+
+    def prepare(self) -> None:
+        """Check the parameters and pick defaults (raise RecordError naming the field)."""
+
+    @property
+    def subject(self) -> str:
+        """What the report is about, for the header: a child, a chair, the service."""
+        return ""
+
+    @property
+    def period(self) -> str:
+        return self.ctx.period
+
+    def header_html(self) -> str:
+        c = self.ctx
+        bits = [b for b in (self.subject, c.authority, self.period) if b]
+        shared = (
+            " · pseudonymised for sharing: names replaced, dates of birth and addresses removed"
+            if c.pseudonymise
+            else ""
+        )
+        meta = {
+            "title": self.title, "subject": self.subject, "authority": c.authority,
+            "period": self.period, "generated": c.generated,
+            "pseudonymised": "yes" if c.pseudonymise else "no",
+        }  # fmt: skip
+        attrs = " ".join(f'data-{k}="{esc(v)}"' for k, v in meta.items())
+        return (
+            f'<div class="rpt-meta" {attrs}></div>'
+            f"<h1>{esc(self.title)}</h1>"
+            f'<p class="sub">{" · ".join(esc(b) for b in bits)}<br>'
+            f"Generated {esc(c.generated)} · standards: {esc(c.profile.name)}{esc(shared)}</p>"
+        )
+
+    def section(self, key: str) -> str:
+        method = getattr(self, f"section_{key}", None)
+        if method is None:
+            raise KeyError(f"{self.name} has no section {key!r}; sections: "
+                           f"{', '.join(k for k, _ in self.sections)}")  # fmt: skip
+        return method()
+
+    def section_html(self, key: str) -> str:
+        heading = dict(self.sections).get(key, "")
+        head = f"<h2>{esc(heading)}</h2>" if heading else ""
+        return self.ctx.scrub_html(f'<div class="rpt">{head}{self.section(key)}</div>')
+
+    def document(self) -> str:
+        """The whole report as one HTML fragment (header and every section)."""
+        parts = [html.CSS, f'<div class="rpt">{self.header_html()}</div>']
+        parts += [self.section_html(k) for k, _ in self.sections]
+        return "".join(parts)
+
+    # -- for notebooks --------------------------------------------------------
+
+    def header(self) -> Any:
+        from IPython.display import HTML
+
+        return HTML(html.CSS + f'<div class="rpt">{self.header_html()}</div>')
+
+    def show(self, key: str) -> Any:
+        from IPython.display import HTML
+
+        return HTML(self.section_html(key))
+
+    def excel_sheets(self) -> dict:
+        raise NotImplementedError(f"{self.name} has no Excel export")

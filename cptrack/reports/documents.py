@@ -1,0 +1,224 @@
+"""Documents for the child's file: a midway review and a conference record.
+
+``record`` is the id of the midway review or the conference; without it, ``child``'s latest
+(or, with neither, the latest in the database, so the notebooks run on any demo database).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+
+from cptrack.apps.conference.record import (
+    OUTCOME_WORDS,
+    PARTICIPATION_WORDS,
+    STATUS_WORDS,
+    VIEW_WORDS,
+)
+from cptrack.apps.midway.model import DECISION_WORDS, RAG_WORDS, RISK_WORDS
+from cptrack.models import AGENCY_LABELS, CATEGORY_LABELS, FieldError, RecordError
+from cptrack.reports import html
+from cptrack.reports.base import Report
+from cptrack.reports.child import TYPES
+from cptrack.reports.context import day
+from cptrack.tables import TABLES
+
+
+def _latest(store, table: str, date_col: str, child: str | None, where=None) -> int | None:
+    t = TABLES[table]
+    q = sa.select(t.c.id).order_by(t.c[date_col].desc(), t.c.id.desc()).limit(1)
+    if child is not None:
+        q = q.where(t.c.child_id == child)
+    if where is not None:
+        q = q.where(where(t))
+    with store.engine.connect() as conn:
+        return conn.execute(q).scalar()
+
+
+def _yes_no(value) -> str:
+    return "—" if value is None else ("Yes" if value else "No")
+
+
+class _Document(Report):
+    table = ""
+    date_col = "date"
+    where = None
+
+    def prepare(self) -> None:
+        c = self.ctx
+        if c.record is None:
+            c.record = _latest(c.store, self.table, self.date_col, c.child, self.where)
+        row = c.store.get(self.table, c.record) if c.record is not None else None
+        if row is None:
+            raise RecordError(
+                "Report", [FieldError("record", f"no {self.title.lower()} {c.record}")]
+            )
+        self.row = row
+        c.child = row["child_id"]
+        self.kid = c.store.get("children", row["child_id"])
+
+    @property
+    def subject(self) -> str:
+        return f"{self.ctx.child_name(self.row['child_id'])} ({self.row['child_id']})"
+
+    def child_block(self) -> list[tuple[str, str]]:
+        c = self.ctx
+        return [("Child", f"{c.child_name(self.kid['id'])} ({self.kid['id']})"),
+                ("Age" if c.pseudonymise else "Date of birth", c.born(self.kid))]  # fmt: skip
+
+
+class MidwayReviewDocument(_Document):
+    name = "midway_review"
+    title = "Midway review"
+    description = "a chair's midway review of a child's plan, for the child's file"
+    table = "midway_reviews"
+    sections = (("about", "The review"), ("outcomes", "Progress against the plan's outcomes"),
+                ("judgement", "The chair's judgement"), ("actions", "Actions from the review"))  # fmt: skip
+
+    @property
+    def period(self) -> str:
+        return f"reviewed {day(self.row['date'])}"
+
+    def section_about(self) -> str:
+        c, r = self.ctx, self.row
+        plan = c.store.get("cp_plans", r["plan_id"]) if r.get("plan_id") else None
+        conf = c.store.get("conferences", r["conference_id"]) if r.get("conference_id") else None
+        return html.key_values(self.child_block() + [
+            ("Date of the review", day(r["date"])),
+            (c.chair_role, c.staff_name(r["chair_id"])),
+            ("Plan started", day(plan["start_date"]) if plan else "—"),
+            ("Category", CATEGORY_LABELS.get(plan["latest_category"], "—") if plan else "—"),
+            ("Since the conference of", day(conf["held_date"]) if conf else "—"),
+            ("Core groups", c.text(r.get("core_group_compliance")) or "—"),
+            ("Visits", c.text(r.get("visit_compliance")) or "—"),
+        ])  # fmt: skip
+
+    def section_outcomes(self) -> str:
+        rows = [{"outcome": self.ctx.text(o.get("outcome")),
+                 "rag": html.rag(o.get("rag"), RAG_WORDS.get(o.get("rag"), "").split(": ")[-1]),
+                 "evidence": self.ctx.text(o.get("evidence"))} for o in self.row.get("outcomes") or []]  # fmt: skip
+        return html.table(pd.DataFrame(rows), [("outcome", "Outcome", "text"), ("rag", "Progress", "html"),
+                                               ("evidence", "Evidence", "text")],
+                          table_id="outcomes", empty="No outcomes recorded.")  # fmt: skip
+
+    def section_judgement(self) -> str:
+        c, r = self.ctx, self.row
+        return html.key_values([
+            ("Are the original risks reducing?", RISK_WORDS.get(r.get("risks_reducing"), "—")),
+            ("Evidence", c.text(r.get("risks_evidence")) or "—"),
+            ("Has the child's voice been heard?", _yes_no(r.get("child_voice_heard"))),
+            ("How", c.text(r.get("child_voice_evidence")) or "—"),
+            ("Is the contingency plan still right?", _yes_no(r.get("contingency_still_right"))),
+            ("Note", c.text(r.get("contingency_note")) or "—"),
+            ("Decision", DECISION_WORDS.get(r.get("decision"), "—")),
+            ("Rationale", c.text(r.get("decision_rationale")) or "—"),
+        ])  # fmt: skip
+
+    def section_actions(self) -> str:
+        a = pd.DataFrame(
+            self.ctx.store.rows(
+                "plan_actions", source="midway_review", source_record_id=self.row["id"]
+            )
+        )
+        return _actions(self.ctx, a)
+
+
+def _actions(c, a: pd.DataFrame) -> str:
+    if len(a):
+        a["what"] = [c.text(x) for x in a["description"]]
+        a["who"] = [c.text(x) for x in a["owner"]]
+        a["state"] = a["status"].map(lambda x: str(x).replace("_", " "))
+    return html.table(a, [("what", "Action", "text"), ("who", "Who", "text"), ("due_date", "By", "date"),
+                          ("state", "Status", "text")], table_id="actions", empty="No actions recorded.")  # fmt: skip
+
+
+class ConferenceRecordDocument(_Document):
+    name = "conference_record"
+    title = "Conference record"
+    description = (
+        "a conference's record (attendance, analysis, decision, plan), for the child's file"
+    )
+    table = "conferences"
+    date_col = "held_date"
+    where = staticmethod(lambda t: t.c.held_date.is_not(None))
+    sections = (("about", "The conference"), ("attendance", "Attendance"), ("reports", "Reports"),
+                ("analysis", "Analysis (Signs of Safety)"), ("decision", "Decision and plan"),
+                ("actions", "Actions"))  # fmt: skip
+
+    @property
+    def period(self) -> str:
+        r = self.row
+        return (
+            f"held {day(r['held_date'])}"
+            if r.get("held_date")
+            else f"booked {day(r['scheduled_date'])}"
+        )
+
+    def section_about(self) -> str:
+        c, r = self.ctx, self.row
+        return html.key_values(self.child_block() + [
+            ("Type", TYPES.get(r["type"], r["type"])),
+            ("Booked for", day(r["scheduled_date"])), ("Held", day(r.get("held_date"))),
+            (c.chair_role, c.staff_name(r["chair_id"])),
+            ("Venue", str(r.get("venue") or "—").replace("_", " ")),
+            ("Quorate", _yes_no(r.get("quorate"))),
+            ("Stood down", f"Yes: {c.text(r.get('stood_down_reason')) or ''}" if r.get("stood_down") else "No"),
+            ("Reason out of timescale", c.text(r.get("out_of_timescale_reason")) or "—"),
+            ("The child's participation", PARTICIPATION_WORDS.get(r.get("participation"), "—")),
+        ])  # fmt: skip
+
+    def section_attendance(self) -> str:
+        a = pd.DataFrame(self.ctx.store.rows("attendance", conference_id=self.row["id"]))
+        if len(a):
+            a["who"] = [self.ctx.person(x) for x in a["person"]]
+            a["agency_label"] = a["agency"].map(lambda x: AGENCY_LABELS.get(x, x))
+            a["state"] = a["status"].map(lambda x: STATUS_WORDS.get(x, x))
+            a["opinion"] = a["view"].map(lambda x: VIEW_WORDS.get(x, "—") if x else "—")
+            a["dissented"] = a["dissent"].map(lambda x: "Yes" if x else "")
+        return html.table(a, [("agency_label", "Agency", "text"), ("who", "Name", "text"),
+                              ("state", "Attendance", "text"), ("scaling_score", "Scaling (0-10)", "num"),
+                              ("opinion", "View", "text"), ("dissented", "Dissent", "text")],
+                          table_id="attendance", empty="No attendance recorded.")  # fmt: skip
+
+    def section_reports(self) -> str:
+        r = pd.DataFrame(self.ctx.store.rows("agency_reports", conference_id=self.row["id"]))
+        if len(r):
+            r["agency_label"] = r["agency"].map(lambda x: AGENCY_LABELS.get(x, x))
+        return html.table(r, [("agency_label", "Agency", "text"), ("received_by_chair", f"To the {self.ctx.chair_role}", "date"),
+                              ("shared_with_family", "Shared with family", "date")],
+                          table_id="reports", empty="No reports recorded.")  # fmt: skip
+
+    def section_analysis(self) -> str:
+        c, r = self.ctx, self.row
+        return html.key_values([
+            ("What are we worried about?", c.text(r.get("worried_about")) or "—"),
+            ("What is working well?", c.text(r.get("working_well")) or "—"),
+            ("The child's views", c.text(r.get("child_views")) or "—"),
+            ("What needs to happen?", c.text(r.get("needs_to_happen")) or "—"),
+            ("Danger statements", c.text(r.get("danger_statements")) or "—"),
+            ("Safety goals", c.text(r.get("safety_goals")) or "—"),
+        ])  # fmt: skip
+
+    def section_decision(self) -> str:
+        c, r = self.ctx, self.row
+        return html.key_values([
+            ("Decision", OUTCOME_WORDS.get(r.get("outcome"), "—") if r.get("outcome") else "—"),
+            ("Category", CATEGORY_LABELS.get(r.get("category"), "—") if r.get("category") else "—"),
+            ("Dissent", f"Yes: {c.text(r.get('dissent_detail')) or ''}" if r.get("dissent") else "No"),
+            ("Core group members", c.text(r.get("core_group_members")) or "—"),
+            ("First core group", day(r.get("first_core_group_date"))),
+            ("Next review", day(r.get("next_review_date"))),
+            ("Visits at least every", f"{r['visit_frequency_wd']} working days" if r.get("visit_frequency_wd") else "—"),
+            ("Contingency plan", c.text(r.get("contingency_plan")) or "—"),
+            ("Decisions distributed", day(r.get("decisions_distributed"))),
+            ("Plan distributed", day(r.get("plan_distributed"))),
+            ("Minutes distributed", day(r.get("minutes_distributed"))),
+        ])  # fmt: skip
+
+    def section_actions(self) -> str:
+        a = pd.DataFrame(
+            self.ctx.store.rows(
+                "plan_actions", source="conference", source_record_id=self.row["id"]
+            )
+        )
+        return _actions(self.ctx, a)
