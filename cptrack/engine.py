@@ -448,21 +448,23 @@ def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
     undated = np.isnat(t["due_date"])
     if undated.any():  # undated rows sort last
         due = np.where(undated, (due[~undated].max() + 1) if (~undated).any() else 0, due)
-    by_rule = order_by(child, rule_code, due)
-    group = (child << 16 | rule_code)[by_rule]
-    occurrence = np.empty(n, dtype="int64")
-    occurrence[by_rule] = rank_in_group(group) + 1
     order = order_by(child, due, rule_code)
+    # Occurrences count each child's rows of a rule in due-date order: in the final order,
+    # a stable sort by child and rule puts them together, still in that order.
+    child_sorted, rule_sorted = child[order], rule_code[order]
+    by_rule = order_by(child_sorted, rule_sorted)
+    occurrence = np.empty(n, dtype="int64")
+    occurrence[by_rule] = rank_in_group((child_sorted << 16 | rule_sorted)[by_rule]) + 1
 
     rules = sorted(ctx.profile.rules, key=lambda r: r.id)
-    rank_sorted = t["rule_rank"][order]
+    rank_sorted = rule_sorted
     words = _pool(ctx).words
     cols = {}
     for name in COLUMNS:
         if name == "occurrence":
-            cols[name] = occurrence[order]
+            cols[name] = occurrence
         elif name == "child_id":
-            cols[name] = _category(child[order], child_names)
+            cols[name] = _category(child_sorted, child_names)
         elif name in RULE_COLUMNS:
             cols[name] = _rule_category(rules, RULE_COLUMNS[name], rank_sorted)
         elif name == "status":
