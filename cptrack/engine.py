@@ -285,11 +285,42 @@ def _combine(parts: list[tuple[Rule, Table]], pool: TextPool) -> tuple[Table, np
     return out, rule_no
 
 
+# Rows are finished in batches of about this many: every step is row by row, and batches keep
+# the dozens of intermediate columns small enough to be reused from one batch to the next
+# instead of each being a fresh allocation the size of the whole caseload's findings.
+BATCH_ROWS = 1 << 18
+
+
 def _finalise(parts: list[tuple[Rule, Table | None]], ctx: Context) -> Table:
     """Statuses, deltas, rag and words for the raw rows of each rule (rows not yet sorted)."""
     parts = [(r, t) for r, t in parts if t is not None and t.n]
     if not parts:
         return Table()
+    return concat(_finalise_batch(batch, ctx) for batch in _batches(parts, BATCH_ROWS))
+
+
+def _batches(parts: list[tuple[Rule, Table]], size: int):
+    """Consecutive parts grouped into batches of at most ``size`` rows (a part with more
+    rows is cut into slices of ``size``)."""
+    batch, rows = [], 0
+    for rule, t in parts:
+        for start in range(0, t.n, size):
+            piece = t if t.n <= size else _slice(t, start, start + size)
+            if batch and rows + piece.n > size:
+                yield batch
+                batch, rows = [], 0
+            batch.append((rule, piece))
+            rows += piece.n
+    if batch:
+        yield batch
+
+
+def _slice(t: Table, start: int, stop: int) -> Table:
+    """Rows ``start:stop`` of a family's table (views; scalar columns stay scalars)."""
+    return Table({k: v[start:stop] if isinstance(v, np.ndarray) else v for k, v in t.items()})
+
+
+def _finalise_batch(parts: list[tuple[Rule, Table]], ctx: Context) -> Table:
     rules = [r for r, _ in parts]
     pool = _pool(ctx)
     raw, rule_no = _combine(parts, pool)
