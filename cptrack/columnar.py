@@ -97,7 +97,7 @@ def order_by(*keys: np.ndarray) -> np.ndarray:
             floor = int(valid.min()) - 1 if len(valid) else 0
             k = np.where(k == low, floor, k)
             low, high = floor, (int(valid.max()) if len(valid) else floor)
-        fields.append(k - low)
+        fields.append(k - low if low else k)
         bits.append(max(int(high - low).bit_length(), 1))
         spans.append(high - low + 1)
     if n >= COUNTING_MIN_ROWS and max(spans) <= 4 * n:

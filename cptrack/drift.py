@@ -263,7 +263,7 @@ def visits_missed(ctx: Context, rule: Rule) -> Table | None:
     due = f["due_date"]
     late = np.flatnonzero(
         np.isin(f["rule_rank"], _ranks(ctx, ("visit",)))
-        & np.isin(f["status"], (MET_LATE, OVERDUE))
+        & ((f["status"] == MET_LATE) | (f["status"] == OVERDUE))
         & (due > window_start)
         & (due <= ctx.as_of)
     )
@@ -340,7 +340,7 @@ def review_not_booked(ctx: Context, rule: Rule) -> Table | None:
         return None
     pending = np.flatnonzero(
         np.isin(f["rule_rank"], _ranks(ctx, ("first_review", "review")))
-        & np.isin(f["status"], (DUE, OVERDUE))
+        & ((f["status"] == DUE) | (f["status"] == OVERDUE))
         & np.isnat(f["booked_date"])
     )
     pending = pending[_open_plan_mask(ctx, f["plan_id"][pending])]  # looked up for the few left

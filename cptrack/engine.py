@@ -464,7 +464,7 @@ def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
     rank[by_id] = np.arange(len(ids))
     child_names = ids[by_id].tolist()
     codes = t["child"]
-    child = pick(rank, codes, len(ids)).astype("int64")
+    child = pick(rank, codes, len(ids)).astype("int64", copy=False)
     strangers = _pool(ctx).__dict__.get("strangers", {})
     if strangers:  # children not in the caseload's children sort last, by id
         names = sorted(strangers)
