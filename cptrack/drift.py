@@ -99,16 +99,21 @@ def plan_duration(ctx: Context, rule: Rule) -> Table | None:
     keep = is_red | (crossed > 0)
     if not keep.any():
         return None
-    months = _months_between(start, ctx.as_of)
-    text = np.array(
+    months = _months_between(start[keep], ctx.as_of)
+    # Worded once per distinct (months open, threshold, red): plans share a few hundred.
+    span = int(crossed.max()) + 1
+    key = (months * span + crossed[keep]) * 2 + is_red[keep]
+    uniques, codes = np.unique(key, return_inverse=True)
+    words = np.array(
         [
-            f"plan open {_duration(m)}: past {rule.amount} months"
-            if r
-            else f"plan open {_duration(m)}: past the {t}-month threshold"
-            for m, t, r in zip(months, crossed, is_red, strict=True)
+            f"plan open {_duration(k // 2 // span)}: past {rule.amount} months"
+            if k % 2
+            else f"plan open {_duration(k // 2 // span)}: past the {k // 2 % span}-month threshold"
+            for k in uniques.tolist()
         ],
         dtype=object,
     )
+    text = words[codes.ravel()]
     p = p.where(keep)
     return _alert(
         p["child_id"],
@@ -119,7 +124,7 @@ def plan_duration(ctx: Context, rule: Rule) -> Table | None:
         p["start"],
         red[keep],
         status=np.where(is_red[keep], "overdue", "due").astype(object),
-        status_text=text[keep],
+        status_text=text,
     )
 
 
@@ -256,14 +261,14 @@ def visits_missed(ctx: Context, rule: Rule) -> Table | None:
     months = int(ctx.settings["drift_window_months"])
     window_start = days(wd.add_months(np.array([ctx.as_of]), -months))[0]
     due = f["due_date"]
-    late = (
+    late = np.flatnonzero(
         np.isin(f["rule_rank"], _ranks(ctx, ("visit",)))
-        & np.isin(f["status"], (MET_LATE, OVERDUE))
+        & ((f["status"] == MET_LATE) | (f["status"] == OVERDUE))
         & (due > window_start)
         & (due <= ctx.as_of)
-        & _open_plan_mask(ctx, f["plan_id"])
     )
-    if not late.any():
+    late = late[_open_plan_mask(ctx, f["plan_id"][late])]  # looked up for the few left
+    if not len(late):
         return None
     v = Table(plan_id=f["plan_id"][late], child=f["child"][late], due=due[late])
     v = v.sorted("plan_id", "due")
@@ -333,13 +338,13 @@ def review_not_booked(ctx: Context, rule: Rule) -> Table | None:
     f = ctx.cache.get("timescale")
     if not f:
         return None
-    pending = (
+    pending = np.flatnonzero(
         np.isin(f["rule_rank"], _ranks(ctx, ("first_review", "review")))
-        & np.isin(f["status"], (DUE, OVERDUE))
+        & ((f["status"] == DUE) | (f["status"] == OVERDUE))
         & np.isnat(f["booked_date"])
-        & _open_plan_mask(ctx, f["plan_id"])
     )
-    if not pending.any():
+    pending = pending[_open_plan_mask(ctx, f["plan_id"][pending])]  # looked up for the few left
+    if not len(pending):
         return None
     f = f.where(pending)
     review_due = f["due_date"]

@@ -285,11 +285,42 @@ def _combine(parts: list[tuple[Rule, Table]], pool: TextPool) -> tuple[Table, np
     return out, rule_no
 
 
+# Rows are finished in batches of about this many: every step is row by row, and batches keep
+# the dozens of intermediate columns small enough to be reused from one batch to the next
+# instead of each being a fresh allocation the size of the whole caseload's findings.
+BATCH_ROWS = 1 << 18
+
+
 def _finalise(parts: list[tuple[Rule, Table | None]], ctx: Context) -> Table:
     """Statuses, deltas, rag and words for the raw rows of each rule (rows not yet sorted)."""
     parts = [(r, t) for r, t in parts if t is not None and t.n]
     if not parts:
         return Table()
+    return concat(_finalise_batch(batch, ctx) for batch in _batches(parts, BATCH_ROWS))
+
+
+def _batches(parts: list[tuple[Rule, Table]], size: int):
+    """Consecutive parts grouped into batches of at most ``size`` rows (a part with more
+    rows is cut into slices of ``size``)."""
+    batch, rows = [], 0
+    for rule, t in parts:
+        for start in range(0, t.n, size):
+            piece = t if t.n <= size else _slice(t, start, start + size)
+            if batch and rows + piece.n > size:
+                yield batch
+                batch, rows = [], 0
+            batch.append((rule, piece))
+            rows += piece.n
+    if batch:
+        yield batch
+
+
+def _slice(t: Table, start: int, stop: int) -> Table:
+    """Rows ``start:stop`` of a family's table (views; scalar columns stay scalars)."""
+    return Table({k: v[start:stop] if isinstance(v, np.ndarray) else v for k, v in t.items()})
+
+
+def _finalise_batch(parts: list[tuple[Rule, Table]], ctx: Context) -> Table:
     rules = [r for r, _ in parts]
     pool = _pool(ctx)
     raw, rule_no = _combine(parts, pool)
@@ -433,7 +464,7 @@ def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
     rank[by_id] = np.arange(len(ids))
     child_names = ids[by_id].tolist()
     codes = t["child"]
-    child = pick(rank, codes, len(ids)).astype("int64")
+    child = pick(rank, codes, len(ids)).astype("int64", copy=False)
     strangers = _pool(ctx).__dict__.get("strangers", {})
     if strangers:  # children not in the caseload's children sort last, by id
         names = sorted(strangers)
@@ -448,21 +479,23 @@ def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
     undated = np.isnat(t["due_date"])
     if undated.any():  # undated rows sort last
         due = np.where(undated, (due[~undated].max() + 1) if (~undated).any() else 0, due)
-    by_rule = order_by(child, rule_code, due)
-    group = (child << 16 | rule_code)[by_rule]
-    occurrence = np.empty(n, dtype="int64")
-    occurrence[by_rule] = rank_in_group(group) + 1
     order = order_by(child, due, rule_code)
+    # Occurrences count each child's rows of a rule in due-date order: in the final order,
+    # a stable sort by child and rule puts them together, still in that order.
+    child_sorted, rule_sorted = child[order], rule_code[order]
+    by_rule = order_by(child_sorted, rule_sorted)
+    occurrence = np.empty(n, dtype="int64")
+    occurrence[by_rule] = rank_in_group((child_sorted << 16 | rule_sorted)[by_rule]) + 1
 
     rules = sorted(ctx.profile.rules, key=lambda r: r.id)
-    rank_sorted = t["rule_rank"][order]
+    rank_sorted = rule_sorted
     words = _pool(ctx).words
     cols = {}
     for name in COLUMNS:
         if name == "occurrence":
-            cols[name] = occurrence[order]
+            cols[name] = occurrence
         elif name == "child_id":
-            cols[name] = _category(child[order], child_names)
+            cols[name] = _category(child_sorted, child_names)
         elif name in RULE_COLUMNS:
             cols[name] = _rule_category(rules, RULE_COLUMNS[name], rank_sorted)
         elif name == "status":

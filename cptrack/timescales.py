@@ -526,10 +526,18 @@ def reports(ctx: Context, rule: Rule) -> Table | None:
     reason = reason.copy()
     reason[(reason == "") & held & no_report] = none_text
     undated = np.flatnonzero((reason == "") & held & ~no_report & np.isnat(rows["actual_date"]))
-    agencies = r["agency"][report_rows[undated]]
-    for i, agency in zip(undated, agencies, strict=True):
-        label = AGENCY_LABELS.get(agency, str(agency))
-        reason[i] = f"no date recorded for when the {label} report reached {who}"
+    if len(undated):  # worded once per agency
+        agencies, which_agency = np.unique(
+            r["agency"][report_rows[undated]].astype(str), return_inverse=True
+        )
+        words = np.array(
+            [
+                f"no date recorded for when the {AGENCY_LABELS.get(a, a)} report reached {who}"
+                for a in agencies.tolist()
+            ],
+            dtype=object,
+        )
+        reason[undated] = words[which_agency.ravel()]
     return raw(
         rows,
         np.where(no_report, S["conferences"], S["agency_reports"]),

@@ -95,3 +95,24 @@ def test_distinct_codes_group_equal_keys(values, narrow):
     assert len(set(key.tolist())) == len(rows)
     for i in range(len(key)):
         assert key[rows[codes[i]]] == key[i]
+
+
+def test_order_by_counting_sort_matches_lexsort(monkeypatch):
+    """Large tables of narrow keys (children, day numbers, rule ranks) are ordered by
+    counting sorts: the order is np.lexsort's, stable, NaT first, with and without pandas'
+    counting sort."""
+    rng = np.random.default_rng(7)
+    n = 5000
+    child = rng.integers(-1, 300, n)
+    rule = rng.integers(0, 40, n).astype("int16")
+    days = rng.integers(-1, 900, n)
+    due = np.where(days < 0, np.datetime64("NaT"), np.datetime64("2024-01-01") + days)
+    due = due.astype("datetime64[D]")
+    constant = np.full(n, 3)
+    expected = np.lexsort((rule, col.sortable(due), child))
+    monkeypatch.setattr(col, "COUNTING_MIN_ROWS", 1)
+    assert (col.order_by(child, due, rule) == expected).all()
+    assert (col.order_by(child, constant, due, rule) == expected).all()
+    monkeypatch.setattr(col, "_groupsort_indexer", None)
+    assert (col.order_by(child, due, rule) == expected).all()
+    assert list(col.counting_sort(np.array([2, 0, 2, 1, 0]), 3)) == [1, 4, 3, 0, 2]
