@@ -142,10 +142,16 @@ def evaluate(
 
     ctx = Context(caseload, profile, as_day(as_of))
     cutoff = as_day(since) if since is not None else None
-    # Drift reads the timescale findings, so they are worked out whenever either is asked for.
+    # Drift reads the timescale findings, so they are worked out whenever either is asked for;
+    # it counts settled history too (visits missed in the last three months, say), so it reads
+    # every timescale row, not only those ``since`` keeps.
     rules = [r for r in profile.applied_rules if r.kind == "timescale"]
-    timescale = _finalise([(r, _recent(FAMILIES[r.event](ctx, r), cutoff)) for r in rules], ctx)
-    ctx.cache["timescale"] = timescale
+    raw = [(r, FAMILIES[r.event](ctx, r)) for r in rules]
+    complete = _finalise(raw, ctx) if cutoff is None or "drift" in kinds else None
+    timescale = (
+        complete if cutoff is None else _finalise([(r, _recent(t, cutoff)) for r, t in raw], ctx)
+    )
+    ctx.cache["timescale"] = complete if complete is not None else timescale
     parts = [timescale] if "timescale" in kinds else []
     if "drift" in kinds:
         drift_rules = [r for r in profile.applied_rules if r.kind == "drift"]

@@ -670,6 +670,30 @@ def test_since_leaves_out_settled_history_but_keeps_the_present():
     assert not settled_early.any()
 
 
+@pytest.mark.parametrize("name", ["national", "sunderland"])
+def test_since_keeps_every_live_item_and_drift_alert_on_the_demo_caseload(demo_db, name):
+    """The current position is the same with or without since, drift alerts included: a
+    visits-missed alert counts visits missed before ``since`` too."""
+    from cptrack.caseload import load
+    from cptrack.store import Store
+
+    with Store.open(demo_db) as store:
+        cl = load(store)
+    profile = profiles.load(name)
+    today = dt.date.today()
+    whole = evaluate(cl, profile, today)
+    recent = evaluate(cl, profile, today, since=today)
+    cols = ["child_id", "rule_id", "due_date", "status", "rag"]
+
+    def live(f: pd.DataFrame) -> pd.DataFrame:
+        out = _plain(f.loc[f["live"], cols])
+        return out.sort_values(cols).reset_index(drop=True)
+
+    assert (whole["kind"] == "drift").any() and whole["live"].any()
+    assert live(whole).equals(live(recent))
+    assert len(recent) < len(whole)
+
+
 def test_records_of_a_child_missing_from_children_still_show_and_sort_last():
     """A plan whose child is not among the caseload's children is judged all the same."""
     cl = case(
