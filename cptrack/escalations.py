@@ -28,6 +28,7 @@ import pandas as pd
 
 from cptrack import engine, workdays
 from cptrack.caseload import Caseload
+from cptrack.drafts import cleaned
 from cptrack.models import EscalationStatus, FieldError, RecordError, today
 from cptrack.profiles import Profile
 from cptrack.store import Store, Transaction
@@ -120,10 +121,7 @@ class EscalationDraft:
 
     def with_values(self, **values: Any) -> EscalationDraft:
         """A copy holding what a view read from its inputs (unknown names refused)."""
-        unknown = set(values) - set(FORM_FIELDS)
-        if unknown:
-            raise TypeError(f"not fields of the escalation form: {', '.join(sorted(unknown))}")
-        clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+        clean = cleaned(values, FORM_FIELDS, "escalation form")
         for name in ("reason", "raised_with", "response", "outcome", "stage"):
             if name in clean and clean[name] is None:
                 clean[name] = ""

@@ -25,6 +25,7 @@ import pandas as pd
 from cptrack import checklist, engine
 from cptrack.apps.conference.agenda import ConferenceFile
 from cptrack.checklist import Facts, ReportCheck
+from cptrack.drafts import cleaned, removed
 from cptrack.models import Agency, FieldError, RecordError, Venue, today
 from cptrack.profiles import Profile
 from cptrack.store import Store
@@ -94,19 +95,14 @@ class PreparationDraft:
     def with_values(self, **values: Any) -> PreparationDraft:
         allowed = {"consultation_date", "family_met_date", "venue", "split_conference", "notes",
                    "items", "reports"}  # fmt: skip
-        unknown = set(values) - allowed
-        if unknown:
-            raise TypeError(f"not fields of the preparation form: {', '.join(sorted(unknown))}")
-        clean = dict(values)
+        clean = cleaned(values, allowed, "preparation form")
         if "notes" in clean:
             clean["notes"] = (clean["notes"] or "").strip()
         if "venue" in clean:
             clean["venue"] = clean["venue"] or None
         if "reports" in clean:
-            kept = {r.record_id for r in clean["reports"] if r.record_id is not None}
-            gone = [r for r in self.reports + self.removed_reports
-                    if r.record_id is not None and r.record_id not in kept]  # fmt: skip
-            clean["removed_reports"] = list({r.record_id: r for r in gone}.values())
+            clean["removed_reports"] = removed(self.reports + self.removed_reports,
+                                               clean["reports"])  # fmt: skip
         return replace(self, **clean)
 
     # -- validation --------------------------------------------------------

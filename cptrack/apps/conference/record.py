@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from cptrack import engine, timescales, workdays
 from cptrack.apps.conference.agenda import INITIAL_LIKE, ConferenceFile
 from cptrack.caseload import load
+from cptrack.drafts import cleaned, removed
 from cptrack.models import (
     AGENCY_LABELS,
     CATEGORY_LABELS,
@@ -274,23 +275,18 @@ class RecordDraft:
 
     def with_values(self, **values: Any) -> RecordDraft:
         """A copy holding what a view read from its inputs (unknown names refused)."""
-        unknown = set(values) - set(FORM_FIELDS)
-        if unknown:
-            raise TypeError(f"not fields of the conference record: {', '.join(sorted(unknown))}")
         clean: dict[str, Any] = {}
-        for key, value in values.items():
-            if isinstance(value, str):
-                value = value.strip()
+        for key, value in cleaned(values, FORM_FIELDS, "conference record").items():
             if key in ("venue", "participation", "outcome", "category", "end_reason") and not value:
                 value = None
             if key == "visit_frequency_wd" and value in ("", 0):
                 value = None
             clean[key] = value
         if "attendance" in clean:
-            clean["removed_attendance"] = _removed(self.attendance + self.removed_attendance,
+            clean["removed_attendance"] = removed(self.attendance + self.removed_attendance,
                                                    clean["attendance"])  # fmt: skip
         if "actions" in clean:
-            clean["removed_actions"] = _removed(self.actions + self.removed_actions,
+            clean["removed_actions"] = removed(self.actions + self.removed_actions,
                                                 clean["actions"])  # fmt: skip
         return replace(self, **clean)
 
@@ -496,12 +492,6 @@ class RecordDraft:
         for name in SOS_FIELDS:
             data[name] = getattr(self, name) or None
         return data
-
-
-def _removed(before: list, now: list) -> list:
-    kept = {r.record_id for r in now if r.record_id is not None}
-    gone = {r.record_id: r for r in before if r.record_id is not None and r.record_id not in kept}
-    return list(gone.values())
 
 
 # ---------------------------------------------------------------------------

@@ -31,6 +31,7 @@ import pandas as pd
 
 from cptrack import engine, escalations
 from cptrack.caseload import Caseload, load
+from cptrack.drafts import cleaned, removed
 from cptrack.escalations import EscalationDraft
 from cptrack.models import (
     ActionSource,
@@ -227,18 +228,13 @@ class MidwayDraft:
         return self.decision == MidwayDecision.ESCALATE.value and self.escalation_id is None
 
     def with_values(self, **values: Any) -> MidwayDraft:
-        unknown = set(values) - set(FORM_FIELDS)
-        if unknown:
-            raise TypeError(f"not fields of the midway review: {', '.join(sorted(unknown))}")
-        clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+        clean = cleaned(values, FORM_FIELDS, "midway review")
         for name in ("risks_reducing", "decision"):
             if name in clean and not clean[name]:
                 clean[name] = None
         if "actions" in clean:
-            kept = {a.record_id for a in clean["actions"] if a.record_id is not None}
-            gone = [a for a in self.actions + self.removed_actions
-                    if a.record_id is not None and a.record_id not in kept]  # fmt: skip
-            clean["removed_actions"] = list({a.record_id: a for a in gone}.values())
+            clean["removed_actions"] = removed(self.actions + self.removed_actions,
+                                               clean["actions"])  # fmt: skip
         return replace(self, **clean)
 
     # -- validation --------------------------------------------------------

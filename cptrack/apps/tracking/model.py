@@ -27,6 +27,7 @@ import pandas as pd
 
 from cptrack import engine
 from cptrack.caseload import Caseload, load
+from cptrack.drafts import cleaned
 from cptrack.models import (
     AGENCY_LABELS,
     CATEGORY_LABELS,
@@ -501,10 +502,7 @@ class TrackingDraft:
         return {name: getattr(self, name) for name in FORM_FIELDS}
 
     def with_values(self, **values: Any) -> TrackingDraft:
-        unknown = set(values) - set(FORM_FIELDS)
-        if unknown:
-            raise TypeError(f"not fields of the case-tracking record: {', '.join(sorted(unknown))}")
-        clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+        clean = cleaned(values, FORM_FIELDS, "case-tracking record")
         for name in ("observations", "concerns"):
             if name in clean and clean[name] is None:
                 clean[name] = ""
