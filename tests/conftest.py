@@ -205,7 +205,7 @@ def app_server(fresh_demo_db: str) -> Iterator[str]:
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 
 
-def screenshot(page, name: str, width: int = 1300) -> Path:
+def screenshot(page, name: str, width: int | None = None) -> Path:
     """Save a screenshot of the whole app under test-output/screenshots/ (look at them).
 
     Voila scrolls inside the page (``#rendered_cells``), which a full-page screenshot does
@@ -213,6 +213,7 @@ def screenshot(page, name: str, width: int = 1300) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     before = page.viewport_size
+    width = width or (before or {}).get("width") or 1300
     height = page.evaluate(
         "() => Math.max(...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))"
     )

@@ -185,3 +185,20 @@ def test_an_amendment_may_keep_a_next_check_now_past(small):
     assert [] == [p for p in draft.problems(TODAY) if p.field == "next_check_date"]
     m.save(small, draft, TODAY)
     assert "Added later." == small.get("case_tracking", old["id"])["concerns"]
+
+
+def test_download_report_asks_for_the_report_the_page_shows(demo_store):
+    """A child open: their child summary; otherwise the chosen chair's caseload (every
+    chair's without one); the page's date and standards either way."""
+    sunderland = profiles.load("sunderland")
+    day = dt.date(2026, 10, 1)
+    name, params = m.report_request(demo_store, sunderland, day, child_id="C000007")
+    assert name == "child_summary"
+    assert (params["child"], params["as_of"], params["profile"]) == ("C000007", "2026-10-01",
+                                                                      "sunderland")  # fmt: skip
+    assert params["db"].startswith("sqlite:///") and "chair" not in params
+    name, params = m.report_request(demo_store, NATIONAL, TODAY, chair_id=2)
+    assert (name, params["chair"], params["profile"]) == ("chair_caseload", "2", "national")
+    assert m.report_request(demo_store, NATIONAL, TODAY)[1]["chair"] is None
+    amber = profiles.with_settings(NATIONAL, amber_window_wd=9)
+    assert m.report_request(demo_store, amber, TODAY)[1]["profile"] == "national"

@@ -341,6 +341,30 @@ class ChildFile:
         return chronology(self.caseload, self.child_id, self.as_of)
 
 
+# The formats each page's "Download report" offers.
+REPORT_FORMATS = {"child_summary": ("pdf", "html"), "chair_caseload": ("pdf", "html", "xlsx")}
+
+
+def report_request(store: Store, profile: Profile, as_of: dt.date, *,
+                   child_id: str | None = None, chair_id: int | None = None,
+                   ) -> tuple[str, dict[str, Any]]:  # fmt: skip
+    """The report a page's "Download report" makes, and its parameters: the same file as
+    ``cptrack report NAME`` with them. A child open: their child summary; otherwise the
+    chosen chair's caseload (every chair's when none is chosen). The as-of date and the
+    standards are the page's; a profile changed on the page only by its amber window, or
+    loaded from a file, is reported under the registered profile it came from."""
+    from cptrack import profiles
+
+    params: dict[str, Any] = {
+        "db": store.engine.url.render_as_string(hide_password=False),  # the report's own kernel
+        "as_of": as_of.isoformat(),
+        "profile": profile.id if profile.id in profiles.available() else None,
+    }
+    if child_id:
+        return "child_summary", {**params, "child": str(child_id)}
+    return "chair_caseload", {**params, "chair": str(chair_id) if chair_id else None}
+
+
 def open_child(store: Store, child_id: str, profile: Profile, as_of: dt.date) -> ChildFile:
     """The child's file as at ``as_of``; a clear refusal when there is no such child."""
     child = store.get("children", child_id)

@@ -357,6 +357,36 @@ class RecordForm:
 # The child view
 
 
+class ReportDownload:
+    """"Download report": the format, the button, and the link to save the file it made
+    (the same file as ``cptrack report``; see ``model.report_request``)."""
+
+    def __init__(self, banner: Banner, request, formats: tuple[str, ...]):
+        self.request = request
+        self.format = widgets.Dropdown(
+            options=[("Excel" if f == "xlsx" else f.upper(), f) for f in formats],
+            value=formats[0], layout=widgets.Layout(width="110px"))  # fmt: skip
+        self.button = widgets.Button(description="Download report",
+                                     layout=widgets.Layout(width="auto"))  # fmt: skip
+        self.link = widgets.HTML("")
+        self.button.on_click(guarded(banner, "make the report")(lambda _b: self.make()))
+        self.widget = widgets.HBox([self.button, self.format, self.link],
+                                   layout=widgets.Layout(gap="8px", align_items="center",
+                                                         margin="6px 0"))  # fmt: skip
+        self.widget.add_class("cpt-download-report")
+
+    def forget(self) -> None:
+        """The page changed: a link made before no longer matches it."""
+        self.link.value = ""
+
+    def make(self) -> None:
+        from cptrack import reports  # here: only a download pays for the report machinery
+
+        name, params = self.request()
+        self.link.value = "<span class='note'>Making the report…</span>"
+        self.link.value = reports.download_link(name, self.format.value, **params)
+
+
 class ChildView:
     """One child: card, findings, actions, chronology, records and form, escalations."""
 
@@ -396,6 +426,10 @@ class ChildView:
         self.new_button.on_click(guarded(self.banner, "start a check")(lambda _b: self.new()))
         self.form = RecordForm(self.saved)
         self.escalation_box = widgets.VBox([])
+        app = self.app
+        self.download = ReportDownload(self.banner, lambda: m.report_request(
+            app.store, app.profile, app.as_of, child_id=self.file.child_id),
+            m.REPORT_FORMATS["child_summary"])  # fmt: skip
 
     def open(self, child_id: str) -> None:
         self.banner.clear()
@@ -410,8 +444,9 @@ class ChildView:
         self.form.store = self.app.store
         self.show()
         self.new()
+        self.download.forget()
         self.body.children = [
-            self.card,
+            self.card, self.download.widget,
             parts.section("What needs attention", "Every open item for this child, worst "
                           "first: the standard, its due date and where it comes from."),
             self.findings, self.history_box,
@@ -548,6 +583,9 @@ class TrackingApp:
         self.calendar_button = widgets.Button(description="Calendar of due dates (.ics)",
                                               layout=widgets.Layout(width="auto"))  # fmt: skip
         self.calendar_link = widgets.HTML("")
+        self.download = ReportDownload(self.banner, lambda: m.report_request(
+            self.store, self.profile, self.as_of, chair_id=self.chair.value or None),
+            m.REPORT_FORMATS["chair_caseload"])  # fmt: skip
         self.child_view = ChildView(self)
         self.open_button.on_click(guarded(self.banner, "open the child")(
             lambda _b: self._open_clicked()))  # fmt: skip
@@ -574,7 +612,7 @@ class TrackingApp:
         for box in (scope, scope2, filters):
             box.add_class("cpt-controls")
         caseload_tab = widgets.VBox([
-            self.summary,
+            self.summary, self.download.widget,
             widgets.HTML("<div class='cpt-label'>Filter</div>"), filters, self.table,
         ])  # fmt: skip
         self.tabs = widgets.Tab(children=[caseload_tab, self.child_view.widget])
@@ -636,6 +674,7 @@ class TrackingApp:
             (t.team, int(t.team_id)) for t in teams.itertuples()]
         self.sw_team.value = current if current in [v for _, v in self.sw_team.options] else 0
         self.calendar_link.value = ""
+        self.download.forget()
         self.show_table()
 
     def show_table(self) -> None:
