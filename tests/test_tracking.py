@@ -189,16 +189,21 @@ def test_an_amendment_may_keep_a_next_check_now_past(small):
 
 def test_download_report_asks_for_the_report_the_page_shows(demo_store):
     """A child open: their child summary; otherwise the chosen chair's caseload (every
-    chair's without one); the page's date and standards either way."""
+    chair's without one); the page's date and standards either way, and a note wherever the
+    report cannot follow the page."""
     sunderland = profiles.load("sunderland")
     day = dt.date(2026, 10, 1)
-    name, params = m.report_request(demo_store, sunderland, day, child_id="C000007")
-    assert name == "child_summary"
+    name, params, notes = m.report_request(demo_store, sunderland, day, child_id="C000007")
+    assert name == "child_summary" and notes == []
     assert (params["child"], params["as_of"], params["profile"]) == ("C000007", "2026-10-01",
                                                                       "sunderland")  # fmt: skip
     assert params["db"].startswith("sqlite:///") and "chair" not in params
-    name, params = m.report_request(demo_store, NATIONAL, TODAY, chair_id=2)
-    assert (name, params["chair"], params["profile"]) == ("chair_caseload", "2", "national")
-    assert m.report_request(demo_store, NATIONAL, TODAY)[1]["chair"] is None
+    name, params, notes = m.report_request(demo_store, NATIONAL, TODAY, chair_id=2)
+    assert (name, params["chair"], params["profile"], notes) == ("chair_caseload", "2",
+                                                                 "national", [])  # fmt: skip
+    _, params, notes = m.report_request(demo_store, NATIONAL, TODAY, team_id=1, filtered=True)
+    assert params["chair"] is None
+    assert any("every chair" in n for n in notes) and any("filters" in n for n in notes)
     amber = profiles.with_settings(NATIONAL, amber_window_wd=9)
-    assert m.report_request(demo_store, amber, TODAY)[1]["profile"] == "national"
+    _, params, notes = m.report_request(demo_store, amber, TODAY, chair_id=2)
+    assert params["profile"] == "national" and any("amber window" in n for n in notes)

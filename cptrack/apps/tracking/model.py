@@ -347,22 +347,36 @@ REPORT_FORMATS = {"child_summary": ("pdf", "html"), "chair_caseload": ("pdf", "h
 
 def report_request(store: Store, profile: Profile, as_of: dt.date, *,
                    child_id: str | None = None, chair_id: int | None = None,
-                   ) -> tuple[str, dict[str, Any]]:  # fmt: skip
-    """The report a page's "Download report" makes, and its parameters: the same file as
-    ``cptrack report NAME`` with them. A child open: their child summary; otherwise the
-    chosen chair's caseload (every chair's when none is chosen). The as-of date and the
-    standards are the page's; a profile changed on the page only by its amber window, or
-    loaded from a file, is reported under the registered profile it came from."""
+                   team_id: int | None = None, filtered: bool = False,
+                   ) -> tuple[str, dict[str, Any], list[str]]:  # fmt: skip
+    """The report a page's "Download report" makes, its parameters, and notes on where it
+    cannot match the page: the same file as ``cptrack report NAME`` with those parameters.
+
+    A child open: their child summary; otherwise the chosen chair's caseload (every chair's
+    when none is chosen). The as-of date and the standards are the page's; a profile changed
+    on the page only by its amber window, or loaded from a file, is reported under the
+    registered profile it came from, and the notes say so."""
     from cptrack import profiles
 
+    notes: list[str] = []
+    registered = profile.id if profile.id in profiles.available() else None
+    if registered and not child_id:
+        own = profiles.load(registered).settings["amber_window_wd"]
+        if own != profile.settings["amber_window_wd"]:
+            notes.append(f"The report uses the standards' own amber window ({own} working "
+                         "days), not the one chosen on this page.")  # fmt: skip
     params: dict[str, Any] = {
         "db": store.engine.url.render_as_string(hide_password=False),  # the report's own kernel
         "as_of": as_of.isoformat(),
-        "profile": profile.id if profile.id in profiles.available() else None,
+        "profile": registered,
     }
     if child_id:
-        return "child_summary", {**params, "child": str(child_id)}
-    return "chair_caseload", {**params, "chair": str(chair_id) if chair_id else None}
+        return "child_summary", {**params, "child": str(child_id)}, notes
+    if team_id and not chair_id:
+        notes.append("Reports cannot be limited to a team: this one covers every chair.")
+    if filtered:
+        notes.append("The report lists every child in scope, without the table's filters.")
+    return "chair_caseload", {**params, "chair": str(chair_id) if chair_id else None}, notes
 
 
 def open_child(store: Store, child_id: str, profile: Profile, as_of: dt.date) -> ChildFile:

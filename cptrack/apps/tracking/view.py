@@ -382,9 +382,10 @@ class ReportDownload:
     def make(self) -> None:
         from cptrack import reports  # here: only a download pays for the report machinery
 
-        name, params = self.request()
+        name, params, notes = self.request()
         self.link.value = "<span class='note'>Making the report…</span>"
-        self.link.value = reports.download_link(name, self.format.value, **params)
+        link = reports.download_link(name, self.format.value, **params)
+        self.link.value = link + "".join(f" <span class='note'>{esc(n)}</span>" for n in notes)
 
 
 class ChildView:
@@ -584,7 +585,8 @@ class TrackingApp:
                                               layout=widgets.Layout(width="auto"))  # fmt: skip
         self.calendar_link = widgets.HTML("")
         self.download = ReportDownload(self.banner, lambda: m.report_request(
-            self.store, self.profile, self.as_of, chair_id=self.chair.value or None),
+            self.store, self.profile, self.as_of, chair_id=self.chair.value or None,
+            team_id=self.team.value or None, filtered=self._filtered()),
             m.REPORT_FORMATS["chair_caseload"])  # fmt: skip
         self.child_view = ChildView(self)
         self.open_button.on_click(guarded(self.banner, "open the child")(
@@ -691,6 +693,10 @@ class TrackingApp:
         self.summary.value = parts.box(line + summary_strip(self.dash.summary(rows), len(rows)))
         self.table.value = parts.box(dashboard_table(rows, with_chair=not self.chair.value,
                                                      limit=self.limit.value))  # fmt: skip
+
+    def _filtered(self) -> bool:
+        return bool(self.rag.value != "any" or self.category.value or self.sw_team.value
+                    or self.drift.value)  # fmt: skip
 
     # -- the child ---------------------------------------------------------
 
