@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from cptrack.apps.qa import common
 from cptrack.apps.qa import render as qa_render
-from cptrack.apps.qa.dashboard_model import Dashboard
+from cptrack.apps.qa.dashboard_model import HEADINGS, Dashboard
 from cptrack.apps.style import CSS as APP_CSS
 from cptrack.apps.style import esc
 from cptrack.models import RATING_LABELS, FieldError, RecordError
@@ -42,14 +42,7 @@ class ObservationSummary(Report):
     name = "observation_summary"
     title = "Practice observation summary"
     description = "the QA pack for the Case Audit Management meeting: observations and feedback"
-    sections = (
-        ("not_observed", "Chairs not observed within the interval"),
-        ("heatmap", "Ratings by domain"),
-        ("below_good", "Criteria most often below Good across the service"),
-        ("trend", "Trend over time for a chair"),
-        ("per_period", "Observations per chair and quarter"),
-        ("feedback", "Feedback after conferences"),
-    )
+    sections = tuple((k, h) for k, h in HEADINGS.items() if k != "feedback_sought")
 
     def prepare(self) -> None:
         c = self.ctx

@@ -166,5 +166,15 @@ class Dashboard:
         return {key: self.section(key) for key in SECTIONS}
 
 
-SECTIONS = ("not_observed", "heatmap", "below_good", "trend", "per_period", "feedback",
-            "feedback_sought")  # fmt: skip
+# Each section of the pack with its heading: the dashboard shows them all, the observation
+# summary report all but the per-conference list.
+HEADINGS = {
+    "not_observed": "Chairs not observed within the interval",
+    "heatmap": "Ratings by domain",
+    "below_good": "Criteria most often below Good across the service",
+    "trend": "Trend over time for a chair",
+    "per_period": "Observations per chair and quarter",
+    "feedback": "Feedback after conferences",
+    "feedback_sought": "Was feedback sought? Each conference of a chair",
+}
+SECTIONS = tuple(HEADINGS)

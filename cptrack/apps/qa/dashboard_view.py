@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from cptrack import settings
 from cptrack.apps.qa import common, render
-from cptrack.apps.qa.dashboard_model import Dashboard
+from cptrack.apps.qa.dashboard_model import HEADINGS, Dashboard
 from cptrack.apps.style import CSS, esc
 from cptrack.apps.widgets import Banner, Field, Form, guarded, primary, style
 from cptrack.models import RecordError
@@ -24,15 +24,7 @@ from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
 
-SECTIONS = (
-    ("not_observed", "Chairs not observed within the interval"),
-    ("heatmap", "Ratings by domain"),
-    ("below_good", "Criteria most often below Good across the service"),
-    ("trend", "Trend over time for a chair"),
-    ("per_period", "Observations per chair and quarter"),
-    ("feedback", "Feedback after conferences"),
-    ("feedback_sought", "Was feedback sought? Each conference of a chair"),
-)
+SECTIONS = tuple(HEADINGS.items())
 
 
 class DashboardView:
