@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, unavailable
-from cptrack import profiles
+from cptrack import observation, profiles
 from cptrack.profiles import ProfileError
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = observation.seeds_dir()  # CPTRACK_SEEDS, else ../shared/seeds
 PROFILE_DIR = Path(profiles.__file__).parent
 
 
