@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from dataclasses import dataclass, fields
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -172,15 +174,19 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     n = len(frame)
     for col in t.columns:
         values = frame[col.name] if col.name in frame.columns else pd.Series([None] * n)
-        out[col.name] = _coerce(values, col.type)
+        key = col.name == "child_id" or (name == "children" and col.name == "id")
+        out[col.name] = _coerce(values, col.type, key=key)
     return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
-def _coerce(values: pd.Series, col_type: Any) -> pd.Series:
+def _coerce(values: pd.Series, col_type: Any, *, key: bool = False) -> pd.Series:
     values = values.reset_index(drop=True)
     if isinstance(col_type, sa.DateTime):
         return pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
     if isinstance(col_type, sa.Date):
+        days = _iso_days(values)
+        if days is not None:
+            return pd.Series(days.astype("datetime64[us]"), index=values.index)
         first = values.dropna().iloc[:1].tolist()
         if first and isinstance(first[0], str):  # SQLite's text dates
             values = pd.to_datetime(values, errors="coerce", format="%Y-%m-%d")
@@ -191,12 +197,53 @@ def _coerce(values: pd.Series, col_type: Any) -> pd.Series:
         return values.astype("boolean")
     if isinstance(col_type, sa.Integer):
         return values.astype("Int64")
-    if isinstance(col_type, sa.Time):
-        return values.map(_as_time).astype(object)
+    if isinstance(col_type, sa.Time):  # each distinct time read once, its object shared
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+        times = np.empty(len(uniques) + 1, dtype=object)
+        times[:] = [*(_as_time(u) for u in uniques), None]
+        return pd.Series(times[codes], index=values.index, dtype=object)
     if isinstance(col_type, sa.JSON):
         # SQLite's driver hands JSON over as text; PostgreSQL's already parsed
         return values.map(lambda v: json.loads(v) if isinstance(v, str) else v).astype(object)
-    return values.astype(object).where(values.notna(), None)
+    return _shared_strings(values.astype(object).where(values.notna(), None), keys=key)
+
+
+def _shared_strings(values: pd.Series, *, keys: bool = False) -> pd.Series:
+    """Text with each distinct value held once: a million visits name fifty thousand
+    children, and one string object per child instead of per row saves memory and makes
+    every comparison, look-up and sort over the column faster (equal strings are found equal
+    by identity, and their few objects stay in the processor's cache). Interned, so that
+    the children's ids in every frame are the same objects (``keys``: shared however few or
+    distinct; the engine matches children's ids by object, ``columnar.AddressIndex``)."""
+    if len(values) < 1024 and not keys:
+        return values
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    if len(uniques) > len(values) // 2 and not keys:  # free text, mostly distinct
+        return values
+    shared = np.empty(len(uniques) + 1, dtype=object)
+    shared[:-1] = [sys.intern(u) if type(u) is str else u for u in uniques]
+    shared[-1] = None
+    return pd.Series(shared[codes], index=values.index, dtype=object)
+
+
+def _iso_days(values: pd.Series) -> np.ndarray | None:
+    """Dates as numpy days, parsed by numpy, when they are what the drivers hand over: SQLite's
+    "YYYY-MM-DD" text or PostgreSQL's ``datetime.date`` (None for anything else, which
+    pandas then reads, more slowly)."""
+    arr = values.to_numpy(dtype=object)
+    present = arr[~pd.isna(arr)]
+    if not len(present):
+        return None
+    first = present[0]
+    if isinstance(first, str):
+        if len(first) != 10:
+            return None
+    elif type(first) is not dt.date:
+        return None
+    try:
+        return arr.astype("datetime64[D]")
+    except (ValueError, TypeError):
+        return None
 
 
 def _as_time(value: Any) -> dt.time | None:

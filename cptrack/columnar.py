@@ -12,6 +12,7 @@ none; text is an ``object`` array; yes/no is ``bool`` (missing read as the model
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Iterable
 
 import numpy as np
@@ -83,11 +84,12 @@ def sortable(values: np.ndarray) -> np.ndarray:
 def order_by(*keys: np.ndarray) -> np.ndarray:
     """A stable sort order by integer or date keys, first key most significant.
 
-    Large tables whose keys each span a narrow range (children, day numbers, rule ranks) are
-    ordered by one stable counting sort per key, in linear time. Otherwise, when the keys'
-    ranges and the row number fit in 63 bits they are packed into one int64 per row and
-    sorted by value (numpy sorts plain integers several times faster than it sorts indexes
-    stably); failing that, ``np.lexsort``.
+    When the keys' ranges and the row number fit in 63 bits they are packed into one int64
+    per row and sorted by value: numpy sorts plain integers with the processor's vector
+    instructions, several times faster than it sorts indexes stably, and faster even than
+    counting sorts (4.5 million rows by child, date and rule: 0.1 s against 0.4 s). Keys too
+    wide to pack are ordered by one stable counting sort per key when the table is large and
+    each key spans a narrow range, and by ``np.lexsort`` otherwise.
     """
     n = len(keys[0])
     fields, bits, spans = [], [], []
@@ -102,10 +104,10 @@ def order_by(*keys: np.ndarray) -> np.ndarray:
         fields.append(k - low if low else k)
         bits.append(max(int(high - low).bit_length(), 1))
         spans.append(high - low + 1)
-    if n >= COUNTING_MIN_ROWS and max(spans) <= 4 * n:
-        return _counting_order(fields, spans)
     row_bits = max(int(n - 1).bit_length(), 1)
     if sum(bits) + row_bits > 63:
+        if n >= COUNTING_MIN_ROWS and max(spans) <= 4 * n:
+            return _counting_order(fields, spans)
         return np.lexsort([sortable(k) for k in reversed(keys)])
     packed = np.zeros(n, dtype="int64")
     for f, b in zip(fields, bits, strict=True):
@@ -114,8 +116,8 @@ def order_by(*keys: np.ndarray) -> np.ndarray:
     return np.sort(packed) & ((1 << row_bits) - 1)
 
 
-# From this many rows, keys of narrow range (children, day numbers, rule ranks: at most four
-# times as many distinct values as rows) are sorted by counting, in linear time.
+# From this many rows, keys too wide to pack but each of narrow range (at most four times as
+# many distinct values as rows) are sorted by counting, in linear time.
 COUNTING_MIN_ROWS = 100_000
 
 
@@ -194,6 +196,38 @@ def lookup_text(keys: np.ndarray, table_keys: np.ndarray) -> np.ndarray:
     if len(table_keys) == 0 or len(keys) == 0:
         return np.full(len(keys), -1, dtype="int64")
     return pd.Index(table_keys).get_indexer(keys).astype("int64")
+
+
+class AddressIndex:
+    """Rows of the objects of an object array, found by the objects' addresses (identity):
+    a look-up of a million ids by numpy's integer search, free of the interpreter lock, when
+    the ids looked up are the very objects indexed. ``rows`` says which were not."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self._values = values  # kept alive: the addresses are only good while it is
+        addresses = addresses_of(values)
+        self._order = np.argsort(addresses, kind="stable")
+        self._sorted = addresses[self._order]
+
+    def rows(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The row of each value's object (-1 when not indexed), and the positions of the
+        values not matched by address (equal values held in other objects, None, ...)."""
+        n = len(values)
+        if not n or not len(self._sorted):
+            return np.full(n, -1, dtype="int64"), np.arange(n)
+        addresses = addresses_of(values)
+        pos = np.minimum(np.searchsorted(self._sorted, addresses), len(self._sorted) - 1)
+        hit = self._sorted[pos] == addresses
+        return np.where(hit, self._order[pos], -1), np.flatnonzero(~hit)
+
+
+def addresses_of(values: np.ndarray) -> np.ndarray:
+    """The address of each object of an object array (the pointers it holds), as uint64."""
+    values = np.ascontiguousarray(values, dtype=object)
+    if not len(values):
+        return np.zeros(0, dtype=np.uint64)
+    pointers = (ctypes.c_uint64 * len(values)).from_address(values.ctypes.data)
+    return np.ctypeslib.as_array(pointers).copy()  # copied while ``values`` is alive
 
 
 def pick(values: np.ndarray, rows: np.ndarray, fill) -> np.ndarray:

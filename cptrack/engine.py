@@ -12,7 +12,9 @@ it, are in ``cptrack.findings``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from cptrack import workdays as wd
+from cptrack.allocator import keep_freed_memory
 from cptrack.caseload import Caseload
 from cptrack.columnar import NO_ID, Table, concat, distinct, full, order_by, pick, rank_in_group
 from cptrack.findings import (  # noqa: F401  (the readers are re-exported for convenience)
@@ -95,16 +98,61 @@ class Context:
     profile: Profile
     as_of: np.datetime64
     cache: dict[str, Any] = field(default_factory=dict)
+    threads: int = 1
+    _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def settings(self):
         return self.profile.settings
 
     def shared(self, name: str, build: Callable[[Context], Any]) -> Any:
-        """A frame several families use, built once per evaluation."""
-        if name not in self.cache:
-            self.cache[name] = build(self)
+        """A frame several families use, built once per evaluation (by whichever family
+        asks first; others asking meanwhile wait for it)."""
+        try:
+            return self.cache[name]
+        except KeyError:
+            pass
+        with self._guard:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:
+            if name not in self.cache:
+                self.cache[name] = build(self)
         return self.cache[name]
+
+    def map(self, fn: Callable[[Any], Any], items: list) -> list:
+        """``[fn(x) for x in items]``, on ``threads`` threads when there are several: numpy
+        lets go of the interpreter lock in its loops, so the steps over whole caseloads run
+        side by side. Only ``evaluate`` itself calls this (never a step it runs)."""
+        if self.threads <= 1 or len(items) <= 1:
+            return [fn(x) for x in items]
+        return list(_executor(self.threads).map(fn, items))
+
+
+_EXECUTORS: dict[int, Any] = {}
+
+
+def _executor(threads: int):
+    from concurrent.futures import ThreadPoolExecutor
+
+    if threads not in _EXECUTORS:
+        _EXECUTORS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="cptrack-engine")
+    return _EXECUTORS[threads]
+
+
+# Caseloads of at least this many children are evaluated on several threads (one a core, or
+# CPTRACK_THREADS); smaller ones, a child view's above all, on the calling thread alone.
+PARALLEL_MIN_CHILDREN = 2_000
+
+
+def _threads(caseload: Caseload) -> int:
+    if caseload.size < PARALLEL_MIN_CHILDREN:
+        return 1
+    keep_freed_memory()  # before the threads start: see cptrack.allocator
+    setting = os.environ.get("CPTRACK_THREADS")
+    if setting:
+        return max(1, int(setting))
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
 Family = Callable[[Context, Rule], "Table | None"]
@@ -140,13 +188,13 @@ def evaluate(
     # Imported here so that the families register themselves (they import this module).
     from cptrack import drift, timescales  # noqa: F401
 
-    ctx = Context(caseload, profile, as_day(as_of))
+    ctx = Context(caseload, profile, as_day(as_of), threads=_threads(caseload))
     cutoff = as_day(since) if since is not None else None
     # Drift reads the timescale findings, so they are worked out whenever either is asked for;
     # it counts settled history too (visits missed in the last three months, say), so it reads
     # every timescale row, not only those ``since`` keeps.
     rules = [r for r in profile.applied_rules if r.kind == "timescale"]
-    raw = [(r, FAMILIES[r.event](ctx, r)) for r in rules]
+    raw = list(zip(rules, ctx.map(lambda r: FAMILIES[r.event](ctx, r), rules), strict=True))
     complete = _finalise(raw, ctx) if cutoff is None or "drift" in kinds else None
     timescale = (
         complete if cutoff is None else _finalise([(r, _recent(t, cutoff)) for r, t in raw], ctx)
@@ -155,9 +203,8 @@ def evaluate(
     parts = [timescale] if "timescale" in kinds else []
     if "drift" in kinds:
         drift_rules = [r for r in profile.applied_rules if r.kind == "drift"]
-        parts.append(
-            _finalise([(r, _recent(FAMILIES[r.event](ctx, r), cutoff)) for r in drift_rules], ctx)
-        )
+        found = ctx.map(lambda r: _recent(FAMILIES[r.event](ctx, r), cutoff), drift_rules)
+        parts.append(_finalise(list(zip(drift_rules, found, strict=True)), ctx))
     return _to_frame(concat(parts), caseload, ctx)
 
 
@@ -203,12 +250,17 @@ class TextPool:
     def __init__(self) -> None:
         self.words: list[str] = [""]
         self.index: dict[str, int] = {"": 0}
+        self.strangers: dict[str, int] = {}
+        self.lock = threading.Lock()
 
     def code(self, word: str) -> int:
         found = self.index.get(word)
         if found is None:
-            found = self.index[word] = len(self.words)
-            self.words.append(word)
+            with self.lock:
+                found = self.index.get(word)
+                if found is None:
+                    found = self.index[word] = len(self.words)
+                    self.words.append(word)
         return found
 
     def codes(self, values) -> np.ndarray:
@@ -226,8 +278,8 @@ class TextPool:
 
 def _stranger(pool: TextPool, child_id: str) -> int:
     """The index of a child id not among the caseload's children (kept with the texts)."""
-    strangers = pool.__dict__.setdefault("strangers", {})
-    return strangers.setdefault(child_id, len(strangers))
+    with pool.lock:
+        return pool.strangers.setdefault(child_id, len(pool.strangers))
 
 
 def _pool(ctx: Context) -> TextPool:
@@ -302,7 +354,7 @@ def _finalise(parts: list[tuple[Rule, Table | None]], ctx: Context) -> Table:
     parts = [(r, t) for r, t in parts if t is not None and t.n]
     if not parts:
         return Table()
-    return concat(_finalise_batch(batch, ctx) for batch in _batches(parts, BATCH_ROWS))
+    return concat(ctx.map(lambda b: _finalise_batch(b, ctx), list(_batches(parts, BATCH_ROWS))))
 
 
 def _batches(parts: list[tuple[Rule, Table]], size: int):
@@ -471,7 +523,7 @@ def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
     child_names = ids[by_id].tolist()
     codes = t["child"]
     child = pick(rank, codes, len(ids)).astype("int64", copy=False)
-    strangers = _pool(ctx).__dict__.get("strangers", {})
+    strangers = _pool(ctx).strangers
     if strangers:  # children not in the caseload's children sort last, by id
         names = sorted(strangers)
         position = {strangers[name]: i for i, name in enumerate(names)}
@@ -495,33 +547,40 @@ def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
 
     rules = sorted(ctx.profile.rules, key=lambda r: r.id)
     rank_sorted = rule_sorted
+    # Texts are numbered as they were first met, which on several threads varies from run to
+    # run: the categories are put in alphabetical order so that the frame never does.
     words = _pool(ctx).words
-    cols = {}
-    for name in COLUMNS:
+    alphabetical = np.argsort(np.array(words, dtype=object), kind="stable")
+    renumber = np.empty(len(words), dtype="int64")
+    renumber[alphabetical] = np.arange(len(words))
+    sorted_words = [words[i] for i in alphabetical]
+
+    def column(name: str):
         if name == "occurrence":
-            cols[name] = occurrence
-        elif name == "child_id":
-            cols[name] = _category(child_sorted, child_names)
-        elif name in RULE_COLUMNS:
-            cols[name] = _rule_category(rules, RULE_COLUMNS[name], rank_sorted)
-        elif name == "status":
-            cols[name] = _category(t[name][order], list(STATUSES))
-        elif name == "rag":
-            cols[name] = _category(t[name][order], list(RAGS))
-        elif name == "subject_table":
-            cols[name] = _category(t[name][order], list(SUBJECT_TABLES))
-        elif name in ("status_text", "message"):
-            cols[name] = _category(t[name][order], words)
-        elif name in ("plan_id", "subject_id"):
+            return occurrence
+        if name == "child_id":
+            return _category(child_sorted, child_names)
+        if name in RULE_COLUMNS:
+            return _rule_category(rules, RULE_COLUMNS[name], rank_sorted)
+        if name == "status":
+            return _category(t[name][order], list(STATUSES))
+        if name == "rag":
+            return _category(t[name][order], list(RAGS))
+        if name == "subject_table":
+            return _category(t[name][order], list(SUBJECT_TABLES))
+        if name in ("status_text", "message"):
+            return _category(renumber[t[name]][order], sorted_words)
+        if name in ("plan_id", "subject_id"):
             values = t[name][order]
-            cols[name] = pd.arrays.IntegerArray(values, values == NO_ID)
-        elif name in INT_COLUMNS:
+            return pd.arrays.IntegerArray(values, values == NO_ID)
+        if name in INT_COLUMNS:
             values = t[name][order]
-            cols[name] = pd.arrays.IntegerArray(values, values == NA_INT)
-        elif name == "live":
-            cols[name] = t[name][order]
-        else:  # dates
-            cols[name] = _days_as_us(t[name][order])
+            return pd.arrays.IntegerArray(values, values == NA_INT)
+        if name == "live":
+            return t[name][order]
+        return _days_as_us(t[name][order])  # dates
+
+    cols = dict(zip(COLUMNS, ctx.map(column, list(COLUMNS)), strict=True))
     return pd.DataFrame(cols, copy=False)
 
 

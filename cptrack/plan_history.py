@@ -14,6 +14,7 @@ import pandas as pd
 from cptrack.columnar import (
     NAT,
     NO_ID,
+    AddressIndex,
     Table,
     concat,
     first_after,
@@ -40,10 +41,19 @@ def child_codes(ctx: Context, child_ids: np.ndarray) -> np.ndarray:
         return np.fromiter(
             (rows.get(c, -1) for c in child_ids), dtype="int64", count=len(child_ids)
         )
-    index = ctx.shared(
-        "child_index", lambda c: pd.Index(c.caseload.children["id"].to_numpy(dtype=object))
+    # Loaded caseloads hold each child's id once, shared by every frame (see
+    # ``caseload._shared_strings``): matched by address, in numpy, without hashing a million
+    # strings under the interpreter lock. Ids held as other objects are matched by value.
+    by_address = ctx.shared(
+        "child_addresses", lambda c: AddressIndex(c.caseload.children["id"].to_numpy(dtype=object))
     )
-    return index.get_indexer(child_ids).astype("int64")
+    codes, unmatched = by_address.rows(child_ids)
+    if len(unmatched):
+        index = ctx.shared(
+            "child_index", lambda c: pd.Index(c.caseload.children["id"].to_numpy(dtype=object))
+        )
+        codes[unmatched] = index.get_indexer(child_ids[unmatched])
+    return codes
 
 
 def plans(ctx: Context) -> Table:
@@ -83,7 +93,7 @@ def attach_plan(ctx: Context, t: Table, date_col: str) -> Table:
     if not missing.any():
         return t
     p = plans(ctx)
-    child = child_codes(ctx, t["child_id"])
+    child = t["child"] if "child" in t else child_codes(ctx, t["child_id"])
     row = last_on_or_before(child, t[date_col], p["child"], p["start"])
     end = pick(p["end"], row, NAT)
     inside = (row >= 0) & (np.isnat(end) | (t[date_col] <= end))
