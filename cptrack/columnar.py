@@ -183,6 +183,12 @@ def lookup(keys: np.ndarray, table_keys: np.ndarray) -> np.ndarray:
     unique; -1 keys never match."""
     if len(table_keys) == 0 or len(keys) == 0:
         return np.full(len(keys), -1, dtype="int64")
+    low, high = int(table_keys.min()), int(table_keys.max())
+    if low >= 0 and high < 8 * len(table_keys) + 1024:
+        # Dense keys (a database's ids): a table from key to row, and one gather.
+        rows = np.full(high + 2, -1, dtype="int64")  # the last slot answers keys out of range
+        rows[table_keys] = np.arange(len(table_keys))
+        return rows[np.where((keys >= 0) & (keys <= high), keys, high + 1)]
     order = np.argsort(table_keys, kind="stable")
     sorted_keys = table_keys[order]
     pos = np.searchsorted(sorted_keys, keys)

@@ -25,7 +25,7 @@ import pandas as pd
 from cptrack import workdays as wd
 from cptrack.allocator import keep_freed_memory
 from cptrack.caseload import Caseload
-from cptrack.columnar import NO_ID, Table, concat, distinct, full, order_by, pick, rank_in_group
+from cptrack.columnar import NO_ID, Table, distinct, full, order_by, pick, rank_in_group
 from cptrack.findings import (  # noqa: F401  (the readers are re-exported for convenience)
     COLUMNS,
     DATE_COLUMNS,
@@ -205,7 +205,7 @@ def evaluate(
         drift_rules = [r for r in profile.applied_rules if r.kind == "drift"]
         found = ctx.map(lambda r: _recent(FAMILIES[r.event](ctx, r), cutoff), drift_rules)
         parts.append(_finalise(list(zip(drift_rules, found, strict=True)), ctx))
-    return _to_frame(concat(parts), caseload, ctx)
+    return _to_frame(_concat(parts, ctx), caseload, ctx)
 
 
 def _recent(t: Table | None, cutoff: np.datetime64 | None) -> Table | None:
@@ -289,7 +289,7 @@ def _pool(ctx: Context) -> TextPool:
 def _dtype(name: str):
     if name.endswith("_date"):
         return "datetime64[D]"
-    if name in ("plan_id", "subject_id", "child", *TEXT_COLUMNS):
+    if name in ("plan_id", "subject_id", "child", "occurrence", *TEXT_COLUMNS):
         return "int64"
     if name == "hours_late":
         return "float64"
@@ -304,7 +304,7 @@ def _combine(parts: list[tuple[Rule, Table]], pool: TextPool) -> tuple[Table, np
     sizes = [t.n for _, t in parts]
     total = sum(sizes)
     starts = np.cumsum([0, *sizes])
-    names = [k for k in RAW_COLUMNS if k != "child_id"] + list(OPTIONAL)
+    names = [k for k in RAW_COLUMNS if k != "child_id"] + ["occurrence", *OPTIONAL]
     out = Table()
     for k in names:
         dtype = _dtype(k)
@@ -354,7 +354,38 @@ def _finalise(parts: list[tuple[Rule, Table | None]], ctx: Context) -> Table:
     parts = [(r, t) for r, t in parts if t is not None and t.n]
     if not parts:
         return Table()
-    return concat(ctx.map(lambda b: _finalise_batch(b, ctx), list(_batches(parts, BATCH_ROWS))))
+    parts = ctx.map(lambda part: (part[0], _numbered(part[1], ctx)), parts)
+    batches = list(_batches(parts, BATCH_ROWS))
+    return _concat(ctx.map(lambda b: _finalise_batch(b, ctx), batches), ctx)
+
+
+def _numbered(t: Table, ctx: Context) -> Table:
+    """A rule's rows with their ``occurrence``: 1, 2, ... for each child in due-date order
+    (undated last, ties in the order the family gave them), as the findings frame sorts them."""
+    child = full(t.n, t["child"])
+    strange = np.flatnonzero(child < 0)
+    if len(strange):  # children outside the caseload's children, told apart by id
+        pool, ids = _pool(ctx), full(t.n, t.get("child_id", ""))
+        child = child.copy()
+        child[strange] = [-2 - _stranger(pool, str(i)) for i in ids[strange]]
+    due = full(t.n, t["due_date"]).view("int64")
+    undated = due == NAT_INT
+    if undated.any():
+        due = np.where(undated, due[~undated].max() + 1 if (~undated).any() else 0, due)
+    order = order_by(child, due)
+    occurrence = np.empty(t.n, dtype="int64")
+    occurrence[order] = rank_in_group(child[order]) + 1
+    return Table(t, occurrence=occurrence)
+
+
+def _concat(tables: list[Table], ctx: Context) -> Table:
+    """``columnar.concat``, a column a thread."""
+    tables = [t for t in tables if t.n]
+    if len(tables) <= 1:
+        return tables[0] if tables else Table()
+    names = list(dict.fromkeys(k for t in tables for k in t))
+    columns = ctx.map(lambda k: np.concatenate([t[k] for t in tables]), names)
+    return Table(zip(names, columns, strict=True))
 
 
 def _batches(parts: list[tuple[Rule, Table]], size: int):
@@ -450,6 +481,7 @@ def _finalise_batch(parts: list[tuple[Rule, Table]], ctx: Context) -> Table:
     ranks = {rid: i for i, rid in enumerate(sorted(r.id for r in ctx.profile.rules))}
     return Table(
         child=raw["child"],
+        occurrence=raw["occurrence"],
         plan_id=raw["plan_id"],
         rule_rank=np.array([ranks[r.id] for r in rules], dtype="int16")[rule_no],
         subject_table=raw["subject_table"],
@@ -514,7 +546,6 @@ def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
     Categoricals of str."""
     if not t.n:
         return empty_findings()
-    n = t.n
     # Children sort by id: each child's row in caseload.children ranked by id.
     ids = caseload.children["id"].to_numpy(dtype=object).astype(str)
     by_id = np.argsort(ids, kind="stable")
@@ -538,12 +569,7 @@ def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
     if undated.any():  # undated rows sort last
         due = np.where(undated, (due[~undated].max() + 1) if (~undated).any() else 0, due)
     order = order_by(child, due, rule_code)
-    # Occurrences count each child's rows of a rule in due-date order: in the final order,
-    # a stable sort by child and rule puts them together, still in that order.
     child_sorted, rule_sorted = child[order], rule_code[order]
-    by_rule = order_by(child_sorted, rule_sorted)
-    occurrence = np.empty(n, dtype="int64")
-    occurrence[by_rule] = rank_in_group((child_sorted << 16 | rule_sorted)[by_rule]) + 1
 
     rules = sorted(ctx.profile.rules, key=lambda r: r.id)
     rank_sorted = rule_sorted
@@ -557,7 +583,7 @@ def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
 
     def column(name: str):
         if name == "occurrence":
-            return occurrence
+            return t[name][order]
         if name == "child_id":
             return _category(child_sorted, child_names)
         if name in RULE_COLUMNS:

@@ -698,11 +698,23 @@ def test_records_of_a_child_missing_from_children_still_show_and_sort_last():
     """A plan whose child is not among the caseload's children is judged all the same."""
     cl = case(
         children=[child("C1")],
-        cp_plans=[plan(1, "C1", D(2026, 11, 2)), plan(2, "B7", D(2026, 11, 2))],
+        cp_plans=[
+            plan(1, "C1", D(2026, 11, 2)),
+            plan(2, "B7", D(2026, 11, 2)),
+            plan(3, "B5", D(2026, 10, 1)),
+        ],
+        visits=[
+            {"id": 1, "child_id": "B5", "plan_id": 3, "date": D(2026, 10, 8)},
+            {"id": 2, "child_id": "B7", "plan_id": 2, "date": D(2026, 11, 9)},
+        ],
     )
     f = evaluate(cl, NATIONAL, D(2026, 11, 20))
-    assert ["C1", "B7"] == list(pd.unique(f["child_id"].astype(str)))
-    assert set(rows(f, "visit_frequency")["child_id"].astype(str)) == {"C1", "B7"}
+    assert ["C1", "B5", "B7"] == list(pd.unique(f["child_id"].astype(str)))
+    visits = rows(f, "visit_frequency")
+    assert set(visits["child_id"].astype(str)) == {"C1", "B5", "B7"}
+    for _, mine in visits.groupby(visits["child_id"].astype(str)):  # each counted on its own
+        assert mine["occurrence"].tolist() == list(range(1, len(mine) + 1))
+    assert len(visits[visits["child_id"] == "B5"]) == 2
 
 
 def test_live_marks_what_is_still_to_act_on():
