@@ -132,14 +132,18 @@ def main() -> int:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
-    base_med = statistics.median(results[cases[0][0]])
-    base_min = min(results[cases[0][0]])
+    base = results[cases[0][0]]
+    base_med, base_min = statistics.median(base), min(base)
     print(f"\nTime to interactive over {args.repeat} runs each (Chromium, cptrack serve):")
-    print(f"  {'':<60} {'median':>8} {'ratio':>7} {'best':>8} {'ratio':>7}")
+    print(f"  {'':<60} {'median':>8} {'ratio':>7} {'best':>8} {'ratio':>7} {'paired':>7}")
     for name, runs in results.items():
         med, best = statistics.median(runs), min(runs)
+        # Each run's ratio to the bare notebook opened just before it, then the median: the
+        # steadiest figure when the machine's speed drifts from one minute to the next.
+        paired = statistics.median(r / b for r, b in zip(runs, base, strict=True))
         print(f"  {name:<60} {med:6.2f} s {med / base_med:5.2f} x {best:6.2f} s "
-              f"{best / base_min:5.2f} x")
+              f"{best / base_min:5.2f} x {paired:5.2f} x")
+    print("  (paired: the median of each run's ratio to the bare notebook opened just before)")
     return 0
 
 

@@ -191,11 +191,21 @@ def _coerce(values: pd.Series, col_type: Any, *, key: bool = False) -> pd.Series
         if first and isinstance(first[0], str):  # SQLite's text dates
             values = pd.to_datetime(values, errors="coerce", format="%Y-%m-%d")
         return pd.to_datetime(values, errors="coerce").astype("datetime64[us]")
+    # Numbers as the drivers hand them over (int64, or float64 with NaN where some are
+    # missing) go straight into pandas' masked arrays; anything else through pandas.
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else "O"
     if isinstance(col_type, sa.Boolean):
+        if kind in "iubf":
+            arr = values.to_numpy()
+            missing = np.isnan(arr) if kind == "f" else np.zeros(len(arr), dtype=bool)
+            return pd.Series(pd.arrays.BooleanArray(np.where(missing, 0, arr) != 0, missing))
         if values.dtype == object:
             values = values.map(lambda v: None if v is None or v is pd.NA or v != v else bool(v))
         return values.astype("boolean")
     if isinstance(col_type, sa.Integer):
+        if kind in "iu":
+            arr = values.to_numpy(dtype="int64")
+            return pd.Series(pd.arrays.IntegerArray(arr, np.zeros(len(arr), dtype=bool)))
         return values.astype("Int64")
     if isinstance(col_type, sa.Time):  # each distinct time read once, its object shared
         codes, uniques = pd.factorize(values.to_numpy(dtype=object))
@@ -205,7 +215,8 @@ def _coerce(values: pd.Series, col_type: Any, *, key: bool = False) -> pd.Series
     if isinstance(col_type, sa.JSON):
         # SQLite's driver hands JSON over as text; PostgreSQL's already parsed
         return values.map(lambda v: json.loads(v) if isinstance(v, str) else v).astype(object)
-    return _shared_strings(values.astype(object).where(values.notna(), None), keys=key)
+    text = pd.Series(values.to_numpy(dtype=object, na_value=None), dtype=object)
+    return _shared_strings(text, keys=key)
 
 
 def _shared_strings(values: pd.Series, *, keys: bool = False) -> pd.Series:
