@@ -9,9 +9,10 @@ carve big arrays from its heap, to keep what is freed there for the next one, an
 one heap between the engine's threads (a thread's own heap is returned to the kernel
 piecemeal).
 
-The cost: a process that once evaluated a big caseload keeps the memory it freed (about its
-peak, a few gigabytes for 50,000 children, a few hundred megabytes for a team) until it
-ends, rather than giving it back. The CLI ends at once, and an app's kernel ends with its
+The engine asks for this when it first evaluates a caseload of ``PARALLEL_MIN_CHILDREN``
+(5,000) children or more. The cost: such a process keeps the memory it freed (about its
+peak: three gigabytes for 50,000 children, with the caseload itself) until it ends, rather
+than giving it back. The CLI ends at once, and an app's kernel ends with its
 page. ``CPTRACK_KEEP_MEMORY=0`` turns it off. Elsewhere than glibc it does nothing.
 """
 
