@@ -130,6 +130,8 @@ class Context:
 
 
 _EXECUTORS: dict[int, Any] = {}
+# A forked child has none of its parent's threads: it makes its own pools.
+os.register_at_fork(after_in_child=_EXECUTORS.clear)
 
 
 def _executor(threads: int):

@@ -118,3 +118,24 @@ def test_keeping_freed_memory_is_set_once_and_can_be_turned_off():
         env={"CPTRACK_KEEP_MEMORY": "0", "PATH": ""},
     )
     assert off.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="fork")
+def test_a_forked_process_evaluates_on_threads_of_its_own(caseload, monkeypatch):
+    """A process forked after an evaluation on threads (a pool of workers, say) must not wait
+    on its parent's threads, which it does not have."""
+    import multiprocessing
+
+    before = _evaluate(caseload, "national", 2, monkeypatch)
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        rows = pool.apply_async(_rows_in_child, (caseload,)).get(timeout=60)
+    assert rows == len(before)
+
+
+def _rows_in_child(caseload: Caseload) -> int:
+    engine.PARALLEL_MIN_CHILDREN = 1
+    import os
+
+    os.environ["CPTRACK_THREADS"] = "2"
+    return len(engine.evaluate(caseload, profiles.load("national"), AS_OF))
