@@ -25,7 +25,16 @@ import pandas as pd
 from cptrack import workdays as wd
 from cptrack.allocator import keep_freed_memory
 from cptrack.caseload import Caseload
-from cptrack.columnar import NO_ID, Table, distinct, full, order_by, pick, rank_in_group
+from cptrack.columnar import (
+    NO_ID,
+    Table,
+    concat,
+    distinct,
+    full,
+    order_by,
+    pick,
+    rank_in_group,
+)
 from cptrack.findings import (  # noqa: F401  (the readers are re-exported for convenience)
     COLUMNS,
     DATE_COLUMNS,
@@ -130,6 +139,7 @@ class Context:
 
 
 _EXECUTORS: dict[int, Any] = {}
+_EXECUTORS_LOCK = threading.Lock()
 # A forked child has none of its parent's threads: it makes its own pools.
 os.register_at_fork(after_in_child=_EXECUTORS.clear)
 
@@ -137,9 +147,10 @@ os.register_at_fork(after_in_child=_EXECUTORS.clear)
 def _executor(threads: int):
     from concurrent.futures import ThreadPoolExecutor
 
-    if threads not in _EXECUTORS:
-        _EXECUTORS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="cptrack-engine")
-    return _EXECUTORS[threads]
+    with _EXECUTORS_LOCK:  # evaluations on several threads of their own share one pool
+        if threads not in _EXECUTORS:
+            _EXECUTORS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="cptrack-engine")
+        return _EXECUTORS[threads]
 
 
 # Caseloads of at least this many children are evaluated on several threads (one a core, or
@@ -208,7 +219,7 @@ def evaluate(
         drift_rules = [r for r in profile.applied_rules if r.kind == "drift"]
         found = ctx.map(lambda r: _recent(FAMILIES[r.event](ctx, r), cutoff), drift_rules)
         parts.append(_finalise(list(zip(drift_rules, found, strict=True)), ctx))
-    return _to_frame(_concat(parts, ctx), caseload, ctx)
+    return _to_frame(concat(parts, map=ctx.map), caseload, ctx)
 
 
 def _recent(t: Table | None, cutoff: np.datetime64 | None) -> Table | None:
@@ -336,12 +347,6 @@ def _combine(parts: list[tuple[Rule, Table]], pool: TextPool) -> tuple[Table, np
                     values = np.array([names[v] for v in values], dtype="int8")
             column[a:b] = values
         out[k] = column
-    # A child not in the caseload's children (code -1) gets a negative code, -2 - k, for the
-    # k-th such id in ``strangers``: no column of ids is carried for the millions of others.
-    unknown = np.flatnonzero(out["child"] < 0)
-    if len(unknown):
-        ids = np.concatenate([full(t.n, t.get("child_id", "")).astype(object) for _, t in parts])
-        out["child"][unknown] = [-2 - _stranger(pool, str(i)) for i in ids[unknown]]
     rule_no = np.repeat(np.arange(len(parts), dtype="int32"), sizes)
     return out, rule_no
 
@@ -359,7 +364,7 @@ def _finalise(parts: list[tuple[Rule, Table | None]], ctx: Context) -> Table:
         return Table()
     parts = ctx.map(lambda part: (part[0], _numbered(part[1], ctx)), parts)
     batches = list(_batches(parts, BATCH_ROWS))
-    return _concat(ctx.map(lambda b: _finalise_batch(b, ctx), batches), ctx)
+    return concat(ctx.map(lambda b: _finalise_batch(b, ctx), batches), map=ctx.map)
 
 
 def _numbered(t: Table, ctx: Context) -> Table:
@@ -367,28 +372,25 @@ def _numbered(t: Table, ctx: Context) -> Table:
     (undated last, ties in the order the family gave them), as the findings frame sorts them."""
     child = full(t.n, t["child"])
     strange = np.flatnonzero(child < 0)
-    if len(strange):  # children outside the caseload's children, told apart by id
+    if len(strange):
+        # A child not in the caseload's children (code -1) gets a negative code, -2 - k, for
+        # the k-th such id in ``strangers``: no column of ids is carried for all the others.
         pool, ids = _pool(ctx), full(t.n, t.get("child_id", ""))
         child = child.copy()
         child[strange] = [-2 - _stranger(pool, str(i)) for i in ids[strange]]
-    due = full(t.n, t["due_date"]).view("int64")
-    undated = due == NAT_INT
-    if undated.any():
-        due = np.where(undated, due[~undated].max() + 1 if (~undated).any() else 0, due)
-    order = order_by(child, due)
+    order = order_by(child, _undated_last(full(t.n, t["due_date"])))
     occurrence = np.empty(t.n, dtype="int64")
     occurrence[order] = rank_in_group(child[order]) + 1
-    return Table(t, occurrence=occurrence)
+    return Table(t, child=child, occurrence=occurrence)
 
 
-def _concat(tables: list[Table], ctx: Context) -> Table:
-    """``columnar.concat``, a column a thread."""
-    tables = [t for t in tables if t.n]
-    if len(tables) <= 1:
-        return tables[0] if tables else Table()
-    names = list(dict.fromkeys(k for t in tables for k in t))
-    columns = ctx.map(lambda k: np.concatenate([t[k] for t in tables]), names)
-    return Table(zip(names, columns, strict=True))
+def _undated_last(due: np.ndarray) -> np.ndarray:
+    """Due dates as day numbers that sort rows without one after the rest."""
+    days = due.view("int64")
+    undated = days == NAT_INT
+    if not undated.any():
+        return days
+    return np.where(undated, days[~undated].max() + 1 if (~undated).any() else 0, days)
 
 
 def _batches(parts: list[tuple[Rule, Table]], size: int):
@@ -566,16 +568,10 @@ def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
         child = child.copy()
         child[outside] = len(ids) + lut[-2 - codes[outside]]
         child_names += names
-    rule_code = t["rule_rank"]
-    due = t["due_date"].view("int64")
-    undated = np.isnat(t["due_date"])
-    if undated.any():  # undated rows sort last
-        due = np.where(undated, (due[~undated].max() + 1) if (~undated).any() else 0, due)
-    order = order_by(child, due, rule_code)
-    child_sorted, rule_sorted = child[order], rule_code[order]
+    order = order_by(child, _undated_last(t["due_date"]), t["rule_rank"])
+    child_sorted, rank_sorted = child[order], t["rule_rank"][order]
 
     rules = sorted(ctx.profile.rules, key=lambda r: r.id)
-    rank_sorted = rule_sorted
     # Texts are numbered as they were first met, which on several threads varies from run to
     # run: the categories are put in alphabetical order so that the frame never does.
     words = _pool(ctx).words
