@@ -1,6 +1,6 @@
 """Benchmark the case-tracking page in a real browser against a bare Voila notebook.
 
-    python benchmarks/bench_app.py [--children 2000] [--repeat 3]
+    python benchmarks/bench_app.py [--children 2000] [--repeat 5] [--pause 5] [--no-preheat]
 
 Makes a demo database (``--children``, seed 1, as of today) in a temporary folder, starts
 ``cptrack serve`` on it over a copy of the app notebooks plus ``benchmarks/bare_widget.ipynb``
@@ -14,6 +14,11 @@ Makes a demo database (``--children``, seed 1, as of today) in a temporary folde
 kernel has run the page and the widgets are drawn). Each is opened once to warm up, then
 ``--repeat`` times in turns, each in a fresh browser context; the median and the best are
 printed, with their ratios to (a).
+
+The server runs as ``cptrack serve`` does by default: a warm kernel waits for each page, its
+imports done (``--no-preheat`` measures without). The server starts a new warm kernel a
+second after one is used, so each page is opened ``--pause`` seconds after the one before,
+as a chair opens pages now and then rather than several a second.
 Timings are printed, never asserted.
 """
 
@@ -50,10 +55,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(db: str, notebooks: Path, port: int) -> subprocess.Popen:
+def serve(db: str, notebooks: Path, port: int, preheat: bool = True) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-m", "cptrack.cli", "serve", "--db", db, "--port", str(port),
-         "--notebooks", str(notebooks)],
+         "--notebooks", str(notebooks)] + ([] if preheat else ["--no-preheat"]),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CPTRACK_DB": db},
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -85,6 +90,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--children", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--pause", type=float, default=5.0,
+                    help="seconds between opening one page and the next")  # fmt: skip
+    ap.add_argument("--no-preheat", dest="preheat", action="store_false",
+                    help="serve without warm kernels (cptrack serve --no-preheat)")  # fmt: skip
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="cptrack-bench-app-") as tmp:
         db = str(Path(tmp) / "demo.sqlite")
@@ -99,7 +108,7 @@ def main() -> int:
         shutil.copytree(ROOT / "notebooks", notebooks)
         shutil.copy(ROOT / "benchmarks" / "bare_widget.ipynb", notebooks)
         port = free_port()
-        server = serve(db, notebooks, port)
+        server = serve(db, notebooks, port, args.preheat)
         base = f"http://127.0.0.1:{port}/voila/render"
         dashboard = ["#tracking-caseload", "button:has-text('Red: overdue')"]
         cases = [
@@ -115,12 +124,15 @@ def main() -> int:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                             args=CHROMIUM_ARGS)  # fmt: skip
+                time.sleep(args.pause * 2)  # the warm kernels start with the server
                 for _name, url, ready in cases:
+                    time.sleep(args.pause)
                     time_to_interactive(browser, url, ready)  # warm up
                 # In turns (a, b, c, a, b, c...): a machine busy with something else slows
                 # every case alike rather than the one that happened to run then.
                 for _ in range(args.repeat):
                     for name, url, ready in cases:
+                        time.sleep(args.pause)
                         results.setdefault(name, []).append(
                             time_to_interactive(browser, url, ready))
                 browser.close()
@@ -134,7 +146,9 @@ def main() -> int:
                 server.kill()
     base = results[cases[0][0]]
     base_med, base_min = statistics.median(base), min(base)
-    print(f"\nTime to interactive over {args.repeat} runs each (Chromium, cptrack serve):")
+    how = "warm kernels" if args.preheat else "--no-preheat"
+    print(f"\nTime to interactive over {args.repeat} runs each (Chromium, cptrack serve, {how}, "
+          f"{args.pause:g} s between pages):")  # fmt: skip
     print(f"  {'':<60} {'median':>8} {'ratio':>7} {'best':>8} {'ratio':>7} {'paired':>7}")
     for name, runs in results.items():
         med, best = statistics.median(runs), min(runs)

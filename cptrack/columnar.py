@@ -390,15 +390,16 @@ def last_on_or_before(
 def distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes 0..u-1 for the distinct values of an int64 key, and one row holding each.
 
-    Keys spanning a few million values are counted in a table (linear time); wider ones go
-    through ``pandas.factorize``.
+    Keys spanning no more than eight times as many values as there are rows are counted in
+    a table (linear time); wider ones go through ``pandas.factorize`` (a table of millions
+    of slots for a few hundred rows costs more than the rows).
     """
     n = len(key)
     if n == 0:
         return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
     low = int(key.min())
     span = int(key.max()) - low + 1
-    if span > 8 * max(n, 1 << 20):
+    if span > max(8 * n, 1 << 16):
         codes, uniques = pd.factorize(key)
         rep = np.zeros(len(uniques), dtype="int64")
         rep[codes] = np.arange(n)

@@ -24,6 +24,7 @@ import pytest
 import sqlalchemy as sa
 
 from cptrack import demo
+from cptrack.apps.widgets import WARM_LINE
 from cptrack.store import Store
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -160,18 +161,25 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: str, timeout: float = 60) -> Iterator[str]:
-    """``cptrack serve`` on a free port for the duration; yields the base URL."""
+def serving(db: str, timeout: float = 60, *, preheat: bool = False) -> Iterator[str]:
+    """``cptrack serve`` on a free port for the duration; yields the base URL.
+
+    Without ``preheat`` (``--no-preheat``) each page starts its kernel when opened: a server
+    a test starts is ready at once, instead of after the half-minute the warm kernels of
+    every page take to start on two cores. With it (as ``cptrack serve`` runs by default),
+    this waits until every app page has its warm kernel waiting for a request."""
     port = free_port()
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in the finally below)
         "w+", prefix="cptrack-serve-", suffix=".log", delete=False
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cptrack.cli", "serve", "--db", db, "--port", str(port)],
+        [sys.executable, "-m", "cptrack.cli", "serve", "--db", db, "--port", str(port)]
+        + ([] if preheat else ["--no-preheat"]),
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "CPTRACK_DB": db},
     )
+    pages = len(list((ROOT / "notebooks").glob("*.ipynb")))
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -184,6 +192,11 @@ def serving(db: str, timeout: float = 60) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"cptrack serve did not open port {port} in {timeout} s")
             time.sleep(0.2)
+        deadline = time.monotonic() + 180
+        while preheat and Path(log.name).read_text().count(WARM_LINE) < pages:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"the warm kernels did not start:\n{Path(log.name).read_text()}")
+            time.sleep(0.5)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -199,6 +212,14 @@ def serving(db: str, timeout: float = 60) -> Iterator[str]:
 def app_server(fresh_demo_db: str) -> Iterator[str]:
     """The apps served over a private demo database; yields the base URL."""
     with serving(fresh_demo_db) as url:
+        yield url
+
+
+@pytest.fixture
+def warm_server(fresh_demo_db: str) -> Iterator[str]:
+    """As ``app_server``, served as ``cptrack serve`` does by default: a warm kernel waits
+    for each page (its imports done), and reads the request and the data when opened."""
+    with serving(fresh_demo_db, preheat=True) as url:
         yield url
 
 

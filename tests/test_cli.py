@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,32 @@ def test_serve_refuses_a_database_without_tables(tmp_path, capsys):
     empty.touch()
     assert 2 == main(["serve", "--db", str(empty)])
     assert "cptrack init" in capsys.readouterr().err
+
+
+def test_serve_keeps_a_warm_kernel_for_each_app_page_unless_told_not_to():
+    """By default each app page has a kernel waiting with its imports done (the report
+    notebooks, run by nbconvert, have none); --no-preheat starts kernels on demand."""
+    from cptrack.cli.serve import voila_command
+
+    warm = voila_command(Path("nb"), "127.0.0.1", 8866, None)
+    assert "--VoilaConfiguration.preheat_kernel=True" in warm
+    assert "--VoilaKernelManager.preheat_denylist=['reports/']" in warm
+    cold = voila_command(Path("nb"), "127.0.0.1", 8866, None, preheat=False)
+    assert not any("preheat" in arg for arg in cold)
+    assert "--Voila.ip=127.0.0.1" in cold
+
+
+def test_pages_read_the_request_and_the_data_only_once_opened(monkeypatch):
+    """A warm kernel runs its page before anyone opens it: every page reaches the database
+    and the query string through ``open_store`` and ``query_params``, which wait for the
+    request; outside a warm kernel they do not wait."""
+    from cptrack.apps import widgets
+
+    apps = Path(widgets.__file__).parent
+    direct = [str(p.relative_to(apps)) for p in apps.rglob("*.py")
+              if p.name != "widgets.py" and ("Store.open(" in p.read_text()
+                                             or "QUERY_STRING" in p.read_text())]  # fmt: skip
+    assert direct == []
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", "child=C000001&chair=3")
+    assert {"child": "C000001", "chair": "3"} == widgets.query_params()

@@ -65,8 +65,10 @@ def show() -> None:
     """Display the home page in a notebook, or a clear message when it cannot open."""
     from IPython.display import HTML, display
 
+    from cptrack.apps.widgets import open_store
+
     try:
-        with Store.open() as store:
+        with open_store() as store:
             display(HTML(render(store)))
     except StoreError as exc:
         display(HTML(notice(f"cptrack cannot open its database: {exc}")))

@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import logging
 import os
+import sys
 import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -61,14 +62,43 @@ def style() -> widgets.HTML:
     return widgets.HTML(STYLE)
 
 
+_request_seen = False
+WARM_LINE = "cptrack: a warm kernel waits for its page to be opened"
+
+
+def wait_for_request() -> None:
+    """Wait, in a kernel Voila started ahead of time, until someone opens the page.
+
+    ``cptrack serve`` keeps a kernel warm for each page (Voila's preheated kernels): the
+    notebook runs as soon as the kernel starts, so its imports are done before anyone asks.
+    Everything that depends on the request (the query string) or on the moment (the
+    database's contents, today's date) must come after this call, which returns when the
+    page is requested, with the query string in ``QUERY_STRING``. ``open_store`` and
+    ``query_params`` call it, so a page cannot read data or its query before its request.
+    Outside a preheated kernel (a normal Voila kernel, nbclient, nbval) it returns at once.
+    """
+    global _request_seen
+    if _request_seen or os.environ.get("VOILA_PREHEAT") != "True":
+        return
+    from voila.utils import wait_for_request as wait
+
+    # To the server's log (the kernel's own stderr): the page is ready to open quickly.
+    print(WARM_LINE, file=sys.__stderr__, flush=True)
+    wait()
+    _request_seen = True
+
+
 def query_params() -> dict[str, str]:
     """The page's query string (Voila passes it in ``QUERY_STRING``), first value each."""
+    wait_for_request()
     parsed = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
     return {k: v[0] for k, v in parsed.items() if v}
 
 
 def open_store() -> Store:
-    """The database the server was started with (``CPTRACK_DB``)."""
+    """The database the server was started with (``CPTRACK_DB``), once the page has been
+    requested (``wait_for_request``)."""
+    wait_for_request()
     return Store.open()
 
 

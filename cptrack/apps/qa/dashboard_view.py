@@ -18,7 +18,7 @@ from cptrack import settings
 from cptrack.apps.qa import common, render
 from cptrack.apps.qa.dashboard_model import HEADINGS, Dashboard
 from cptrack.apps.style import CSS, esc
-from cptrack.apps.widgets import Banner, Field, Form, guarded, primary, style
+from cptrack.apps.widgets import Banner, Field, Form, guarded, open_store, primary, style
 from cptrack.models import RecordError
 from cptrack.store import Store
 
@@ -179,7 +179,7 @@ def show() -> DashboardView | None:
     from cptrack.store import StoreError
 
     try:
-        view = DashboardView.open(Store.open())
+        view = DashboardView.open(open_store())
         display(view.widget())
     except StoreError as exc:
         display(HTML(notice(f"cptrack cannot open its database: {exc}")))

@@ -19,7 +19,16 @@ from cptrack import feedback, settings
 from cptrack.apps.qa import common, render
 from cptrack.apps.qa.feedback_model import STATUS_LABELS, FeedbackForm
 from cptrack.apps.style import CSS, esc
-from cptrack.apps.widgets import Banner, Field, Form, guarded, primary, query_params, style
+from cptrack.apps.widgets import (
+    Banner,
+    Field,
+    Form,
+    guarded,
+    open_store,
+    primary,
+    query_params,
+    style,
+)
 from cptrack.models import AGENCY_LABELS, Agency, FeedbackStatus, RecordError, Respondent, today
 from cptrack.store import Store
 
@@ -302,7 +311,7 @@ def show() -> FeedbackView | None:
     from cptrack.store import StoreError
 
     try:
-        view = FeedbackView.open(Store.open())
+        view = FeedbackView.open(open_store())
         display(view.widget())
     except StoreError as exc:
         display(HTML(notice(f"cptrack cannot open its database: {exc}")))

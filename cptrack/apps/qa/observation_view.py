@@ -24,7 +24,16 @@ from cptrack.apps.qa.observation_model import (
     observation_options,
 )
 from cptrack.apps.style import esc
-from cptrack.apps.widgets import Banner, Field, Form, guarded, primary, query_params, style
+from cptrack.apps.widgets import (
+    Banner,
+    Field,
+    Form,
+    guarded,
+    open_store,
+    primary,
+    query_params,
+    style,
+)
 from cptrack.models import ObservationStatus, RecordError, today
 from cptrack.observation import SCALE, Framework
 from cptrack.store import Store
@@ -458,7 +467,7 @@ def show() -> ObservationView | None:
     from cptrack.store import StoreError
 
     try:
-        view = ObservationView.open(Store.open())
+        view = ObservationView.open(open_store())
         display(view.widget())
     except StoreError as exc:
         display(HTML(notice(f"cptrack cannot open its database: {exc}")))
