@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import sys
 from dataclasses import dataclass, fields
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -161,65 +162,84 @@ def _read(conn, query, name: str) -> pd.DataFrame:
     # The driver's own rows (tuples of plain values), typed a column at a time below:
     # SQLAlchemy's per-row processing costs minutes on millions of rows.
     result = conn.execute(query.order_by(TABLES[name].c.id))
-    columns = list(result.keys())
-    frame = pd.DataFrame.from_records(result.cursor.fetchall(), columns=columns)
+    names = list(result.keys())
+    rows = result.cursor.fetchall()
     result.close()
-    return _typed(name, frame)
+    n = len(rows)
+    return _frame(name, {c: np.fromiter(map(itemgetter(j), rows), dtype=object, count=n)
+                         for j, c in enumerate(names)}, n)  # fmt: skip
 
 
 def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Give ``frame`` every column of table ``name`` with cptrack's column types."""
-    t = TABLES[name]
+    return _frame(name, {c: frame[c].to_numpy(dtype=object, na_value=None)
+                         for c in frame.columns}, len(frame))  # fmt: skip
+
+
+def _frame(name: str, columns: dict[str, np.ndarray], n: int) -> pd.DataFrame:
+    """A frame of table ``name`` from its columns as object arrays, None for a missing
+    value (a missing column is all None)."""
+    # Typed with numpy, a column at a time, without a pandas Series between steps: a page
+    # reads nineteen frames of a few hundred rows, where pandas' own overhead per column
+    # costs more than the rows.
+    index = pd.RangeIndex(n)
     out = {}
-    n = len(frame)
-    for col in t.columns:
-        values = frame[col.name] if col.name in frame.columns else pd.Series([None] * n)
+    for col in TABLES[name].columns:
+        values = columns.get(col.name)
+        if values is None:
+            values = np.full(n, None, dtype=object)
         key = col.name == "child_id" or (name == "children" and col.name == "id")
-        out[col.name] = _coerce(values, col.type, key=key)
-    return pd.DataFrame(out, index=pd.RangeIndex(n))
+        out[col.name] = _coerce(values, col.type, index, key=key)
+    return pd.DataFrame(out, index=index, copy=False)
 
 
-def _coerce(values: pd.Series, col_type: Any, *, key: bool = False) -> pd.Series:
-    values = values.reset_index(drop=True)
+def _coerce(values: np.ndarray, col_type: Any, index: pd.RangeIndex, *, key: bool = False):
+    """One column (an object array, None where missing) as cptrack types it; anything numpy cannot read as the
+    drivers hand it over goes through pandas."""
+    missing = np.equal(values, None)
     if isinstance(col_type, sa.DateTime):
-        return pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
+        return pd.to_datetime(_objects(values, missing, index), errors="coerce", utc=True,
+                              format="ISO8601")  # fmt: skip
     if isinstance(col_type, sa.Date):
-        days = _iso_days(values)
+        days = _iso_days(values, missing)
         if days is not None:
-            return pd.Series(days.astype("datetime64[us]"), index=values.index)
-        first = values.dropna().iloc[:1].tolist()
+            return days.astype("datetime64[us]")
+        series = _objects(values, missing, index)
+        first = values[~missing][:1].tolist()
         if first and isinstance(first[0], str):  # SQLite's text dates
-            values = pd.to_datetime(values, errors="coerce", format="%Y-%m-%d")
-        return pd.to_datetime(values, errors="coerce").astype("datetime64[us]")
-    # Numbers as the drivers hand them over (int64, or float64 with NaN where some are
-    # missing) go straight into pandas' masked arrays; anything else through pandas.
-    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else "O"
+            series = pd.to_datetime(series, errors="coerce", format="%Y-%m-%d")
+        return pd.to_datetime(series, errors="coerce").astype("datetime64[us]")
     if isinstance(col_type, sa.Boolean):
-        if kind in "iubf":
-            arr = values.to_numpy()
-            missing = np.isnan(arr) if kind == "f" else np.zeros(len(arr), dtype=bool)
-            return pd.Series(pd.arrays.BooleanArray(np.where(missing, 0, arr) != 0, missing))
-        if values.dtype == object:
-            values = values.map(lambda v: None if v is None or v is pd.NA or v != v else bool(v))
-        return values.astype("boolean")
+        if not any(isinstance(v, str) for v in values[~missing][:1]):
+            return pd.arrays.BooleanArray(np.where(missing, False, values).astype(bool), missing)
+        return _objects(values, missing, index).astype("boolean")
     if isinstance(col_type, sa.Integer):
-        if kind in "iu":
-            arr = values.to_numpy(dtype="int64")
-            return pd.Series(pd.arrays.IntegerArray(arr, np.zeros(len(arr), dtype=bool)))
-        return values.astype("Int64")
+        try:
+            return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+        except (TypeError, ValueError, OverflowError):
+            return _objects(values, missing, index).astype("Int64")
     if isinstance(col_type, sa.Time):  # each distinct time read once, its object shared
-        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+        codes, uniques = pd.factorize(values)
         times = np.empty(len(uniques) + 1, dtype=object)
         times[:] = [*(_as_time(u) for u in uniques), None]
-        return pd.Series(times[codes], index=values.index, dtype=object)
+        return pd.Series(times[codes], index=index, dtype=object)
     if isinstance(col_type, sa.JSON):
         # SQLite's driver hands JSON over as text; PostgreSQL's already parsed
-        return values.map(lambda v: json.loads(v) if isinstance(v, str) else v).astype(object)
-    text = pd.Series(values.to_numpy(dtype=object, na_value=None), dtype=object)
-    return _shared_strings(text, keys=key)
+        parsed = np.fromiter((json.loads(v) if isinstance(v, str) else v for v in values),
+                             dtype=object, count=len(values))  # fmt: skip
+        return pd.Series(parsed, index=index, dtype=object)
+    # Text stays Python strings (object), not pandas' string dtype: the engine compares
+    # and matches them by object.
+    text = _shared_strings(np.where(missing, None, values) if missing.any() else values,
+                           keys=key)  # fmt: skip
+    return pd.Series(text, index=index, dtype=object, copy=False)
 
 
-def _shared_strings(values: pd.Series, *, keys: bool = False) -> pd.Series:
+def _objects(values: np.ndarray, missing: np.ndarray, index: pd.RangeIndex) -> pd.Series:
+    return pd.Series(np.where(missing, None, values), index=index, dtype=object)
+
+
+def _shared_strings(values: np.ndarray, *, keys: bool = False) -> np.ndarray:
     """Text with each distinct value held once: a million visits name fifty thousand
     children, and one string object per child instead of per row saves memory and makes
     every comparison, look-up and sort over the column faster (equal strings are found equal
@@ -228,31 +248,31 @@ def _shared_strings(values: pd.Series, *, keys: bool = False) -> pd.Series:
     distinct; the engine matches children's ids by object, ``columnar.AddressIndex``)."""
     if len(values) < 1024 and not keys:
         return values
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    codes, uniques = pd.factorize(values)
     if len(uniques) > len(values) // 2 and not keys:  # free text, mostly distinct
         return values
     shared = np.empty(len(uniques) + 1, dtype=object)
     shared[:-1] = [sys.intern(u) if type(u) is str else u for u in uniques]
     shared[-1] = None
-    return pd.Series(shared[codes], index=values.index, dtype=object)
+    return shared[codes]
 
 
-def _iso_days(values: pd.Series) -> np.ndarray | None:
+def _iso_days(values: np.ndarray, missing: np.ndarray) -> np.ndarray | None:
     """Dates as numpy days, parsed by numpy, when they are what the drivers hand over: SQLite's
-    "YYYY-MM-DD" text or PostgreSQL's ``datetime.date`` (None for anything else, which
-    pandas then reads, more slowly)."""
-    arr = values.to_numpy(dtype=object)
-    present = arr[~pd.isna(arr)]
-    if not len(present):
-        return None
+    "YYYY-MM-DD" text or PostgreSQL's ``datetime.date``, or nothing but nulls (None for anything
+    else, which pandas then reads, more slowly)."""
+    present = values[~missing]
+    if not len(present):  # no date at all (end dates of open plans...): all NaT
+        return np.full(len(values), np.datetime64("NaT"), dtype="datetime64[D]")
     first = present[0]
     if isinstance(first, str):
         if len(first) != 10:
             return None
     elif type(first) is not dt.date:
         return None
-    try:
-        return arr.astype("datetime64[D]")
+    try:  # numpy reads None as NaT
+        return (np.where(missing, None, values) if len(present) < len(values)
+                else values).astype("datetime64[D]")  # fmt: skip
     except (ValueError, TypeError):
         return None
 

@@ -156,6 +156,22 @@ def test_the_demo_loads_into_postgresql(pg_url: str):
         assert ["bulk_insert"] == [a["action"] for a in store.audit("visits")]
 
 
+@pytest.mark.postgres
+def test_a_caseload_loads_alike_from_postgresql_and_sqlite(pg_url: str, sqlite_url: str):
+    """Each driver hands its own types over (PostgreSQL dates, booleans and parsed JSON;
+    SQLite text and integers): the frames loaded, whole and for one chair, are the same."""
+    loaded = []
+    for url in (sqlite_url, pg_url):
+        with Store.open(url, migrate=True) as store:
+            demo.populate(store, children=60, seed=2, as_of=AS_OF)
+            chair = store.rows("children")[0]["chair_id"]
+            loaded.append((caseload.load(store), caseload.load(store, chair_id=chair)))
+    for (lite, pg) in zip(*loaded, strict=True):
+        for name, frame in lite.frames().items():
+            pd.testing.assert_frame_equal(frame, getattr(pg, name), obj=name)
+    assert len(loaded[0][0].visits) > 0 and len(loaded[0][1].children) > 0
+
+
 def test_the_demo_goes_only_into_an_empty_database(fresh_demo_db: str):
     """Running the demo over existing children is refused."""
     with Store.open(fresh_demo_db) as store, pytest.raises(ValueError, match="already holds"):

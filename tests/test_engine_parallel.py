@@ -63,11 +63,11 @@ def test_a_loaded_caseload_holds_each_childs_id_once(caseload):
 
 
 def test_repeated_text_is_shared_and_free_text_left_alone():
-    kinds = pd.Series(["".join(["rev", "iew"]) for _ in range(2000)] + [None], dtype=object)
+    kinds = np.array(["".join(["rev", "iew"]) for _ in range(2000)] + [None], dtype=object)
     shared = _shared_strings(kinds)
     assert shared.tolist() == kinds.tolist()
     assert len({id(k) for k in shared if k is not None}) == 1
-    notes = pd.Series([f"note {i}" for i in range(2000)], dtype=object)
+    notes = np.array([f"note {i}" for i in range(2000)], dtype=object)
     assert _shared_strings(notes) is notes
 
 
