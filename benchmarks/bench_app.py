@@ -17,8 +17,9 @@ printed, with their ratios to (a).
 
 The server runs as ``cptrack serve`` does by default: a warm kernel waits for each page, its
 imports done (``--no-preheat`` measures without). The server starts a new warm kernel a
-second after one is used, so each page is opened ``--pause`` seconds after the one before,
-as a chair opens pages now and then rather than several a second.
+second after one is used and it takes 4 to 5 s to be ready, so each page is opened
+``--pause`` seconds (8) after the one before, as a chair opens pages now and then rather than
+several a second.
 Timings are printed, never asserted.
 """
 
@@ -90,7 +91,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--children", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--pause", type=float, default=5.0,
+    ap.add_argument("--pause", type=float, default=8.0,
                     help="seconds between opening one page and the next")  # fmt: skip
     ap.add_argument("--no-preheat", dest="preheat", action="store_false",
                     help="serve without warm kernels (cptrack serve --no-preheat)")  # fmt: skip
