@@ -191,6 +191,7 @@ def test_a_users_own_profile_loads_from_a_path(tmp_path):
         ),
         (("amount = 5", 'amount = 5\ncolour = "red"'), "colour", "not a rule field"),
         (("amount = 5", "amount = 5\napplied = false"), "reason", "why"),
+        (("within 5 working", "within {days_allowed} working"), "text", "{days_allowed}"),
     ],
 )
 def test_a_bad_rule_is_refused_naming_the_rule_and_the_field(tmp_path, change, field, words):
@@ -270,3 +271,27 @@ def test_every_setting_and_event_is_in_the_docs():
         assert f"| `{s.name}` |" in doc, f"setting {s.name} is not documented"
     for event in profiles.EVENTS:
         assert f"| `{event}` |" in doc, f"event {event} is not documented"
+
+
+def test_rule_texts_give_the_figures_not_the_settings_names(tmp_path):
+    """A text names a setting in braces; the chair reads this profile's value, a list in
+    words, and again after the page changes a setting."""
+    names = [s.name for s in profiles.SETTINGS]
+    for pid in profiles.available():
+        for rule in profiles.load(pid).rules:
+            assert not any(re.search(rf"\b{n}\b|[{{}}]", rule.text) for n in names), rule.text
+    national = profiles.load("national")
+    text = {r.id: r.text for r in national.rules}
+    assert "every 10 working days" in text["visit_frequency"]
+    assert "thresholds of 9, 15, 18 and 21 months" in text["plan_duration"]
+    faster = profiles.with_settings(national, visit_frequency_wd=7)
+    assert "every 7 working days" in next(r.text for r in faster.rules if r.id == "visit_frequency")
+    mine = _write(tmp_path, '''
+        extends = "national"
+        [authority]
+        name = "Mine"
+        [settings]
+        seen_alone_frequency_wd = 15
+    ''')
+    seen = next(r for r in profiles.load(str(mine)).rules if r.id == "seen_alone")
+    assert "every 15 working days" in seen.text and seen.amount == 15

@@ -337,6 +337,10 @@ class Rule:
     agencies: tuple[str, ...] = ()
     when: str = ""
     exclude_confidential: bool = False
+    # The text as the profile declares it, with settings named in braces ("every
+    # {visit_frequency_wd} working days"); ``text`` has them filled in with this profile's
+    # values (see ``wording``).
+    template: str = field(default="", compare=False)
 
     @property
     def signed_amount(self) -> int:
@@ -385,7 +389,23 @@ ANCHOR_WORDS = {
 
 
 REQUIRED = ("id", "text", "event", "anchor", "unit", "direction", "applies_to", "citation")
-RULE_FIELDS = {f.name for f in fields(Rule)}
+RULE_FIELDS = {f.name for f in fields(Rule)} - {"template"}
+SETTING_IN_TEXT = re.compile(r"\{(\w+)\}")
+
+
+def wording(template: str, settings: Mapping[str, Any]) -> str:
+    """A rule's text with each ``{setting}`` replaced by this profile's value (a list as
+    "9, 15 and 18"), so that a chair reads the figure, not the setting's name; ``{chair}``
+    reads as the setting chair_role, as in checklist items."""
+
+    def value(m: re.Match) -> str:
+        v = settings["chair_role" if m.group(1) == "chair" else m.group(1)]
+        if isinstance(v, list | tuple):
+            words = [str(x) for x in v]
+            return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
+    return SETTING_IN_TEXT.sub(value, template)
 
 
 @dataclass(frozen=True)
@@ -643,6 +663,7 @@ def _rules(
     if parent:
         for r in parent.rules:
             entry = {f: getattr(r, f) for f in RULE_FIELDS}
+            entry["text"] = r.template or r.text  # filled again from this profile's settings
             if r.amount_from:
                 entry.pop("amount")  # recomputed from this profile's settings
             merged[r.id] = entry
@@ -761,11 +782,16 @@ def _rule(rid: str, e: dict[str, Any], settings: Mapping[str, Any], problems: li
     for name in ("text", "reason", "conflicts_with", "citation"):
         if name in e and not isinstance(e[name], str):
             bad(name, "should be text")
+    template = " ".join(str(e.get("text", "")).split())
+    for name in SETTING_IN_TEXT.findall(template):
+        if name not in SETTING_BY_NAME and name != "chair":
+            bad("text", f"{{{name}}} is not a setting")
     if len(problems) > before:
         return None
     return Rule(
         id=rid,
-        text=" ".join(str(e["text"]).split()),
+        text=wording(template, settings),
+        template=template,
         event=e["event"],
         anchor=e["anchor"],
         amount=int(amount),
@@ -797,7 +823,8 @@ def with_settings(profile: Profile, **changes: Any) -> Profile:
     if problems:
         raise ProfileError(profile.id, problems)
     rules = tuple(
-        replace(r, amount=int(settings[r.amount_from])) if r.amount_from else r
+        replace(r, amount=int(settings[r.amount_from]) if r.amount_from else r.amount,
+                text=wording(r.template or r.text, settings))
         for r in profile.rules
-    )
+    )  # fmt: skip
     return replace(profile, settings=MappingProxyType(settings), rules=rules)
