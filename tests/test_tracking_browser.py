@@ -105,6 +105,9 @@ def test_a_chair_tracks_their_caseload_and_records_a_check(page, app_server, fre
     # Filter to red.
     page.get_by_role("button", name="Red: overdue").click()
     page.locator("#tracking-scope", has_text="filtered").wait_for(timeout=ROUND_TRIP)
+    # The table and the scope line are two widgets, redrawn one after the other.
+    page.wait_for_function("() => [...document.querySelectorAll('#tracking-caseload tbody tr')]"
+                           ".every(t => t.dataset.rag === 'red')", timeout=ROUND_TRIP)  # fmt: skip
     red = rows(page)
     assert red and all(r["rag"] == "red" for r in red)
     assert len(red) == sum(1 for r in shown if r["rag"] == "red")

@@ -690,9 +690,10 @@ class TrackingApp:
                 f"{self.profile.settings['amber_window_wd']} working days"
                 + (f" · filtered: {len(rows)} of {len(self.dash.rows)} children" if narrowed
                    else "") + "</p>")  # fmt: skip
-        self.summary.value = parts.box(line + summary_strip(self.dash.summary(rows), len(rows)))
+        # The table first: the scope line's change is the sign that the page has updated.
         self.table.value = parts.box(dashboard_table(rows, with_chair=not self.chair.value,
                                                      limit=self.limit.value))  # fmt: skip
+        self.summary.value = parts.box(line + summary_strip(self.dash.summary(rows), len(rows)))
 
     def _filtered(self) -> bool:
         return bool(self.rag.value != "any" or self.category.value or self.sw_team.value
