@@ -194,30 +194,8 @@ def _frame(name: str, columns: dict[str, np.ndarray], n: int) -> pd.DataFrame:
 
 
 def _coerce(values: np.ndarray, col_type: Any, index: pd.RangeIndex, *, key: bool = False):
-    """One column (an object array, None where missing) as cptrack types it; anything numpy cannot read as the
-    drivers hand it over goes through pandas."""
-    missing = np.equal(values, None)
-    if isinstance(col_type, sa.DateTime):
-        return pd.to_datetime(_objects(values, missing, index), errors="coerce", utc=True,
-                              format="ISO8601")  # fmt: skip
-    if isinstance(col_type, sa.Date):
-        days = _iso_days(values, missing)
-        if days is not None:
-            return days.astype("datetime64[us]")
-        series = _objects(values, missing, index)
-        first = values[~missing][:1].tolist()
-        if first and isinstance(first[0], str):  # SQLite's text dates
-            series = pd.to_datetime(series, errors="coerce", format="%Y-%m-%d")
-        return pd.to_datetime(series, errors="coerce").astype("datetime64[us]")
-    if isinstance(col_type, sa.Boolean):
-        if not any(isinstance(v, str) for v in values[~missing][:1]):
-            return pd.arrays.BooleanArray(np.where(missing, False, values).astype(bool), missing)
-        return _objects(values, missing, index).astype("boolean")
-    if isinstance(col_type, sa.Integer):
-        try:
-            return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
-        except (TypeError, ValueError, OverflowError):
-            return _objects(values, missing, index).astype("Int64")
+    """One column (an object array, None where missing) as cptrack types it; anything numpy
+    cannot read as the drivers hand it over goes through pandas."""
     if isinstance(col_type, sa.Time):  # each distinct time read once, its object shared
         codes, uniques = pd.factorize(values)
         times = np.empty(len(uniques) + 1, dtype=object)
@@ -228,15 +206,32 @@ def _coerce(values: np.ndarray, col_type: Any, index: pd.RangeIndex, *, key: boo
         parsed = np.fromiter((json.loads(v) if isinstance(v, str) else v for v in values),
                              dtype=object, count=len(values))  # fmt: skip
         return pd.Series(parsed, index=index, dtype=object)
-    # Text stays Python strings (object), not pandas' string dtype: the engine compares
-    # and matches them by object.
-    text = _shared_strings(np.where(missing, None, values) if missing.any() else values,
-                           keys=key)  # fmt: skip
-    return pd.Series(text, index=index, dtype=object, copy=False)
-
-
-def _objects(values: np.ndarray, missing: np.ndarray, index: pd.RangeIndex) -> pd.Series:
-    return pd.Series(np.where(missing, None, values), index=index, dtype=object)
+    if not isinstance(col_type, sa.DateTime | sa.Date | sa.Boolean | sa.Integer):
+        # Text stays Python strings (object), not pandas' string dtype: the engine compares
+        # and matches them by object.
+        return pd.Series(_shared_strings(values, keys=key), index=index, dtype=object,
+                         copy=False)  # fmt: skip
+    missing = np.equal(values, None)
+    if isinstance(col_type, sa.DateTime):
+        return pd.to_datetime(pd.Series(values, index=index, dtype=object), errors="coerce",
+                              utc=True, format="ISO8601")  # fmt: skip
+    if isinstance(col_type, sa.Date):
+        days = _iso_days(values, missing)
+        if days is not None:
+            return days.astype("datetime64[us]")
+        series = pd.Series(values, index=index, dtype=object)
+        first = values[~missing][:1].tolist()
+        if first and isinstance(first[0], str):  # SQLite's text dates
+            series = pd.to_datetime(series, errors="coerce", format="%Y-%m-%d")
+        return pd.to_datetime(series, errors="coerce").astype("datetime64[us]")
+    if isinstance(col_type, sa.Boolean):
+        if not any(isinstance(v, str) for v in values[~missing][:1]):
+            return pd.arrays.BooleanArray(np.where(missing, False, values).astype(bool), missing)
+        return pd.Series(values, index=index, dtype=object).astype("boolean")
+    try:
+        return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+    except (TypeError, ValueError, OverflowError):
+        return pd.Series(values, index=index, dtype=object).astype("Int64")
 
 
 def _shared_strings(values: np.ndarray, *, keys: bool = False) -> np.ndarray:
@@ -271,8 +266,7 @@ def _iso_days(values: np.ndarray, missing: np.ndarray) -> np.ndarray | None:
     elif type(first) is not dt.date:
         return None
     try:  # numpy reads None as NaT
-        return (np.where(missing, None, values) if len(present) < len(values)
-                else values).astype("datetime64[D]")  # fmt: skip
+        return values.astype("datetime64[D]")
     except (ValueError, TypeError):
         return None
 

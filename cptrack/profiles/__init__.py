@@ -343,6 +343,11 @@ class Rule:
     template: str = field(default="", compare=False)
 
     @property
+    def declared_text(self) -> str:
+        """The text as declared, to be filled again from another profile's settings."""
+        return self.template or self.text
+
+    @property
     def signed_amount(self) -> int:
         return -self.amount if self.direction == "before" else self.amount
 
@@ -391,6 +396,7 @@ ANCHOR_WORDS = {
 REQUIRED = ("id", "text", "event", "anchor", "unit", "direction", "applies_to", "citation")
 RULE_FIELDS = {f.name for f in fields(Rule)} - {"template"}
 SETTING_IN_TEXT = re.compile(r"\{(\w+)\}")
+TEXT_ALIASES = {"chair": "chair_role"}  # as in checklist items
 
 
 def wording(template: str, settings: Mapping[str, Any]) -> str:
@@ -399,7 +405,7 @@ def wording(template: str, settings: Mapping[str, Any]) -> str:
     reads as the setting chair_role, as in checklist items."""
 
     def value(m: re.Match) -> str:
-        v = settings["chair_role" if m.group(1) == "chair" else m.group(1)]
+        v = settings[TEXT_ALIASES.get(m.group(1), m.group(1))]
         if isinstance(v, list | tuple):
             words = [str(x) for x in v]
             return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
@@ -663,7 +669,7 @@ def _rules(
     if parent:
         for r in parent.rules:
             entry = {f: getattr(r, f) for f in RULE_FIELDS}
-            entry["text"] = r.template or r.text  # filled again from this profile's settings
+            entry["text"] = r.declared_text  # filled again from this profile's settings
             if r.amount_from:
                 entry.pop("amount")  # recomputed from this profile's settings
             merged[r.id] = entry
@@ -784,7 +790,7 @@ def _rule(rid: str, e: dict[str, Any], settings: Mapping[str, Any], problems: li
             bad(name, "should be text")
     template = " ".join(str(e.get("text", "")).split())
     for name in SETTING_IN_TEXT.findall(template):
-        if name not in SETTING_BY_NAME and name != "chair":
+        if TEXT_ALIASES.get(name, name) not in SETTING_BY_NAME:
             bad("text", f"{{{name}}} is not a setting")
     if len(problems) > before:
         return None
@@ -824,7 +830,7 @@ def with_settings(profile: Profile, **changes: Any) -> Profile:
         raise ProfileError(profile.id, problems)
     rules = tuple(
         replace(r, amount=int(settings[r.amount_from]) if r.amount_from else r.amount,
-                text=wording(r.template or r.text, settings))
+                text=wording(r.declared_text, settings))
         for r in profile.rules
     )  # fmt: skip
     return replace(profile, settings=MappingProxyType(settings), rules=rules)
