@@ -26,7 +26,6 @@ Timings are printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import shutil
 import signal
@@ -42,6 +41,7 @@ from playwright.sync_api import sync_playwright
 
 from cptrack import demo
 from cptrack.caseload import chair_summary
+from cptrack.models import today
 from cptrack.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +100,7 @@ def main() -> int:
         db = str(Path(tmp) / "demo.sqlite")
         t = time.perf_counter()
         with Store.open(db, migrate=True) as store:
-            demo.populate(store, children=args.children, seed=1, as_of=dt.date.today())
+            demo.populate(store, children=args.children, seed=1, as_of=today())
             chairs = chair_summary(store)
         print(f"demo database: {args.children} children, {len(chairs)} chairs "
               f"({time.perf_counter() - t:.1f} s)")  # fmt: skip

@@ -33,7 +33,7 @@ import pandas as pd
 from faker import Faker
 
 from cptrack import demo_events, demo_qa, workdays
-from cptrack.models import Agency, ConferenceType
+from cptrack.models import Agency, ConferenceType, today
 from cptrack.store import Columns, Copy, Store, prepare
 
 # Shares of families at each stage (weights, not percentages).
@@ -810,7 +810,7 @@ def chunks(
     caller writes the previous ones; the data are the same whatever the number of workers.
     With ``sqlite`` given, chunks come as ``store.Columns`` ready for ``bulk_insert``.
     """
-    cfg = DemoConfig(children=children, seed=seed, as_of=as_of or dt.date.today())
+    cfg = DemoConfig(children=children, seed=seed, as_of=as_of or today())
     people = _people(cfg)
     yield people.rows
     n_chunks = -(-children // CHUNK_CHILDREN)
@@ -947,7 +947,7 @@ def populate(
             f"{store.url} already holds {store.count('children')} children; the demo caseload "
             "goes into an empty database"
         )
-    cfg = DemoConfig(children=children, seed=seed, as_of=as_of or dt.date.today())
+    cfg = DemoConfig(children=children, seed=seed, as_of=as_of or today())
     note = f"synthetic demo caseload: {children} children, seed {seed}, as of {cfg.as_of}"
     if store.dialect == "sqlite":
         return _populate_sqlite(store, cfg, note)

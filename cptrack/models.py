@@ -17,6 +17,7 @@ Need census where one exists (DOMAIN.md §3).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -361,9 +362,21 @@ LATEST_YEARS_AHEAD = 2
 CHILD_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]{0,39}$")
 
 
+TODAY_ENV = "CPTRACK_TODAY"
+
+
 def today() -> dt.date:
-    """Today's date; one place so tests and the demo agree on "now"."""
-    return dt.date.today()
+    """Today's date: the one clock every page, command and check reads.
+
+    ``CPTRACK_TODAY`` (an ISO date) fixes it: tests set it so they pass on any day, and a
+    trainer can show the demo as of the day it was made. Unset, it is the real date."""
+    fixed = os.environ.get(TODAY_ENV, "").strip()
+    if not fixed:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(fixed)
+    except ValueError:
+        raise ValueError(f"{TODAY_ENV}: {fixed!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _blank_to_none(value: Any) -> Any:

@@ -6,7 +6,6 @@ when the service is missing: CI must prove both work.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
 import socket
@@ -25,6 +24,7 @@ import sqlalchemy as sa
 
 from cptrack import demo
 from cptrack.apps.widgets import WARM_LINE
+from cptrack.models import today
 from cptrack.store import Store
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -98,7 +98,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     with Store.open(str(path), migrate=True) as s:
-        demo.populate(s, children=120, seed=1, as_of=dt.date.today())
+        demo.populate(s, children=120, seed=1, as_of=today())
     return str(path)
 
 

@@ -3,7 +3,6 @@ per due item, titled with the child's pseudonymous id and never their name."""
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
 
@@ -11,9 +10,10 @@ import icalendar
 
 from cptrack import ics, profiles
 from cptrack.caseload import load
+from cptrack.models import today
 from cptrack.store import Store
 
-TODAY = dt.date.today()
+TODAY = today()
 
 
 def test_the_calendar_holds_one_event_per_due_item_without_names(fresh_demo_db, tmp_path):

@@ -11,6 +11,7 @@ from casebuilder import case, child, conference, one, plan, rows
 from cptrack import engine, profiles
 from cptrack.caseload import Caseload
 from cptrack.engine import COLUMNS, STATUSES, evaluate
+from cptrack.models import today
 
 D = dt.date
 NATIONAL = profiles.load("national")
@@ -680,9 +681,9 @@ def test_since_keeps_every_live_item_and_drift_alert_on_the_demo_caseload(demo_d
     with Store.open(demo_db) as store:
         cl = load(store)
     profile = profiles.load(name)
-    today = dt.date.today()
-    whole = evaluate(cl, profile, today)
-    recent = evaluate(cl, profile, today, since=today)
+    day = today()
+    whole = evaluate(cl, profile, day)
+    recent = evaluate(cl, profile, day, since=day)
     cols = ["child_id", "rule_id", "due_date", "status", "rag"]
 
     def live(f: pd.DataFrame) -> pd.DataFrame:

@@ -13,10 +13,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from conftest import screenshot, serving
 from cptrack import caseload, profiles, settings, workdays
 from cptrack.apps.midway import model as mw
+from cptrack.models import today
 from cptrack.store import Store
 
 pytestmark = pytest.mark.browser
-TODAY = dt.date.today()
+TODAY = today()
 LOAD = 120_000  # a page starts a kernel and evaluates the caseload
 
 

@@ -3,7 +3,6 @@ and buttons clicked in appended cells, and the database shows what the chair sav
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import textwrap
 
@@ -14,10 +13,11 @@ from nbclient import NotebookClient
 from conftest import ROOT
 from cptrack import caseload, profiles, settings
 from cptrack.apps.midway import model as mw
+from cptrack.models import today
 from cptrack.store import Store
 
 NOTEBOOKS = ROOT / "notebooks"
-TODAY = dt.date.today()
+TODAY = today()
 
 
 def run(name: str, db: str, code: str, monkeypatch) -> list[str]:
@@ -85,11 +85,11 @@ def test_the_conference_notebook_prepares_and_records_an_icpc(fresh_demo_db, mon
         p = app.preparation
         p.item_inputs["split_conference"][0].value = "no"
         p.item_inputs["split_conference"][1].value = "No domestic abuse concerns."
-        p.fields["consultation_date"].value = dt.date.today()
+        p.fields["consultation_date"].value = today()
         p.save_button.click()
         print("PREP", p.banner.value)
         r = app.record
-        r.fields["held_date"].value = dt.date.today()
+        r.fields["held_date"].value = today()
         for agency in ("police", "school"):
             r.attendance.add_row().inputs["agency"].value = agency
         for row in r.attendance.rows:
@@ -106,7 +106,7 @@ def test_the_conference_notebook_prepares_and_records_an_icpc(fresh_demo_db, mon
         a = r.actions.rows[0].inputs
         a["description"].value = "Paediatric assessment"
         a["owner"].value = "Social worker"
-        a["due_date"].value = dt.date.today() + dt.timedelta(days=10)
+        a["due_date"].value = today() + dt.timedelta(days=10)
         r.save_button.click()
         print("REFUSED", r.fields["contingency_plan"].error.value)
         r.fields["contingency_plan"].value = "Legal planning meeting if the bruising recurs."

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from cptrack import models
-from cptrack.models import RecordError
+from cptrack.models import RecordError, today
 
 CHILD = {"id": "C1", "given_name": "Ada", "family_name": "Synth", "date_of_birth": "2019-04-02"}
 PLAN = {"child_id": "C1", "start_date": "2025-01-10", "initial_category": "NEG",
@@ -37,7 +37,7 @@ def test_an_unborn_child_needs_an_expected_date_of_delivery():
 
 def test_a_date_of_birth_in_the_future_is_refused():
     """A future date of birth is refused, pointing to the EDD instead."""
-    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    future = (today() + dt.timedelta(days=30)).isoformat()
     messages = refusal(models.Child, {**CHILD, "date_of_birth": future})
     assert "expected date of delivery" in messages["date_of_birth"][0]
 
@@ -120,3 +120,15 @@ def test_every_kind_has_a_table_and_label():
         assert record is models.kind(record.table)
     with pytest.raises(KeyError, match="no record kind"):
         models.kind("nonsense")
+
+
+def test_the_clock_reads_cptrack_today_and_refuses_a_bad_one(monkeypatch):
+    """``CPTRACK_TODAY`` fixes "today" for every page and command; unset, it is the real
+    date; a value that is not a date is refused naming the variable."""
+    monkeypatch.setenv("CPTRACK_TODAY", "2028-02-29")
+    assert dt.date(2028, 2, 29) == today()
+    monkeypatch.delenv("CPTRACK_TODAY")
+    assert dt.date.today() == today()
+    monkeypatch.setenv("CPTRACK_TODAY", "29/02/2028")
+    with pytest.raises(ValueError, match="CPTRACK_TODAY"):
+        today()

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from conftest import screenshot
+from cptrack.models import today
 
 pytestmark = pytest.mark.browser
 WAIT = 90_000
@@ -40,7 +41,7 @@ def test_an_observation_from_form_to_heat_map(page: Page, app_server: str, fresh
         fresh_demo_db,
         "SELECT s.id, s.name FROM staff s JOIN conferences c ON c.chair_id = s.id "
         "WHERE s.role = 'chair' AND c.held_date >= ? GROUP BY s.id ORDER BY s.name LIMIT 1",
-        (dt.date.today() - dt.timedelta(days=200)).isoformat(),
+        (today() - dt.timedelta(days=200)).isoformat(),
     )[0]
     before = query(fresh_demo_db, "SELECT count(*) FROM observations")[0][0]
     page.set_viewport_size({"width": 1300, "height": 1000})
@@ -83,7 +84,7 @@ def test_an_observation_from_form_to_heat_map(page: Page, app_server: str, fresh
     page.locator(".cpt-field-chair_reflection textarea").fill(
         "A fair picture. I will keep inviting the child's own words."
     )
-    page.locator(".cpt-field-chair_acknowledged input").fill(dt.date.today().isoformat())
+    page.locator(".cpt-field-chair_acknowledged input").fill(today().isoformat())
     page.get_by_role("button", name="Save the chair's reflection").click()
     expect(page.locator(".cpt-banner .ok").last).to_contain_text(
         "the observation is complete", timeout=WAIT
@@ -127,7 +128,7 @@ def test_a_childs_and_a_parents_feedback_change_the_summary(
         fresh_demo_db,
         "SELECT s.name FROM staff s JOIN conferences c ON c.chair_id = s.id "
         "WHERE s.role = 'chair' AND c.held_date >= ? GROUP BY s.id ORDER BY s.name LIMIT 1",
-        (dt.date.today() - dt.timedelta(days=200)).isoformat(),
+        (today() - dt.timedelta(days=200)).isoformat(),
     )[0][0]
     before = query(fresh_demo_db, "SELECT count(*) FROM feedback")[0][0]
     page.set_viewport_size({"width": 1300, "height": 1000})

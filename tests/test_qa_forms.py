@@ -12,10 +12,10 @@ from test_store import snapshot
 from cptrack import observation
 from cptrack.apps.qa.feedback_model import FeedbackForm
 from cptrack.apps.qa.observation_model import ObservationForm
-from cptrack.models import Feedback, PracticeObservation, RecordError
+from cptrack.models import Feedback, PracticeObservation, RecordError, today
 from cptrack.store import StaleVersionError, Store
 
-HELD = dt.date.today() - dt.timedelta(days=20)
+HELD = today() - dt.timedelta(days=20)
 
 
 @pytest.fixture

@@ -70,8 +70,9 @@ def test_an_observation_is_refused_without_its_judgement_then_submitted_and_comp
         "print(json.dumps([view.judgement.error.value, view.banner.value, view.status.value]))",
         "view.judgement.widget.value = 'good'\nview.submit_button.click()\n"
         "print(json.dumps([view.banner.value, view.model.id]))",
-        "import datetime\nview.reflection.widget.value = 'A fair picture; I will act on it.'\n"
-        "view.acknowledged.widget.value = datetime.date.today()\nview.reflect_button.click()\n"
+        "from cptrack.models import today\n"
+        "view.reflection.widget.value = 'A fair picture; I will act on it.'\n"
+        "view.acknowledged.widget.value = today()\nview.reflect_button.click()\n"
         "print(json.dumps([view.reflect_banner.value, view.status.value]))",
     )
     chair, conference = json.loads(out[1])

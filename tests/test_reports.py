@@ -21,6 +21,7 @@ import pytest
 
 import cptrack
 from cptrack.cli import main
+from cptrack.models import today
 from cptrack.reports import REPORTS, open_report, report_bytes, report_class, runner
 from cptrack.reports.timeliness import CONFERENCE_EVENTS, month_bounds
 from cptrack.store import Store
@@ -91,7 +92,7 @@ def test_monthly_out_of_timescale_count_equals_cptrack_check(rendered, demo_db, 
     held_shown = int(re.search(r'id="held-count">(\d+)<', page).group(1))
     assert 0 == main(["check", "--db", demo_db, "--format", "csv"])
     findings = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    first, last = month_bounds(dt.date.today().replace(day=1) - dt.timedelta(days=1))
+    first, last = month_bounds(today().replace(day=1) - dt.timedelta(days=1))
     f = findings[findings["event"].isin(CONFERENCE_EVENTS) & (findings["kind"] == "timescale")]
     f = f[(f["actual_date"] >= first.isoformat()) & (f["actual_date"] <= last.isoformat())]
     per_conference = f.groupby(["subject_table", "subject_id"])["status"].agg(
@@ -109,7 +110,7 @@ def test_caseload_report_counts_match_the_engine(demo_db):
     report = open_report("chair_caseload", db=demo_db)
     page = report.document()
     with Store.open(demo_db) as store:
-        findings = engine.evaluate(load(store), profiles.load("national"), dt.date.today())
+        findings = engine.evaluate(load(store), profiles.load("national"), today())
     live = findings[findings["live"]]
     red = int(re.search(r'id="red-count">([\d,]+)<', page).group(1).replace(",", ""))
     assert int((live["rag"] == "red").sum()) == red

@@ -14,10 +14,10 @@ from cptrack.apps.tracking import model as m
 from cptrack.apps.tracking.chart import timeline_svg
 from cptrack.apps.tracking.view import dashboard_table
 from cptrack.caseload import load
-from cptrack.models import RecordError
+from cptrack.models import RecordError, today
 from cptrack.store import StaleVersionError, Store
 
-TODAY = dt.date.today()
+TODAY = today()
 NATIONAL = profiles.load("national")
 
 

@@ -17,10 +17,11 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import screenshot
+from cptrack.models import today
 from cptrack.store import Store
 
 pytestmark = pytest.mark.browser
-TODAY = dt.date.today()
+TODAY = today()
 LOAD = 120_000  # a page starts a kernel and evaluates the caseload
 ROUND_TRIP = 60_000
 

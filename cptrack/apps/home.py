@@ -9,13 +9,14 @@ from cptrack import settings
 from cptrack.apps import APPS
 from cptrack.apps.style import esc, notice, page
 from cptrack.caseload import chair_summary
+from cptrack.models import today as clock_today
 from cptrack.store import Store, StoreError
 
 
 def render(store: Store, notebooks: Path | None = None, today: dt.date | None = None) -> str:
     """The home page as HTML (static: it shows the same in Voila and in a report)."""
     notebooks = notebooks or Path.cwd()
-    today = today or dt.date.today()
+    today = today or clock_today()
     authority = settings.get("authority_name", store)
     summary = chair_summary(store)
     rows = "".join(

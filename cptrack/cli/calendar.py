@@ -11,6 +11,7 @@ from cptrack import ics, profiles, settings
 from cptrack.caseload import load
 from cptrack.cli import add_db_argument
 from cptrack.cli.check import chair_by_name
+from cptrack.models import today
 from cptrack.store import Store
 
 
@@ -28,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the .ics file")
     p.add_argument("--profile", default=None, metavar="NAME_OR_PATH",
                    help="the standards profile (default: the profile setting)")  # fmt: skip
-    p.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today(),
+    p.add_argument("--as-of", type=dt.date.fromisoformat, default=today(),
                    metavar="YYYY-MM-DD", help="the date to judge at (default: today)")  # fmt: skip
     p.add_argument("--days", type=int, default=ics.DEFAULT_DAYS, metavar="N",
                    help=f"how far ahead (default {ics.DEFAULT_DAYS} days)")  # fmt: skip

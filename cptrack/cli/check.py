@@ -12,6 +12,7 @@ import pandas as pd
 from cptrack import engine, profiles
 from cptrack.caseload import load
 from cptrack.cli import add_db_argument
+from cptrack.models import today
 from cptrack.store import Store, StoreError
 
 TABLE_COLUMNS = ("child_id", "rule_id", "due_date", "actual_date", "status_text", "citation")
@@ -36,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--as-of",
         type=dt.date.fromisoformat,
-        default=dt.date.today(),
+        default=today(),
         metavar="YYYY-MM-DD",
         help="the date to judge at (default: today)",
     )

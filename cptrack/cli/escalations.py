@@ -11,6 +11,7 @@ from cptrack import engine, escalations, profiles, settings
 from cptrack.caseload import load
 from cptrack.cli import add_db_argument
 from cptrack.cli.check import chair_by_name
+from cptrack.models import today
 from cptrack.store import Store
 
 TABLE_COLUMNS = (
@@ -56,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    as_of = args.as_of or dt.date.today()
+    as_of = args.as_of or today()
     with Store.open(args.db) as store:
         name = args.profile or settings.get("profile", store)
         try:

@@ -15,6 +15,7 @@ import sys
 
 from cptrack.cli import add_db_argument
 from cptrack.imports.report import ImportFileError, ImportRefused, ImportResult
+from cptrack.models import today
 from cptrack.store import Store
 
 CSV_OPTIONS = ("children", "plans", "conferences", "core_groups", "visits", "actions")
@@ -120,7 +121,7 @@ def run_census(args: argparse.Namespace) -> int:
 def run_annex(args: argparse.Namespace) -> int:
     from cptrack.imports import annex_a
 
-    reference = args.reference_date or dt.date.today()
+    reference = args.reference_date or today()
     return _run(args, lambda store: annex_a.import_file(
         store, args.file, reference, partial=args.partial, dry_run=args.dry_run,
         progress=progress_wanted(args)))  # fmt: skip
@@ -134,7 +135,7 @@ def run_csv(args: argparse.Namespace) -> int:
         print("cptrack import csv: give at least one file, e.g. --children children.csv",
               file=sys.stderr)  # fmt: skip
         return 2
-    reference = args.reference_date or dt.date.today()
+    reference = args.reference_date or today()
     return _run(args, lambda store: csv_import.import_files(
         store, files, reference, partial=args.partial, dry_run=args.dry_run))  # fmt: skip
 

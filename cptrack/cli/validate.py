@@ -14,6 +14,7 @@ import datetime as dt
 import sys
 
 from cptrack.imports.report import ImportFileError
+from cptrack.models import today
 
 DESCRIPTION = (
     "The DfE CIN census validation rules about child protection, each with its code, the "
@@ -71,7 +72,7 @@ def run_census(args: argparse.Namespace) -> int:
 def run_annex(args: argparse.Namespace) -> int:
     from cptrack.imports import annex_a
 
-    reference = args.reference_date or dt.date.today()
+    reference = args.reference_date or today()
 
     def check():
         findings, annex = annex_a.validate_file(args.file, reference)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from cptrack.models import today
 from cptrack.reports.context import ReportContext
 
 REPORTS: dict[str, str] = {
@@ -84,11 +85,9 @@ def download_link(name: str, fmt: str = "pdf", **parameters: Any) -> str:
 
 def filename(name: str, fmt: str, **parameters: Any) -> str:
     """A file name for a download: ``chair_caseload-C000001-2026-11-22.pdf``."""
-    import datetime as dt
-
     bits = [name]
     for key in ("child", "chair", "record"):
         if parameters.get(key):
             bits.append(str(parameters[key]).replace(" ", "_").replace("/", "_"))
-    bits.append(str(parameters.get("as_of") or dt.date.today()))
+    bits.append(str(parameters.get("as_of") or today()))
     return "-".join(bits) + f".{fmt}"

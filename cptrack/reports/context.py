@@ -25,7 +25,7 @@ import pandas as pd
 
 from cptrack import engine, profiles, settings
 from cptrack.caseload import Caseload, load
-from cptrack.models import FieldError, RecordError
+from cptrack.models import FieldError, RecordError, today
 from cptrack.store import Store, StoreError
 
 ENV_KEY = "CPTRACK_PSEUDONYM_KEY"
@@ -89,7 +89,7 @@ class ReportContext:
         pseudonymise: bool = False,
     ) -> ReportContext:
         store = Store.open(db or None)
-        as_of_day = as_date(as_of, "as_of") or dt.date.today()
+        as_of_day = as_date(as_of, "as_of") or today()
         start_day, end_day = as_date(start, "from"), as_date(end, "to")
         if start_day and end_day and end_day < start_day:
             raise RecordError("Report", [FieldError("to", "is before --from")])

@@ -301,6 +301,7 @@ class RecordView:
         self.profile = file.profile
         self.on_saved = on_saved
         self.banner = Banner()
+        self._proposed: dict[str, dt.date] = {}  # dates the form proposed, by field
         self.draft = rec.open_draft(file)
         d = self.draft
         types = TYPE_CHOICES_INITIAL if d.initial_like else {"review": "Review"}
@@ -486,11 +487,15 @@ class RecordView:
         self.core_hint.value = (f"<div class='cpt-help'>{esc(s['core_group'].words(self.profile))}"
                                 "</div>" if s["core_group"].due else "")  # fmt: skip
         self.review_hint.value = f"<div class='cpt-help'>{esc(s['review'].words(self.profile))}</div>"
+        proposed = self._proposed
         for name, key in (("first_core_group_date", "core_group"), ("next_review_date", "review")):
             field = self.fields[name]
-            fresh = field.value is None and self.draft.saved_outcome is None
+            # A date the form proposed (not one the chair typed) follows the conference date.
+            untouched = field.value is None or field.value == proposed.get(name)
+            fresh = untouched and self.draft.saved_outcome is None
             if s[key].book and (force or fresh):
                 field.value = s[key].book
+                proposed[name] = s[key].book
 
     def read(self) -> rec.RecordDraft:
         values = {name: f.value for name, f in self.fields.items()}
