@@ -39,7 +39,14 @@ from cptrack.columnar import (
 )
 from cptrack.engine import DUE, MET_LATE, OVERDUE, Context, family
 from cptrack.engine import SUBJECT_CODE as S
-from cptrack.plan_history import child_codes, conferences, core_groups, plan_columns, plans
+from cptrack.plan_history import (
+    NO_SOCIAL_WORKER,
+    child_codes,
+    conferences,
+    core_groups,
+    plan_columns,
+    plans,
+)
 from cptrack.profiles import Rule
 
 DRIFT_EVENTS = (
@@ -50,6 +57,8 @@ DRIFT_EVENTS = (
     "core_group_not_held",
     "visits_missed",
     "chair_change",
+    "venue_change",
+    "core_group_without_social_worker",
     "review_not_booked",
 )
 
@@ -216,6 +225,17 @@ def actions_overdue(ctx: Context, rule: Rule) -> Table | None:
     a = a.where(is_open & (a["due"] < ctx.as_of) & live)
     if not a.n:
         return None
+    # A conference held on or after the action's due date has reviewed the plan: the action
+    # was done, carried into the new plan or dropped there, so it is settled as "not done by
+    # the review of DATE" (history), not counted overdue for years.
+    c = conferences(ctx)
+    held = c.where(c["held"] & (c["plan_id"] != NO_ID) & (c["held_date"] <= ctx.as_of))
+    row = first_after(a["plan_id"], a["due"], held["plan_id"], held["held_date"], strictly=False)
+    reviewed = pick(held["held_date"], row, NAT)
+    settled = ~np.isnat(reviewed)
+    text = np.full(a.n, "", dtype=object)
+    for day in np.unique(reviewed[settled]):
+        text[reviewed == day] = f"not done by the review of {pd.Timestamp(day):%d %b %Y}"
     return _alert(
         a["child_id"],
         child_codes(ctx, a["child_id"]),
@@ -224,6 +244,8 @@ def actions_overdue(ctx: Context, rule: Rule) -> Table | None:
         a["rec_id"],
         a["due"],
         days(wd.shift(a["due"], rule.amount, rule.unit)),
+        closed_date=reviewed,
+        status_text=text,
     )
 
 
@@ -232,14 +254,22 @@ def core_group_not_held(ctx: Context, rule: Rule) -> Table | None:
     cg = core_groups(ctx)
     lapsed = (cg["status"] == "scheduled") & (cg["date"] < ctx.as_of)
     cancelled = cg["status"] == "cancelled"
+    held = cg.where(cg["status"] == "held")
     cg = cg.where((lapsed | cancelled) & _open_plan_mask(ctx, cg["plan_id"]))
     if not cg.n:
         return None
-    text = np.where(
+    # Settled once a core group is held after it: the meeting that was missed has been made up.
+    row = first_after(cg["plan_id"], cg["date"], held["plan_id"], held["date"])
+    later = pick(held["date"], row, NAT)
+    what = np.where(
         cg["status"] == "cancelled",
         "core group cancelled",
         "core group date passed; not recorded as held",
     ).astype(object)
+    text = what.copy()
+    for day in np.unique(later[~np.isnat(later)]):
+        at = later == day
+        text[at] = what[at] + f"; a core group was held on {pd.Timestamp(day):%d %b %Y}"
     return _alert(
         cg["child_id"],
         cg["child"],
@@ -248,9 +278,9 @@ def core_group_not_held(ctx: Context, rule: Rule) -> Table | None:
         cg["rec_id"],
         cg["date"],
         days(wd.shift(cg["date"], rule.amount, rule.unit)),
-        status="overdue",
+        status=np.where(np.isnat(later), "overdue", "met").astype(object),
         status_text=text,
-    )
+    ).with_columns(actual_date=later)
 
 
 @family("visits_missed")
@@ -331,6 +361,75 @@ def chair_change(ctx: Context, rule: Rule) -> Table | None:
         status="due",
         status_text=text,
     )
+
+
+@family("venue_change")
+def venue_change(ctx: Context, rule: Rule) -> Table | None:
+    """A plan's held conference at another venue than the one before it (venue names
+    compared without case or surrounding spaces; a conference with no venue recorded is
+    skipped)."""
+    c = conferences(ctx)
+    c = c.where(c["held"] & (c["plan_id"] != NO_ID) & (c["venue_name"] != "")).sorted(
+        "plan_id", "held_date"
+    )
+    if not c.n:
+        return None
+    first = np.r_[True, c["plan_id"][1:] != c["plan_id"][:-1]]
+    prev = np.r_[[""], c["venue_name"][:-1]].astype(object)
+    changed = ~first & (prev != c["venue_name"]) & _open_plan_mask(ctx, c["plan_id"])
+    if not changed.any():
+        return None
+    names = ctx.caseload.conferences.set_index("id")["venue_name"]
+    before_ids = np.r_[[NO_ID], c["conf_id"][:-1]][changed]
+    text = np.array(
+        [
+            f"venue changed at this conference (from {names.get(a)} to {names.get(b)})"
+            for a, b in zip(before_ids.tolist(), c["conf_id"][changed].tolist(), strict=True)
+        ],
+        dtype=object,
+    )
+    c = c.where(changed)
+    return _alert(
+        c["child_id"],
+        c["child"],
+        c["plan_id"],
+        "conferences",
+        c["conf_id"],
+        c["held_date"],
+        days(wd.shift(c["held_date"], rule.amount, rule.unit)),
+        status="due",
+        status_text=text,
+    )
+
+
+@family("core_group_without_social_worker")
+def core_group_without_social_worker(ctx: Context, rule: Rule) -> Table | None:
+    """Each meeting of an open plan recorded as a core group but held without the social
+    worker: not a core group (003 §6.20). Settled once a core group with the social worker
+    is held after it."""
+    cg = core_groups(ctx)
+    held = cg.where(cg["status"] == "held")
+    without = cg.where((cg["status"] == NO_SOCIAL_WORKER) & _open_plan_mask(ctx, cg["plan_id"]))
+    if not without.n:
+        return None
+    row = first_after(without["plan_id"], without["date"], held["plan_id"], held["date"])
+    later = pick(held["date"], row, NAT)
+    text = np.where(
+        np.isnat(later),
+        "held without the social worker: an information-sharing meeting, not a core group",
+        "held without the social worker; a core group with the social worker followed",
+    ).astype(object)
+    return _alert(
+        without["child_id"],
+        without["child"],
+        without["plan_id"],
+        "core_groups",
+        without["rec_id"],
+        without["date"],
+        days(wd.shift(without["date"], rule.amount, rule.unit)),
+        status=np.where(np.isnat(later), "due", "met").astype(object),
+        status_text=text,
+    ).with_columns(actual_date=later)
 
 
 @family("review_not_booked")

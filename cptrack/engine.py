@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,7 +51,8 @@ from cptrack.findings import (  # noqa: F401  (the readers are re-exported for c
     plan_schedule,
     upcoming,
 )
-from cptrack.profiles import Profile, Rule
+from cptrack.profiles import BASES, Profile, Rule
+from cptrack.sources import short_citation  # noqa: F401  (re-exported)
 
 MET, MET_LATE, OVERDUE, DUE, NYA, CANNOT_TELL = range(6)
 
@@ -70,6 +70,8 @@ EVENT_LABELS = {
     "plan_distributed": "Plan distributed",
     "minutes_distributed": "Minutes distributed",
     "birth_arrangements": "Birth Arrangements Form",
+    "core_group_plan_distributed": "Plan distributed after the core group",
+    "invitations_requested": "Invitations requested",
     "midway_review": "Midway review",
     "escalation_response": "Escalation response",
     "cin_meeting": "CIN meeting",
@@ -80,6 +82,8 @@ EVENT_LABELS = {
     "core_group_not_held": "Core group not held",
     "visits_missed": "Visits missed",
     "chair_change": "Change of {chair}",
+    "venue_change": "Change of venue",
+    "core_group_without_social_worker": "Core group without the social worker",
     "review_not_booked": "Review not booked",
 }
 
@@ -250,10 +254,12 @@ OPTIONAL = {
     "hours_late": np.nan,
     "status": np.int8(-1),  # a status a drift family sets itself (index into STATUSES)
     "status_text": "",  # words a drift family sets itself
+    "basis": np.int8(-1),  # a row's own basis (index into BASES) where it is not the rule's
+    "basis_text": "",  # and its words (the plan's stricter frequency, say)
 }
 STATUS_CODE = {s: i for i, s in enumerate(STATUSES)}
 SUBJECT_CODE = {name: i for i, name in enumerate(SUBJECT_TABLES)}
-TEXT_COLUMNS = ("reason", "nya", "status_text")
+TEXT_COLUMNS = ("reason", "nya", "status_text", "basis_text")
 
 
 class TextPool:
@@ -307,7 +313,7 @@ def _dtype(name: str):
         return "int64"
     if name == "hours_late":
         return "float64"
-    if name in ("late", "status", "subject_table"):
+    if name in ("late", "status", "subject_table", "basis"):
         return "int8"
     return object
 
@@ -474,14 +480,31 @@ def _finalise_batch(parts: list[tuple[Rule, Table]], ctx: Context) -> Table:
     days_to_due = (safe_due - as_of).astype("int64")
     to_due = np.where(unit_kind == 0, wd_to_due, days_to_due)
     magnitude = np.where(status == DUE, to_due, magnitude)
-    ended = ~np.isnat(closed) & (closed <= as_of) & (status == OVERDUE)
+    # The window to act closed (the plan ended, the conference the report was for was held,
+    # a later review took the plan over): what is still open there is history, not live.
+    window_closed = ~np.isnat(closed) & (closed <= as_of)
+    ended = window_closed & (status == OVERDUE)
     status_text = _status_texts(pool, status, unit_kind, magnitude, ended, reason, nya)
     preset_text = raw["status_text"]
     status_text = np.where(preset_text != 0, preset_text, status_text)
+    # Booked for a day after it is due: it will be late unless moved, so never green.
+    booked = raw["booked_date"]
+    booked_late = np.flatnonzero(is_due & ~np.isnat(booked) & (booked > safe_due))
+    if len(booked_late):
+        rag[booked_late] = 2
+        after = wd.working_days_between_array(safe_due[booked_late], booked[booked_late])
+        status_text[booked_late] = [
+            pool.code(_booked_late_text(int(a), int(unit_kind[i]), int(magnitude[i])))
+            for a, i in zip(after.tolist(), booked_late.tolist(), strict=True)
+        ]
 
     chair = ctx.profile.chair_role
     labels = [EVENT_LABELS.get(r.event, r.event).format(chair=chair) for r in rules]
     message = _messages(pool, rule_no, labels, rules, status_text)
+    rule_basis = np.array([BASES.index(r.figure_basis) for r in rules], dtype="int8")[rule_no]
+    basis = np.where(raw["basis"] >= 0, raw["basis"], rule_basis).astype("int8")
+    rule_words = np.array([pool.code(r.basis_text) for r in rules], dtype="int64")[rule_no]
+    basis_text = np.where(raw["basis_text"] != 0, raw["basis_text"], rule_words)
 
     ranks = {rid: i for i, rid in enumerate(sorted(r.id for r in ctx.profile.rules))}
     return Table(
@@ -501,8 +524,10 @@ def _finalise_batch(parts: list[tuple[Rule, Table]], ctx: Context) -> Table:
         working_days_to_due=wd_to_due,
         rag=rag,
         message=message,
+        basis=basis,
+        basis_text=basis_text,
         booked_date=raw["booked_date"],
-        live=~ended
+        live=~window_closed
         & ((status == DUE) | (status == OVERDUE) | (status == CANNOT_TELL) | (status == NYA)),
     )
 
@@ -510,7 +535,7 @@ def _finalise_batch(parts: list[tuple[Rule, Table]], ctx: Context) -> Table:
 NA_INT = np.iinfo("int64").min
 INT_COLUMNS = ("working_days_late", "days_late", "working_days_to_due")
 RULE_COLUMNS = {"rule_id": "id", "kind": "kind", "event": "event", "rule_text": "text",
-                "citation": "citation"}  # fmt: skip
+                "citation": "cited"}  # fmt: skip
 
 
 def _category(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
@@ -593,8 +618,10 @@ def _to_frame(t: Table, caseload: Caseload, ctx: Context) -> pd.DataFrame:
             return _category(t[name][order], list(RAGS))
         if name == "subject_table":
             return _category(t[name][order], list(SUBJECT_TABLES))
-        if name in ("status_text", "message"):
+        if name in ("status_text", "message", "basis_text"):
             return _category(renumber[t[name]][order], sorted_words)
+        if name == "basis":
+            return _category(t[name][order], list(BASES))
         if name in ("plan_id", "subject_id"):
             values = t[name][order]
             return pd.arrays.IntegerArray(values, values == NO_ID)
@@ -674,6 +701,15 @@ def _status_text_codes(pool, status, unit_kind, magnitude, ended, reason, nya) -
     return mapping[codes]
 
 
+def _booked_late_text(after: int, unit_kind: int, to_due: int) -> str:
+    """A due item booked after its due date: "booked 1 working day after it is due (due in 12
+    working days)"."""
+    one, many = UNIT_WORDS[unit_kind]
+    when = "due today" if to_due == 0 else f"due in {to_due} {one if to_due == 1 else many}"
+    days = "working day" if after == 1 else "working days"
+    return f"booked {after} {days} after it is due ({when}): move it or record why"
+
+
 def _status_text(status: int, unit_kind: int, n: int, ended: bool, reason: str, nya: str) -> str:
     one, many = UNIT_WORDS[unit_kind]
     amount = f"{abs(n)} {one if abs(n) == 1 else many}"
@@ -692,24 +728,6 @@ def _status_text(status: int, unit_kind: int, n: int, ended: bool, reason: str, 
     return f"cannot tell: {reason}" if reason else "cannot tell"
 
 
-def short_citation(citation: str) -> str:
-    """A citation short enough for a one-line message: "003 §4.14", "Working Together 2023"."""
-    seed = re.match(r"^(\d{3})_[0-9a-f]{16}\.txt,?\s*(.*)$", citation)
-    if seed:
-        rest = seed.group(2)
-        paras = re.findall(r"§[\d.]*\d", rest)
-        if paras:
-            return f"{seed.group(1)} {', '.join(paras)}"
-        heading = re.match(r'"([^"]+)"(\s*\d+)?', rest)
-        return (
-            f"{seed.group(1)} {heading.group(1)}{heading.group(2) or ''}"
-            if heading
-            else seed.group(1)
-        )
-    inner = re.search(r"\(([^:)]+)", citation)
-    return inner.group(1).strip() if inner else citation
-
-
 def _messages(pool, rule_no, labels, rules, status_text) -> np.ndarray:
     """ "<what> (<timescale>): <status> [<source>]", built once per distinct line. The due
     date is its own column (a date in every line would make millions of distinct lines)."""
@@ -719,7 +737,7 @@ def _messages(pool, rule_no, labels, rules, status_text) -> np.ndarray:
         labels[i] if r.kind == "drift" else f"{labels[i]} ({r.describe_timescale()})"
         for i, r in enumerate(rules)
     ]
-    cites = [f" [{short_citation(r.citation)}]" for r in rules]
+    cites = [f" [{r.source_label}]" for r in rules]
     words = pool.words
     lines = [
         f"{heads[r]}: {words[t]}{cites[r]}"

@@ -26,8 +26,17 @@ helpers here. The frame (a contract other modules build on; columns may be added
                        working days, or cannot tell; "green" due later; "" for closed items
                        (met, met late, not yet applicable). Drift alerts are never green: a
                        raised alert is "amber" ("due") or "red" ("overdue")
-``rule_text``,         the standard in words, and where it comes from
-``citation``
+``rule_text``,         the standard in words, and where it comes from (the seed and
+``citation``           paragraph or URL; for a rule with none, "local setting" or "the
+                       plan's own record")
+``basis``              what the figure applied to this row rests on: "national" (national
+                       guidance or statistics, only for a figure they fix), "authority" (the
+                       authority's own standard), "plan" (the plan's own record, e.g. a
+                       visiting frequency stricter than the profile's minimum) or "local" (a
+                       figure the authority chooses; no source gives it)
+``basis_text``         the basis in words: "local setting, cptrack's default: within 10
+                       working days of the previous visit (setting visit_frequency_wd); no
+                       national guidance or seed standard gives this figure"
 ``message``            one line: what and its timescale, the status, the source
 ``booked_date``        for open items, the date already booked for the event (NaT if none)
 ``live``               bool: still to act on (due, overdue, cannot tell, not yet applicable)
@@ -85,6 +94,8 @@ COLUMNS = (
     "rule_text",
     "citation",
     "message",
+    "basis",
+    "basis_text",
     "booked_date",
     "live",
 )

@@ -707,6 +707,12 @@ class Conference(Record):
     bridging_plan: Note = None
     quorate: bool | None = None
     venue: Venue | None = None
+    # Where it was held: 000 asks for the same venue for the life of the plan.
+    venue_name: OptText = None
+    # When the date was set, and when the invitations were requested (003 §2.11: by the
+    # next working day).
+    date_set_on: OptDay = None
+    invitations_requested: OptDay = None
     split_conference: bool = False
     outcome: ConferenceOutcome | None = None
     category: Category | None = None
@@ -851,6 +857,8 @@ class CoreGroup(Record):
     status: CoreGroupStatus = CoreGroupStatus.HELD
     social_worker_attended: bool | None = None
     plan_updated: bool | None = None
+    # When the updated plan was distributed after the meeting (003 §6.11: within 5 days).
+    plan_distributed: OptDay = None
     notes: Note = None
 
     @model_validator(mode="after")

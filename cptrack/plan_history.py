@@ -123,6 +123,11 @@ def conferences(ctx: Context) -> Table:
             plan_distributed="day:plan_distributed",
             minutes_distributed="day:minutes_distributed",
             birth_arrangements_distributed="day:birth_arrangements_distributed",
+            date_set_on="day:date_set_on",
+            invitations_requested="day:invitations_requested",
+        )
+        t["venue_name"] = c["venue_name"].fillna("").str.strip().str.casefold().to_numpy(
+            dtype=object
         )
         t["time_s"] = seconds(c["scheduled_time"].to_numpy(dtype=object))
         t["date"] = np.where(np.isnat(t["held_date"]), t["scheduled_date"], t["held_date"])
@@ -133,13 +138,28 @@ def conferences(ctx: Context) -> Table:
     return ctx.shared("conferences", build)
 
 
+NO_SOCIAL_WORKER = "held_without_social_worker"
+
+
 def core_groups(ctx: Context) -> Table:
     def build(ctx: Context) -> Table:
         cg = ctx.caseload.core_groups
         t = from_frame(
-            cg, rec_id="id:id", child_id="text:child_id", plan_id="id:plan_id", date="day:date"
+            cg,
+            rec_id="id:id",
+            child_id="text:child_id",
+            plan_id="id:plan_id",
+            date="day:date",
+            plan_distributed="day:plan_distributed",
+            with_sw="bool_true:social_worker_attended",
         )
         t["status"] = cg["status"].fillna("held").to_numpy(dtype=object)
+        if ctx.profile.rules_for("core_group_without_social_worker"):
+            # 003 §6.20: "If no Social Worker is in attendance this is not a Core Group but an
+            # information sharing meeting": it counts as no core group while the rule applies.
+            t["status"] = np.where(
+                (t["status"] == "held") & ~t["with_sw"], NO_SOCIAL_WORKER, t["status"]
+            ).astype(object)
         t["child"] = child_codes(ctx, t["child_id"])
         return attach_plan(ctx, t, "date")
 

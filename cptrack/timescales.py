@@ -29,8 +29,14 @@ How each event is matched (the rule's amount, unit and direction come from the p
   conference, from the date it was held.
 * ``birth_arrangements``: each pre-birth conference that made a plan, from its first core
   group (or from the conference, for anchor ``icpc``).
-* ``midway_review``: each interval between a plan's conference and the next review; due at
-  the setting ``midway_review_point`` of the way to the review's due date.
+* ``midway_review``: each interval between a plan's conference and the next review; the
+  midway window runs from ``midway_review_point - midway_review_leeway`` to ``+`` of the way
+  to the review's due date (settings); a review held in it counts, and it is due by the
+  window's end.
+* ``core_group_plan_distributed``: each held core group of a plan; the updated plan
+  distributed (its date on the core group) within the rule's amount.
+* ``invitations_requested``: each conference with the day its date was set; the invitations
+  requested (recorded on the conference) within the rule's amount.
 * ``escalation_response``: each escalation not withdrawn, due on its agreed response date.
 
 When a plan ends before something falls due, there is no finding; when it ends after the due
@@ -74,7 +80,7 @@ from cptrack.plan_history import (
     review_chain,
     visits,
 )
-from cptrack.profiles import EVENTS, Rule
+from cptrack.profiles import BASES, EVENTS, Rule
 
 PLAN_OUTCOMES = ("cp_plan", "plan_continues")
 EARLY = np.datetime64("1900-01-01", "D")
@@ -184,6 +190,7 @@ def icpc(ctx: Context, rule: Rule) -> Table | None:
         s47_id="id:id",
         child_id="text:child_id",
         start="day:start_date",
+        episode="id:episode_id",
         sd_id="id:strategy_discussion_id",
         completed="day:completed_date",
         not_required="bool_false:icpc_not_required",
@@ -217,6 +224,7 @@ def icpc(ctx: Context, rule: Rule) -> Table | None:
                 child_id=s47["child_id"],
                 child=s47["child"],
                 start=s47["start"],
+                episode=s47["episode"],
                 sd_id=s47["sd_id"],
                 completed=s47["completed"],
                 conf_id=pick(confs["conf_id"], conf_row, NO_ID),
@@ -229,6 +237,7 @@ def icpc(ctx: Context, rule: Rule) -> Table | None:
                 child_id=lone["child_id"],
                 child=lone["child"],
                 start=np.full(lone.n, NAT),
+                episode=np.full(lone.n, NO_ID),
                 sd_id=np.full(lone.n, NO_ID),
                 completed=np.full(lone.n, NAT),
                 conf_id=lone["conf_id"],
@@ -297,11 +306,6 @@ def _strategy_anchor(ctx: Context, rows: Table) -> np.ndarray:
         ok = (row >= 0) & (day <= ref) & (np.isnat(since) | (day > since))
         return np.where(ok, day, NAT)
 
-    if mode == "first":
-        row = first_after(
-            rows["child"], np.where(np.isnat(since), EARLY, since), sd["child"], sd["date"]
-        )
-        return in_window(row)
     if mode == "last":
         return in_window(last_on_or_before(rows["child"], ref, sd["child"], sd["date"]))
     linked = pick(sd["date"], lookup(rows["sd_id"], sd["sd_id"]), NAT)
@@ -316,7 +320,51 @@ def _strategy_anchor(ctx: Context, rows: Table) -> np.ndarray:
             ),
         )
     )
-    return np.where(np.isnat(linked), latest, linked)
+    initiating = np.where(np.isnat(linked), latest, linked)
+    if mode != "first":
+        return initiating
+    # The first strategy discussion of the episode that led to this enquiry (003 §1.1: "the
+    # first strategy meeting for the child"): the earliest since the latest of the child's
+    # previous initial conference, the previous enquiry's start (its discussions are its own)
+    # and the referral that opened this enquiry's CIN episode (a discussion in an earlier
+    # episode, that led to no enquiry, is another matter).
+    referral = _episode_referral(ctx, rows)
+    s47 = rows.where(~np.isnat(rows["start"]))
+    prev_enquiry = pick(
+        s47["start"],
+        last_on_or_before(rows["child"], rows["start"], s47["child"], s47["start"], strictly=True),
+        NAT,
+    )
+    prev_enquiry = np.where(np.isnat(rows["start"]), NAT, prev_enquiry)
+    day_before = np.where(np.isnat(referral), NAT, referral - np.timedelta64(1, "D"))
+    since = np.fmax(np.fmax(since, prev_enquiry), day_before)  # the latest, NaT ignored
+    row = first_after(
+        rows["child"], np.where(np.isnat(since), EARLY, since), sd["child"], sd["date"]
+    )
+    first = in_window(row)
+    return np.where(np.isnat(first) | (first > initiating), initiating, first)
+
+
+def _episode_referral(ctx: Context, rows: Table) -> np.ndarray:
+    """The referral date of each row's CIN episode: the enquiry's own, else the child's
+    episode open on the enquiry's start (NaT when none is recorded)."""
+    ep = from_frame(
+        ctx.caseload.cin_episodes,
+        ep_id="id:id",
+        child_id="text:child_id",
+        referral="day:referral_date",
+        closure="day:closure_date",
+    )
+    if not ep.n:
+        return np.full(rows.n, NAT)
+    ep["child"] = child_codes(ctx, ep["child_id"])
+    own = lookup(rows["episode"], ep["ep_id"])
+    open_then = last_on_or_before(rows["child"], rows["ref"], ep["child"], ep["referral"])
+    closure = pick(ep["closure"], open_then, NAT)
+    open_then = np.where(~np.isnat(closure) & (closure < rows["ref"]), -1, open_then)
+    by_date = pick(ep["referral"], open_then, NAT)
+    linked = pick(ep["referral"], own, NAT)
+    return np.where(np.isnat(linked), by_date, linked)
 
 
 @family("first_review", "review")
@@ -378,10 +426,35 @@ def first_core_group(ctx: Context, rule: Rule) -> Table | None:
 
 
 def rule_plan_field(rule: Rule) -> str | None:
-    """The plan column that replaces the rule's amount, when the rule takes its amount from
-    the matching setting (so a profile that fixes an amount is not overridden)."""
-    name = EVENTS[rule.event].plan_field
-    return name if name and (rule.amount_from == name or not rule.amount_from) else None
+    """The plan column that records the plan's own frequency for this rule's event (visits,
+    core groups), if any: where the plan sets a shorter interval than the profile, the plan's
+    applies; a longer one never loosens the profile's minimum (the stricter wins)."""
+    return EVENTS[rule.event].plan_field
+
+
+def stricter_of_plan(rule: Rule, plan_amount: np.ndarray) -> tuple[np.ndarray, dict]:
+    """The interval each row applies, the stricter of the plan's own (``plan_amount``, 0 when
+    the plan records none) and the rule's, with the basis columns for rows where the plan's
+    own record decided it or was overruled."""
+    own = plan_amount > 0
+    tighter = own & (plan_amount < rule.amount)
+    looser = own & (plan_amount > rule.amount)
+    amount = np.where(tighter, plan_amount, rule.amount)
+    basis = np.where(tighter, BASES.index("plan"), -1).astype("int8")
+    words = np.full(len(amount), "", dtype=object)
+    unit = rule.unit.replace("_", " ")
+    for n in np.unique(plan_amount[tighter | looser]).tolist():
+        if n < rule.amount:
+            words[tighter & (plan_amount == n)] = (
+                f"the plan's own record: every {n} {unit}, stricter than the minimum of every "
+                f"{rule.amount} ({rule.source_label}), so the plan's applies"
+            )
+        else:
+            words[looser & (plan_amount == n)] = (
+                f"{rule.basis_text}; the plan records every {n} {unit}, which would be looser, "
+                f"so this minimum applies"
+            )
+    return amount, {"basis": basis, "basis_text": words}
 
 
 def _chain(
@@ -431,7 +504,9 @@ def _chain(
     rows["child"], rows["closed"] = cols[0], cols[1]
     if (rows["child"] < 0).any():  # a child outside the caseload's children: keep the id
         rows["child_id"] = plan_columns(ctx, rows["plan_id"], "child_id")[0]
-    amount = np.where(cols[2] > 0, cols[2], rule.amount) if field else None
+    amount, basis = stricter_of_plan(rule, cols[2]) if field else (None, {})
+    for name, values in basis.items():
+        rows[name] = values
     rows["due_date"] = due_dates(rows["anchor_date"], rule, amount)
     if booked is not None and booked.n:
         brow = first_after(rows["plan_id"], rows["anchor_date"], booked["plan_id"], booked["date"])
@@ -446,6 +521,7 @@ def _chain(
         rows,
         np.where(done, S[subject_table], S["cp_plans"]),
         np.where(done, rows["actual_id"], rows["plan_id"]),
+        **{name: rows[name] for name in basis},
     )
 
 
@@ -543,6 +619,8 @@ def reports(ctx: Context, rule: Rule) -> Table | None:
         np.where(no_report, S["conferences"], S["agency_reports"]),
         np.where(no_report, rows["conf_id"], rows["report_id"]),
         reason=reason,
+        # Once the conference is held a report can no longer reach it in time.
+        closed_date=np.where(held, rows["date"], NAT),
         **extra,
     )
 
@@ -555,6 +633,9 @@ def distribution(ctx: Context, rule: Rule) -> Table | None:
         return None
     c["anchor_date"] = c["held_date"]
     c["actual_date"] = c[rule.event]
+    # The next conference of the child takes the plan over: what this one produced and never
+    # sent is history from then on.
+    c["closed_date"] = _next_held_conference(ctx, c["child"], c["held_date"])
     extra = {}
     if rule.unit == "hours":
         h = hours_rule(ctx, rule, c["held_date"], c["time_s"], c["actual_date"], None)
@@ -563,6 +644,41 @@ def distribution(ctx: Context, rule: Rule) -> Table | None:
     else:
         c["due_date"] = due_dates(c["held_date"], rule)
     return raw(c, "conferences", c["conf_id"], **extra)
+
+
+@family("core_group_plan_distributed")
+def core_group_plan_distributed(ctx: Context, rule: Rule) -> Table | None:
+    """Each core group held for a plan: the updated plan distributed within the rule's amount
+    of the meeting (its date recorded on the core group)."""
+    cg = core_groups(ctx)
+    cg = cg.where((cg["status"] == "held") & (cg["plan_id"] != NO_ID) & (cg["date"] <= ctx.as_of))
+    if not cg.n:
+        return None
+    cg["anchor_date"] = cg["date"]
+    cg["due_date"] = due_dates(cg["date"], rule)
+    cg["actual_date"] = cg["plan_distributed"]
+    return raw(cg, "core_groups", cg["rec_id"])
+
+
+@family("invitations_requested")
+def invitations_requested(ctx: Context, rule: Rule) -> Table | None:
+    """Each conference whose date-set day is recorded: the invitations requested within the
+    rule's amount of it."""
+    c = conferences(ctx)
+    c = c.where(~np.isnat(c["date_set_on"]) & _applies(rule, c["type"]))
+    if not c.n:
+        return None
+    c["anchor_date"] = c["date_set_on"]
+    c["due_date"] = due_dates(c["date_set_on"], rule)
+    c["actual_date"] = c["invitations_requested"]
+    return raw(c, "conferences", c["conf_id"])
+
+
+def _next_held_conference(ctx: Context, child: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The date of each child's next held conference after ``day`` (NaT when none)."""
+    c = conferences(ctx)
+    held = c.where(c["held"])
+    return pick(held["held_date"], first_after(child, day, held["child"], held["held_date"]), NAT)
 
 
 @family("birth_arrangements")
@@ -603,11 +719,19 @@ def midway_review(ctx: Context, rule: Rule) -> Table | None:
     anchor = chain["anchor_date"]
     span = (review_due - anchor).astype("int64")
     point = float(ctx.settings["midway_review_point"])
-    offset = np.round(span * point).astype("int64").astype("timedelta64[D]")
-    midpoint = np.where(np.isnat(review_due), NAT, anchor + offset)
-    rows = chain.where(~np.isnat(midpoint))
-    rows["midpoint"] = midpoint[~np.isnat(midpoint)]
-    rows["due_date"] = due_dates(rows["midpoint"], rule)
+    leeway = float(ctx.settings["midway_review_leeway"])
+
+    def at(fraction: float) -> np.ndarray:
+        offset = np.round(span * min(max(fraction, 0.0), 1.0)).astype("int64")
+        return np.where(np.isnat(review_due), NAT, anchor + offset.astype("timedelta64[D]"))
+
+    # The midway window: from (point - leeway) to (point + leeway) of the way to the review's
+    # due date; a review held in it is the midway review, due by the window's end.
+    opens, closes = at(point - leeway), at(point + leeway)
+    keep = ~np.isnat(closes)
+    rows = chain.where(keep)
+    rows["midpoint"] = opens[keep]
+    rows["due_date"] = due_dates(closes[keep], rule)
     mr = from_frame(
         ctx.caseload.midway_reviews,
         rec_id="id:id",
@@ -616,7 +740,7 @@ def midway_review(ctx: Context, rule: Rule) -> Table | None:
         date="day:date",
     )
     mr = attach_plan(ctx, mr, "date")
-    row = first_after(rows["plan_id"], rows["anchor_date"], mr["plan_id"], mr["date"])
+    row = first_after(rows["plan_id"], rows["midpoint"], mr["plan_id"], mr["date"], strictly=False)
     found = pick(mr["date"], row, NAT)
     next_conf = rows["actual_date"]
     found = np.where(~np.isnat(next_conf) & (found >= next_conf), NAT, found)

@@ -152,10 +152,12 @@ def test_check_csv_lists_rule_status_due_date_and_a_seed_citation(db, capsys):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows
     for row in rows:
-        assert row["rule_id"] and row["status"] and row["citation"]
+        assert row["rule_id"] and row["status"] and row["citation"] and row["basis_text"]
         assert row["due_date"] == "" or len(row["due_date"]) == 10
-    cited = {r["citation"].split()[0] for r in rows if not r["citation"].startswith("https")}
-    assert cited == {"003_b9b37e5469565ffe.txt"}
+    sources = {r["citation"].split()[0] for r in rows if r["basis"] == "authority"}
+    assert sources == {"003_b9b37e5469565ffe.txt"}
+    local = {r["citation"] for r in rows if r["basis"] == "local"}
+    assert local <= {"local setting"}
 
 
 def _report_findings(out: str) -> set[tuple[str, str, str]]:
@@ -239,7 +241,7 @@ def test_check_refuses_a_malformed_profile_naming_rule_and_field(db, capsys, tmp
         'extends = "national"\n[authority]\nname = "Bad"\n[[rules]]\nid = "late_visits"\n'
         'text = "x"\nevent = "visit"\nanchor = "previous_visit"\namount = 2\n'
         'unit = "fortnights"\ndirection = "after"\napplies_to = ["plan"]\n'
-        'citation = "https://example.org/x"\n'
+        'basis = "authority"\ncitation = "https://example.org/x"\n'
     )
     code, _, err = run(capsys, "check", "--db", db, "--profile", str(bad))
     assert code == 2

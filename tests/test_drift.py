@@ -149,10 +149,13 @@ def test_eram_not_due_when_the_plan_ended_before_it():
 
 
 def test_drift_findings_carry_their_citation_and_kind():
-    """Every drift finding names its rule's source and is marked kind drift."""
+    """Every drift finding names its rule's source and is marked kind drift: the two national
+    measures cite the DfE statistics that define them."""
     cl = case(cp_plans=[plan(start=D(2024, 1, 8), previous_plans=1)])
     f = evaluate(cl, NATIONAL, D(2026, 11, 20), kinds=("drift",))
     assert {"plan_duration", "repeat_plan"} <= set(f["rule_id"])
     assert (f["kind"] == "drift").all()
-    assert f["citation"].str.startswith("https://").all()
+    national = f[f["rule_id"].isin(("plan_duration", "repeat_plan"))]
+    assert national["citation"].str.startswith("https://explore-education-statistics").all()
+    assert (national["basis"] == "national").all()
     assert not (f["rag"] == "green").any()

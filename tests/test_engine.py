@@ -394,14 +394,25 @@ def test_seen_alone_counts_only_visits_where_the_child_was_seen_alone():
 
 
 def test_dorset_midway_review_halfway_to_the_review_due_date():
-    """Dorset §4.14: after an ICPC on 2 Nov 2026 the first review is due 2 Feb 2027; the
-    midway review falls halfway, on 18 Dec 2026."""
+    """Dorset §4.14 gives no timing, so the midway window is a local setting: after an ICPC on
+    2 Nov 2026 the first review is due 2 Feb 2027 (92 days on); the window runs from 40% of
+    the way (37 days: Wed 9 Dec) to 60% (55 days: Sun 27 Dec, read as the last working day on
+    or before it, Thu 24 Dec, since 25 and 28 Dec are bank holidays). A review on 17 Dec is in
+    it and meets the standard; one on 2 Dec, before the window, is not the midway review."""
     cl = case(
         cp_plans=[plan(start=D(2026, 11, 2))],
         conferences=[conference(1, held=D(2026, 11, 2), plan_id=1, category="NEG")],
     )
     f = one(evaluate(cl, profiles.load("dorset"), D(2026, 11, 20)), "dorset_midway_review")
-    assert (pd.Timestamp("2026-12-18"), "due") == (f.due_date, f.status)
+    assert (pd.Timestamp("2026-12-09"), pd.Timestamp("2026-12-24"), "due", "local") == (
+        f.anchor_date, f.due_date, f.status, f.basis)  # fmt: skip
+    assert "004 §4.14 for the requirement; local setting" in f.basis_text
+    early = Caseload.from_frames(
+        **{k: v for k, v in cl.frames().items() if k != "midway_reviews"},
+        midway_reviews=[{"id": 1, "child_id": "C1", "plan_id": 1, "date": D(2026, 12, 2)}],
+    )
+    e = one(evaluate(early, profiles.load("dorset"), D(2026, 12, 29)), "dorset_midway_review")
+    assert ("overdue", 1) == (e.status, e.working_days_late)
     held = Caseload.from_frames(
         **{k: v for k, v in cl.frames().items() if k != "midway_reviews"},
         midway_reviews=[{"id": 1, "child_id": "C1", "plan_id": 1, "date": D(2026, 12, 17)}],

@@ -53,11 +53,12 @@ def _complete(draft: mw.MidwayDraft, **kw) -> mw.MidwayDraft:
 
 
 def test_the_list_holds_children_whose_midway_review_is_due_or_overdue(seeded):
-    """Dorset checks midway reviews: C2's, due 9 Oct, is overdue on 16 Nov; C1 has no plan."""
+    """Dorset checks midway reviews: C2's, due by the end of its window on 16 Oct (60% of the
+    way to the review), is overdue on 16 Nov; C1 has no plan."""
     rows = mw.due_list(load(seeded), DORSET, mc.TODAY)
     assert ["C2"] == rows["child_id"].tolist()
     row = rows.iloc[0]
-    assert (D(2026, 10, 9), "overdue", "red", True) == (row["due_date"].date(), row["status"],
+    assert (D(2026, 10, 16), "overdue", "red", True) == (row["due_date"].date(), row["status"],
                                                          row["rag"], row["checked"])  # fmt: skip
     assert "004 §4.14" == row["citation"] and "Kim Synth" == row["name"]
     assert "Alex Chair" == row["chair"]

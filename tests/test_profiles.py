@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, unavailable
 from cptrack import observation, profiles
 from cptrack.profiles import ProfileError
+from cptrack.sources import NATIONAL_FIGURES
 
 SEEDS = observation.seeds_dir()  # CPTRACK_SEEDS, else ../shared/seeds
 PROFILE_DIR = Path(profiles.__file__).parent
@@ -41,7 +42,8 @@ def _all_citations():
     for name in profiles.available():
         p = profiles.load(name)
         for r in p.rules:
-            yield pytest.param(r.citation, id=f"{name}:{r.id}")
+            if r.citation:  # a local setting or the plan's own record cites nothing
+                yield pytest.param(r.citation, id=f"{name}:{r.id}")
         for setting, cite in p.setting_citations.items():
             yield pytest.param(cite, id=f"{name}:settings.{setting}")
 
@@ -81,6 +83,88 @@ def test_citation_points_into_a_seed_or_a_public_url(citation):
         assert any(_normalise(quotes[-1]) in p for p in paragraphs), (
             f"{quotes[-1]!r} is not in {name} §{', §'.join(numbers)}"
         )
+
+
+def test_working_together_is_cited_only_for_the_four_figures_it_fixes():
+    """Working Together 2023 fixes the ICPC within 15 working days, the first review within 3
+    months, later reviews within 6 and the first core group within 10 working days, and no
+    other figure (DOMAIN.md §2): every rule of every profile that cites it states one of them."""
+    fixed = {(f.event, f.anchor, f.amount, f.unit) for f in NATIONAL_FIGURES
+             if f.document == "Working Together 2023"}  # fmt: skip
+    assert {
+        ("icpc", "strategy_discussion", 15, "working_days"),
+        ("first_review", "icpc", 3, "months"),
+        ("review", "previous_conference", 6, "months"),
+        ("first_core_group", "icpc", 10, "working_days"),
+    } == fixed
+    for name in profiles.available():
+        for r in profiles.load(name).rules:
+            if "working together" in r.citation.lower() or "working-together" in r.citation:
+                assert (r.event, r.anchor, r.amount, r.unit) in fixed, f"{name}:{r.id}"
+                assert "national" == r.figure_basis
+
+
+@pytest.mark.parametrize("name", profiles.available())
+def test_every_rule_says_what_it_rests_on(name):
+    """Each rule's basis is one of national, authority, plan or local; a local setting cites
+    nothing and says so in words; national and authority rules cite their source."""
+    for r in profiles.load(name).rules:
+        assert r.basis in profiles.BASES and r.figure_basis in profiles.BASES, r.id
+        if r.figure_basis == "local":
+            assert "local setting" in r.basis_text, r.id
+            assert "no national guidance or seed standard gives this figure" in r.basis_text
+        if r.basis in ("national", "authority"):
+            assert r.citation, r.id
+
+
+@pytest.mark.parametrize(
+    "rule, complaint",
+    [
+        # Working Together sets no visit frequency: citing it for one is refused.
+        ({"id": "visits", "basis": "national", "event": "visit", "anchor": "previous_visit",
+          "amount": 10, "unit": "working_days", "citation": NATIONAL_FIGURES[0].citation},
+         "national guidance and statistics fix no figure of 10 working days"),
+        # Nor may a local or authority rule borrow its name for a figure it does not fix.
+        ({"id": "visits", "basis": "authority", "event": "visit", "anchor": "previous_visit",
+          "amount": 10, "unit": "working_days",
+          "citation": "https://www.gov.uk/government/publications/working-together-to-"
+                      "safeguard-children--2 (Working Together 2023: visits)"},
+         "names national guidance or statistics, which fix no figure"),
+        # A national figure must cite where it is.
+        ({"id": "icpc", "basis": "national", "event": "icpc", "anchor": "strategy_discussion",
+          "amount": 15, "unit": "working_days", "citation": "https://example.org/guide"},
+         "cite where the figure is"),
+        # An authority's standard cites its seed.
+        ({"id": "visits", "basis": "authority", "event": "visit", "anchor": "previous_visit",
+          "amount": 10, "unit": "working_days"},
+         "is required for basis 'authority'"),
+        ({"id": "visits", "basis": "guesswork", "event": "visit", "anchor": "previous_visit",
+          "amount": 10, "unit": "working_days"},
+         "'guesswork' is not one of national, authority, plan, local"),
+    ],
+)
+def test_a_rule_citing_a_source_for_a_figure_it_lacks_is_refused(rule, complaint):
+    """A citation is a promise: a rule whose source does not give its figure is refused."""
+    entry = {"text": "A rule.", "direction": "after", "applies_to": ["plan"], **rule}
+    with pytest.raises(ProfileError) as refused:
+        profiles.from_dict({"authority": {"name": "Test"}, "rules": [entry]}, profile_id="t")
+    assert complaint in str(refused.value)
+
+
+def test_a_local_setting_says_whose_figure_it_is():
+    """National's visit frequency is cptrack's default; an authority's own value without a
+    citation reads "set by this authority"; with its seed cited it is the authority's standard."""
+    national = profiles.load("national").rule("visit_frequency")
+    assert "local" == national.figure_basis
+    assert "local setting, cptrack's default: within 10 working days" in national.basis_text
+    mine = profiles.from_dict(
+        {"extends": "national", "authority": {"name": "Mine"},
+         "settings": {"visit_frequency_wd": 15}}, profile_id="mine",
+    ).rule("visit_frequency")  # fmt: skip
+    assert "local setting, set by this authority: within 15 working days" in mine.basis_text
+    bathnes = profiles.load("bathnes").rule("visit_frequency")
+    assert ("authority", "this authority's standard: 002 Practice Guidance 8") == (
+        bathnes.figure_basis, bathnes.basis_text)  # fmt: skip
 
 
 def test_national_holds_working_together_timescales():
@@ -149,6 +233,7 @@ def _write(tmp_path: Path, body: str) -> Path:
 GOOD_RULE = """
     [[rules]]
     id = "my_rule"
+    basis = "authority"
     text = "Something happens within 5 working days of the conference."
     event = "minutes_distributed"
     anchor = "conference"

@@ -56,6 +56,12 @@ from types import MappingProxyType
 from typing import Any
 
 from cptrack.models import Agency
+from cptrack.sources import (
+    NATIONAL_FIGURES,
+    names_national_source,
+    national_figure,
+    short_citation,
+)
 from cptrack.workdays import UNITS
 
 HERE = Path(__file__).resolve().parent
@@ -89,6 +95,18 @@ CONFERENCE_TYPES = ("initial", "review", "pre_birth", "transfer_in")
 OUTCOMES = ("plan", "cin")
 DIRECTIONS = ("before", "after")
 KINDS = ("timescale", "drift")
+# What a rule rests on (docs/standards-profiles.md, "Bases"): national guidance or statistics
+# (only the figures cptrack.sources.NATIONAL_FIGURES lists), the authority's own standard (a
+# seed file and paragraph, or its published URL), the plan's own record (a date or frequency
+# the conference or core group set), or a local setting (a figure the authority chooses; no
+# source gives it, and cptrack says so).
+BASES = ("national", "authority", "plan", "local")
+BASIS_LABELS = {
+    "national": "national guidance",
+    "authority": "this authority's standard",
+    "plan": "the plan's own record",
+    "local": "local setting",
+}
 CHILD_FLAGS = ("interpreter_needed", "parent_learning_disability")
 CITATION_PATTERN = re.compile(r"^(\d{3}_[0-9a-f]{16}\.txt\b.+|https://\S+.*)$")
 RULE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
@@ -161,11 +179,23 @@ EVENTS: dict[str, Event] = {
         ("first_core_group", "icpc"),
         "the Birth Arrangements Form is distributed after a pre-birth conference",
     ),
+    "core_group_plan_distributed": Event(
+        "timescale",
+        ("core_group",),
+        "the updated plan is distributed after each core group (its date recorded on the core "
+        "group)",
+    ),
+    "invitations_requested": Event(
+        "timescale",
+        ("date_set",),
+        "the invitations to a conference are requested once its date is set (the date set and "
+        "the request recorded on the conference)",
+    ),
     "midway_review": Event(
         "timescale",
         ("midpoint",),
-        "the chair's midway review between conferences (the midpoint is set by the setting "
-        "midway_review_point)",
+        "the chair's midway review between conferences, due by the end of the midway window "
+        "(settings midway_review_point and midway_review_leeway)",
     ),
     "escalation_response": Event(
         "timescale",
@@ -202,6 +232,15 @@ EVENTS: dict[str, Event] = {
     ),
     "chair_change": Event(
         "drift", ("conference",), "a plan's conferences were chaired by more than one chair"
+    ),
+    "venue_change": Event(
+        "drift", ("conference",), "a plan's conferences were held at more than one venue"
+    ),
+    "core_group_without_social_worker": Event(
+        "drift",
+        ("core_group_date",),
+        "a meeting recorded as a core group was held without the social worker; while the "
+        "profile applies this rule such a meeting does not count as a core group",
     ),
     "review_not_booked": Event(
         "drift",
@@ -260,6 +299,13 @@ SETTINGS: tuple[Setting, ...] = (
         0.5,
         "where between a conference and the next review's due "
         "date the midway review falls (0.5 = halfway)",
+    ),
+    Setting(
+        "midway_review_leeway",
+        0.1,
+        "how far either side of midway_review_point a midway review counts (0.1 = from 40% to "
+        "60% of the way when the point is 0.5); a review before the window is not the midway "
+        "review, and it is due by the window's end",
     ),
     Setting(
         "drift_thresholds_months",
@@ -337,6 +383,11 @@ class Rule:
     agencies: tuple[str, ...] = ()
     when: str = ""
     exclude_confidential: bool = False
+    basis: str = "authority"
+    # Where the figure this rule applies comes from, and that in words, worked out from the
+    # basis, the citation and the settings the rule reads (see ``figure_basis``).
+    figure_basis: str = field(default="", compare=False)
+    basis_text: str = field(default="", compare=False)
     # The text as the profile declares it, with settings named in braces ("every
     # {visit_frequency_wd} working days"); ``text`` has them filled in with this profile's
     # values (see ``wording``).
@@ -346,6 +397,22 @@ class Rule:
     def declared_text(self) -> str:
         """The text as declared, to be filled again from another profile's settings."""
         return self.template or self.text
+
+    @property
+    def cited(self) -> str:
+        """The citation, or for a rule with none what it rests on ("local setting", "the
+        plan's own record"): the findings' ``citation`` column."""
+        return self.citation or BASIS_LABELS[self.figure_basis or self.basis]
+
+    @property
+    def source_label(self) -> str:
+        """The short source a chair reads beside the rule: "003 §4.14", "Working Together
+        2023", "local setting" or "the plan's own record"."""
+        if self.figure_basis in ("local", "plan") and not self.citation:
+            return BASIS_LABELS[self.figure_basis]
+        if self.figure_basis == "local":
+            return f"{short_citation(self.citation)}; timing: local setting"
+        return short_citation(self.citation)
 
     @property
     def signed_amount(self) -> int:
@@ -382,7 +449,9 @@ ANCHOR_WORDS = {
     "previous_visit_seen_alone": "last time the child was seen alone",
     "conference": "conference",
     "first_core_group": "first core group",
-    "midpoint": "midpoint between conferences",
+    "midpoint": "midway window between conferences",
+    "core_group": "core group",
+    "date_set": "day the conference date was set",
     "escalation_raised": "escalation",
     "plan_start": "plan's start",
     "second_review": "second review",
@@ -393,8 +462,8 @@ ANCHOR_WORDS = {
 }
 
 
-REQUIRED = ("id", "text", "event", "anchor", "unit", "direction", "applies_to", "citation")
-RULE_FIELDS = {f.name for f in fields(Rule)} - {"template"}
+REQUIRED = ("id", "text", "event", "anchor", "unit", "direction", "applies_to", "basis")
+RULE_FIELDS = {f.name for f in fields(Rule)} - {"template", "figure_basis", "basis_text"}
 SETTING_IN_TEXT = re.compile(r"\{(\w+)\}")
 TEXT_ALIASES = {"chair": "chair_role"}  # as in checklist items
 
@@ -548,7 +617,7 @@ def from_dict(
         problems.append(Problem("authority", "name", "is required"))
 
     settings, citations = _settings(data.pop("settings", {}), parent, problems)
-    rules = _rules(data.pop("rules", []), parent, settings, problems)
+    rules = _rules(data.pop("rules", []), parent, settings, citations, problems)
     sections = dict(parent.sections) if parent else {}
     for key in list(data):
         value = data.pop(key)
@@ -663,7 +732,11 @@ _CITATION_HELP = (
 
 
 def _rules(
-    raw: Any, parent: Profile | None, settings: Mapping[str, Any], problems: list[Problem]
+    raw: Any,
+    parent: Profile | None,
+    settings: Mapping[str, Any],
+    citations: Mapping[str, str],
+    problems: list[Problem],
 ) -> list[Rule]:
     merged: dict[str, dict[str, Any]] = {}
     if parent:
@@ -704,7 +777,7 @@ def _rules(
         merged[rid] = {**base, **update}
     out = []
     for rid, entry in merged.items():
-        rule = _rule(rid, entry, settings, problems)
+        rule = _rule(rid, entry, settings, citations, problems)
         if rule is not None:
             out.append(rule)
     ids = {r.id for r in out}
@@ -716,7 +789,13 @@ def _rules(
     return out
 
 
-def _rule(rid: str, e: dict[str, Any], settings: Mapping[str, Any], problems: list[Problem]):
+def _rule(
+    rid: str,
+    e: dict[str, Any],
+    settings: Mapping[str, Any],
+    citations: Mapping[str, str],
+    problems: list[Problem],
+):
     where = f"rule {rid}"
     before = len(problems)
 
@@ -764,7 +843,13 @@ def _rule(rid: str, e: dict[str, Any], settings: Mapping[str, Any], problems: li
     for a in applies:
         if a not in allowed:
             bad("applies_to", f"{a!r} is not one of {', '.join(allowed)}")
-    if not CITATION_PATTERN.match(str(e["citation"])):
+    basis = e["basis"]
+    citation = str(e.get("citation") or "")
+    if basis not in BASES:
+        bad("basis", f"{basis!r} is not one of {', '.join(BASES)}")
+    elif basis in ("national", "authority") and not citation:
+        bad("citation", f"is required for basis {basis!r}: {_CITATION_HELP}")
+    if citation and not CITATION_PATTERN.match(citation):
         bad("citation", _CITATION_HELP)
     amount_from = e.get("amount_from", "")
     amount = e.get("amount")
@@ -778,6 +863,9 @@ def _rule(rid: str, e: dict[str, Any], settings: Mapping[str, Any], problems: li
         bad("amount", "is required (or amount_from naming a setting)")
     elif isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         bad("amount", f"{amount!r} should be a whole number, 0 or more")
+    elif event is not None and basis in BASES:
+        for name, message in _national_problems(e, basis, citation, amount, amount_from):
+            bad(name, message)
     if not e.get("applied", True) and not e.get("reason"):
         bad("reason", "say why a rule that is not applied is listed")
     for agency in e.get("agencies", ()):
@@ -794,7 +882,7 @@ def _rule(rid: str, e: dict[str, Any], settings: Mapping[str, Any], problems: li
             bad("text", f"{{{name}}} is not a setting")
     if len(problems) > before:
         return None
-    return Rule(
+    rule = Rule(
         id=rid,
         text=wording(template, settings),
         template=template,
@@ -804,7 +892,7 @@ def _rule(rid: str, e: dict[str, Any], settings: Mapping[str, Any], problems: li
         unit=e["unit"],
         direction=e["direction"],
         applies_to=tuple(applies),
-        citation=str(e["citation"]),
+        citation=citation,
         kind=kind,
         applied=bool(e.get("applied", True)),
         reason=" ".join(str(e.get("reason", "")).split()),
@@ -813,7 +901,75 @@ def _rule(rid: str, e: dict[str, Any], settings: Mapping[str, Any], problems: li
         agencies=tuple(e.get("agencies", ())),
         when=str(e.get("when", "")),
         exclude_confidential=bool(e.get("exclude_confidential", False)),
+        basis=basis,
     )
+    return with_basis(rule, settings, citations)
+
+
+def _national_problems(e, basis: str, citation: str, amount: int, amount_from: str):
+    """A rule may rest on national guidance or statistics only for a figure they fix
+    (cptrack.sources.NATIONAL_FIGURES), and may cite them for nothing else."""
+    figure = national_figure(e["event"], e["anchor"], amount, e["unit"])
+    fixed = "; ".join(
+        f"{f.document}: {f.amount} {f.unit.replace('_', ' ')} for {f.event}"
+        for f in NATIONAL_FIGURES
+    )
+    what = f"{amount} {e['unit'].replace('_', ' ')} {e['direction']} the {e['anchor']} for {e['event']}"
+    if basis == "national":
+        if amount_from:
+            yield "amount_from", "a national figure is fixed by the guidance, not by a setting"
+        elif figure is None:
+            yield "basis", (
+                f"national guidance and statistics fix no figure of {what} (they fix only: "
+                f"{fixed}); a figure the authority chooses is basis = \"local\", and its own "
+                "standard basis = \"authority\" with the seed and paragraph"
+            )
+        elif not citation.startswith(figure.url):
+            yield "citation", f"cite where the figure is: {figure.citation}"
+    elif names_national_source(citation):
+        yield "citation", (
+            f"names national guidance or statistics, which fix no figure of {what} (they fix "
+            f"only: {fixed}); cite the authority's own standard, or make it basis = \"local\" "
+            "with no citation"
+        )
+
+
+def with_basis(rule: Rule, settings: Mapping[str, Any], citations: Mapping[str, str]) -> Rule:
+    """The rule with ``figure_basis`` and ``basis_text``: where the figure it applies comes
+    from, in words a chair reads ("local setting: every 10 working days, cptrack's default;
+    no national guidance or seed standard gives this figure")."""
+    basis, citation = rule.basis, rule.citation
+    if basis == "national":
+        figure = national_figure(rule.event, rule.anchor, rule.amount, rule.unit)
+        text = f"national: {figure.document}, {figure.section} ({figure.fixes})"
+        return replace(rule, figure_basis="national", basis_text=text)
+    names = [rule.amount_from] if rule.amount_from else []
+    names += [n for n in SETTING_IN_TEXT.findall(rule.template or rule.text)
+              if TEXT_ALIASES.get(n, n) == n and n not in names and n in SETTING_BY_NAME
+              and n != "chair_role"]  # fmt: skip
+    cited = [citations[n] for n in names if n in citations]
+    uncited = [n for n in names if n not in citations]
+    if basis == "plan":
+        text = "the plan's own record: the date the conference, core group or plan set"
+        return replace(rule, figure_basis="plan", basis_text=text)
+    if basis == "authority" and not uncited:
+        source = short_citation(cited[0] if cited and rule.amount_from else citation)
+        return replace(rule, figure_basis="authority",
+                       basis_text=f"this authority's standard: {source}")  # fmt: skip
+    if basis == "local" and not uncited and cited:
+        return replace(rule, figure_basis="authority",
+                       basis_text=f"this authority's standard: {short_citation(cited[0])}")  # fmt: skip
+    changed = any(settings[n] != SETTING_BY_NAME[n].default for n in uncited)
+    who = "set by this authority" if changed else "cptrack's default"
+    if rule.amount_from:
+        local = f"local setting, {who}: {rule.describe_timescale()} (setting {rule.amount_from})"
+    else:
+        values = ", ".join(f"{n} {wording('{' + n + '}', settings)}" for n in uncited)
+        local = f"local setting, {who}" + (f": {values}" if values else "")
+    local += "; no national guidance or seed standard gives this figure"
+    if basis == "authority":
+        local = f"this authority's standard: {short_citation(citation)} for the requirement; {local}"
+    return replace(rule, figure_basis="local", basis_text=local)
 
 
 def with_settings(profile: Profile, **changes: Any) -> Profile:
@@ -829,8 +985,9 @@ def with_settings(profile: Profile, **changes: Any) -> Profile:
     if problems:
         raise ProfileError(profile.id, problems)
     rules = tuple(
-        replace(r, amount=int(settings[r.amount_from]) if r.amount_from else r.amount,
-                text=wording(r.declared_text, settings))
+        with_basis(replace(r, amount=int(settings[r.amount_from]) if r.amount_from else r.amount,
+                           text=wording(r.declared_text, settings)),
+                   settings, profile.setting_citations)
         for r in profile.rules
     )  # fmt: skip
     return replace(profile, settings=MappingProxyType(settings), rules=rules)
