@@ -2,7 +2,7 @@
 
 ``python -m tests.snapshots`` writes ``tests/snapshots/<profile>.json``; ``test_snapshots``
 compares, so any change to a rule, a setting or the engine shows as a reviewable diff.
-Each snapshot holds the profile's rules (id, amount, unit, applied, citation) and every
+Each snapshot holds the profile's rules (id, amount, unit, applied, citation, basis) and every
 finding's key fields.
 """
 
@@ -32,6 +32,8 @@ FIELDS = (
     "status_text",
     "working_days_late",
     "rag",
+    "basis",
+    "live",
 )
 
 
@@ -95,6 +97,9 @@ def caseload() -> Caseload:
             "plan_distributed": D(2026, 5, 21),
             "minutes_distributed": D(2026, 6, 5),
             "scheduled_time": dt.time(10, 0),
+            "venue_name": "Civic Centre",
+            "date_set_on": D(2026, 4, 30),
+            "invitations_requested": D(2026, 5, 5),
         },
         {
             "id": 2,
@@ -105,6 +110,7 @@ def caseload() -> Caseload:
             "outcome": "plan_continues",
             "chair_id": 2,
             "decisions_distributed": D(2026, 8, 18),
+            "venue_name": "Family Centre",
         },
         # SN02: a long repeat plan with two reviews continuing (ERAM under authority-a)
         {
@@ -269,8 +275,10 @@ def caseload() -> Caseload:
         },
     ]
     core_groups = [
-        {"id": 1, "child_id": "SN01", "plan_id": 1, "date": D(2026, 6, 1)},
-        {"id": 2, "child_id": "SN01", "plan_id": 1, "date": D(2026, 7, 13)},
+        {"id": 1, "child_id": "SN01", "plan_id": 1, "date": D(2026, 6, 1),
+         "plan_distributed": D(2026, 6, 4)},
+        {"id": 2, "child_id": "SN01", "plan_id": 1, "date": D(2026, 7, 13),
+         "social_worker_attended": False},
         {"id": 3, "child_id": "SN01", "plan_id": 1, "date": D(2026, 9, 14), "status": "cancelled"},
         {"id": 4, "child_id": "SN02", "plan_id": 2, "date": D(2026, 10, 1)},
         {"id": 5, "child_id": "SN02", "plan_id": 2, "date": D(2026, 11, 12), "status": "scheduled"},
@@ -379,7 +387,8 @@ def snapshot(name: str, demo: Caseload | None = None, hand: Caseload | None = No
     hand = hand if hand is not None else caseload()
     rules = [
         {"id": r.id, "event": r.event, "amount": r.amount, "unit": r.unit,
-         "direction": r.direction, "applied": r.applied, "citation": r.citation}
+         "direction": r.direction, "applied": r.applied, "citation": r.citation,
+         "basis": r.figure_basis, "basis_text": r.basis_text}
         for r in profile.rules
     ]  # fmt: skip
     return {
