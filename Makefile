@@ -9,7 +9,7 @@ DB     ?= data/demo.sqlite
 PORT   ?= 8866
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint demo system-packages clean
+.PHONY: serve test test-dates lint demo system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,17 +35,31 @@ serve: $(VENV)/.installed $(DB)
 # Debian's Chromium (Playwright cannot download its own browser here) and poppler for PDFs.
 system-packages:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/lib/chromium/locales/en-GB.pak ] \
-			|| ! command -v pdftoppm >/dev/null; then \
-		echo "Installing Debian's chromium (with UK English) and poppler-utils"; \
+			|| ! command -v pdftoppm >/dev/null || ! command -v faketime >/dev/null; then \
+		echo "Installing Debian's chromium (with UK English), poppler-utils and faketime"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends \
-			chromium chromium-driver chromium-l10n poppler-utils fonts-liberation >/dev/null; \
+			chromium chromium-driver chromium-l10n poppler-utils fonts-liberation faketime \
+			>/dev/null; \
 	fi
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
+# Days that stress the calendar: a bank-holiday Monday, Christmas Eve, 29 February. Under CI
+# the tests that need no browser run again on each, under faketime, to prove that no test
+# reads the real date (the suite fixes its own "today": CPTRACK_TODAY in conftest.py).
+FAKE_DAYS ?= 2027-05-03 2027-12-24 2028-02-29
+
 test: $(VENV)/.installed-test system-packages lint
 	$(BIN)/pytest
+	@if [ "$(CI)" = true ]; then $(MAKE) --no-print-directory test-dates; fi
+
+test-dates: $(VENV)/.installed-test system-packages
+	@for day in $(FAKE_DAYS); do \
+		echo "== the tests without a browser, on $$day (faketime)"; \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$day 10:00:00" \
+			$(BIN)/pytest -q -p no:cacheprovider -m "not browser" || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -14,7 +14,9 @@ or more; about 81% of ICPCs within 15 working days, median 14; England, 2025).
   Duration bands: 3 months or less; over 3 months to 6 months; over 6 months to under 1
   year; 1 year to under 2 years; 2 years or more (calendar months, month-end clamped).
 * **ICPC timeliness**: initial conferences held in the period with a section 47 enquiry, by
-  working days from the enquiry's start to the conference: 0-10, 11-15, 16-20, 21 or more;
+  working days from the strategy discussion at which the enquiry was initiated (the census's
+  S47ActualStartDate; the enquiry's start where no discussion is recorded) to the
+  conference: 0-10, 11-15, 16-20, 21 or more;
   with the share within 15 working days and the median. Enquiries are matched to their
   conferences as the engine does (``cptrack.timescales``).
 * **Reviews in timescale**: review conferences held in the period, and how many were held
@@ -90,7 +92,8 @@ class Measures:
                 int(self.ended_by_duration.loc["2 years or more", "count"]),
                 int(self.ended_by_duration["count"].sum()),
             ),
-            ("ICPCs within 15 working days of the s47 start", self.icpc_within_15wd, self.icpcs),
+            ("ICPCs within 15 working days of the strategy discussion", self.icpc_within_15wd,
+             self.icpcs),
             ("Review conferences held in timescale", self.reviews_in_timescale, self.reviews_held),
             (
                 "Plans ending after 3 months or more with every review on time",
@@ -166,14 +169,26 @@ def _percent(count: int, total: int) -> float | None:
 
 
 def _icpc_working_days(caseload, national, first, last) -> np.ndarray:
-    """Working days from each s47 start to its ICPC, for ICPCs held in the period."""
-    rule = replace(national.rule("icpc_within_15wd"), anchor="s47_start")
-    only = replace(national, rules=(rule,))
-    f = engine.evaluate(caseload, only, pd.Timestamp(last).date(), kinds=("timescale",))
+    """Working days from the strategy discussion at which each enquiry was initiated (the DfE's
+    definition: the census's S47ActualStartDate is that discussion's date) to its ICPC, for
+    ICPCs held in the period. Where no such discussion is recorded, the enquiry's own start
+    date stands in for it."""
+    rule = national.rule("icpc_within_15wd")
+    dfe = replace(profiles.with_settings(national, icpc_clock="s47"), rules=(rule,))
+    by_start = replace(national, rules=(replace(rule, anchor="s47_start"),))
+    day = pd.Timestamp(last).date()
+    keys = ["child_id", "subject_table", "subject_id"]
+    f = engine.evaluate(caseload, dfe, day, kinds=("timescale",))
+    g = engine.evaluate(caseload, by_start, day, kinds=("timescale",))
+    starts = g[keys + ["anchor_date"]].rename(columns={"anchor_date": "s47_start"})
+    for frame in (f, starts):
+        for k in ("child_id", "subject_table"):
+            frame[k] = frame[k].astype(str)
+    f = f.merge(starts, on=keys, how="left")
     held = f["actual_date"].to_numpy(dtype="datetime64[D]")
-    s47_start = f["anchor_date"].to_numpy(dtype="datetime64[D]")
-    keep = ~np.isnat(held) & ~np.isnat(s47_start) & (held >= first) & (held <= last)
-    counts = wd.working_days_between(s47_start[keep], held[keep])
+    anchor = f["anchor_date"].fillna(f["s47_start"]).to_numpy(dtype="datetime64[D]")
+    keep = ~np.isnat(held) & ~np.isnat(anchor) & (held >= first) & (held <= last)
+    counts = wd.working_days_between(anchor[keep], held[keep])
     return np.asarray(counts, dtype="int64")
 
 

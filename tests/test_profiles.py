@@ -380,3 +380,12 @@ def test_rule_texts_give_the_figures_not_the_settings_names(tmp_path):
     ''')
     seen = next(r for r in profiles.load(str(mine)).rules if r.id == "seen_alone")
     assert "every 15 working days" in seen.text and seen.amount == 15
+
+
+@pytest.mark.parametrize("name", profiles.available())
+def test_the_docs_show_each_profiles_rules_with_their_bases(name):
+    """docs/standards-profiles.md holds `cptrack profiles --show NAME --markdown` as printed."""
+    from cptrack.cli.profiles import basis_table
+
+    doc = (ROOT / "docs" / "standards-profiles.md").read_text(encoding="utf-8")
+    assert f"#### `{name}`\n\n{basis_table(profiles.load(name))}\n" in doc

@@ -229,7 +229,7 @@ class MonthlyTimeliness(Report):
         s = m.summary()
         s["england"] = [ENGLAND.get(i, "—") for i in range(len(s))]
         median = m.icpc_median_working_days
-        s.loc[len(s)] = ["Median working days from s47 start to ICPC",
+        s.loc[len(s)] = ["Median working days from strategy discussion to ICPC",
                          None if median is None else median, None, None, "14"]  # fmt: skip
         return (
             f'<p class="note">{day(self.year_start)} to {day(self.last)}, as the DfE defines each '
