@@ -14,7 +14,8 @@ line has passed); an alert that asks for a response (the Enhanced Risk Analysis 
 * ``actions_overdue``: an open action of an open plan past its due date (red).
 * ``core_group_not_held``: a core group cancelled, or still "scheduled" after its date (red).
 * ``visits_missed``: ``missed_visits_alert`` or more visits late or missed within the last
-  ``drift_window_months`` of an open plan (red).
+  ``drift_window_months`` of an open plan (amber: a pattern to look into; each late or missed
+  visit is red on its own while the child is not seen).
 * ``chair_change``: a plan's held conferences had more than one chair (amber).
 * ``review_not_booked``: an open plan's next review is due within the rule's amount of
   working days (or is overdue) and no review conference is booked (amber; red once due).
@@ -311,6 +312,8 @@ def visits_missed(ctx: Context, rule: Rule) -> Table | None:
     text = np.array(
         [f"{n} visits late or missed in the last {months} months" for n in counts], dtype=object
     )
+    # A pattern to look into (amber): each late or missed visit is already a finding of its
+    # own, red while the child is still not seen.
     return _alert(
         None,
         v["child"][first_idx],
@@ -319,7 +322,7 @@ def visits_missed(ctx: Context, rule: Rule) -> Table | None:
         plan_ids,
         v["due"][first_idx],
         days(wd.shift(v["due"][last_idx], rule.amount, rule.unit)),
-        status="overdue",
+        status="due",
         status_text=text,
     )
 

@@ -213,6 +213,7 @@ class ChairCaseload(Report):
         f["status_text"] = [self.ctx.text(t) for t in f["status_text"].astype(str)]
         f["message"] = [self.ctx.text(t) for t in f["message"].astype(str)]
         f["citation"] = f["citation"].astype(str)
+        f["basis_text"] = f["basis_text"].astype(str)
         finding_cols = [
             ("child_id", "Child id", "text"), ("child", "Name", "text"),
             ("rule_id", "Rule", "text"), ("what", "What", "text"), ("kind", "Kind", "text"),
@@ -220,6 +221,7 @@ class ChairCaseload(Report):
             ("actual_date", "Happened", "date"), ("status", "Status", "text"),
             ("status_text", "Status in words", "text"), ("rag", "RAG", "text"),
             ("working_days_late", "Working days late", "num"), ("citation", "Standard", "text"),
+            ("basis_text", "What it rests on", "text"),
         ]  # fmt: skip
         if self.ctx.pseudonymise:
             # A clock can start at the birth (a pre-birth plan's first review): no date on a

@@ -188,9 +188,10 @@ class ChildSummary(Report):
             for r, t in zip(f["rag"].astype(str), f["status_text"].astype(str), strict=True)
         ]
         f["source"] = [engine.short_citation(x) for x in f["citation"].astype(str)]
+        f["basis_text"] = f["basis_text"].astype(str)
         return html.table(f, [
             ("what", "What", "text"), ("due_date", "Due", "date"), ("state", "Status", "html"),
-            ("source", "Standard", "text"),
+            ("source", "Standard", "text"), ("basis_text", "What it rests on", "text"),
         ], table_id="findings", empty="Nothing due or late.")  # fmt: skip
 
     def section_escalations(self) -> str:

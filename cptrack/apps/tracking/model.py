@@ -256,7 +256,10 @@ def build_rows(caseload: Caseload, findings: pd.DataFrame, as_of: dt.date) -> pd
     out["rag"] = np.select([out["red"] > 0, out["amber"] > 0, out["green"] > 0],
                            ["red", "amber", "green"], "")  # fmt: skip
     worry = live[rag.isin(("red", "amber"))].copy()
-    worry["_r"] = worry["rag"].astype(object).map({"red": 0, "amber": 1})
+    # The most urgent first: red before amber, a timescale missed before a drift alert, then
+    # the earliest due.
+    worry["_r"] = worry["rag"].astype(object).map({"red": 0, "amber": 2})
+    worry["_r"] += (worry["kind"] == "drift").astype("int64")
     worry = worry.sort_values(["child_id", "_r", "due_date"], kind="stable")
     texts = worry.groupby("child_id")["message"].agg(lambda m: [_plain(str(x)) for x in m])
     reasons = out["child_id"].map(texts.to_dict())

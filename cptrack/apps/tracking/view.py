@@ -176,10 +176,10 @@ def findings_table(f: pd.DataFrame, table_id: str) -> str:
             f"<tr><td>{tag}</td><td><b>{esc(label)}</b><div>{esc(r.rule_text)}</div></td>"
             f"<td class='day'>{_d(r.due_date)}{actual}</td><td>{esc(r.status_text)}</td>"
             f"<td><b>{esc(engine.short_citation(str(r.citation)))}</b>"
-            f"<div class='cpt-cite'>{esc(r.citation)}</div></td></tr>"
+            f"<div class='cpt-cite'>{esc(r.basis_text)}</div></td></tr>"
         )
     return (f"<table class='grid' id='{table_id}'><thead><tr><th>RAG</th><th>Standard</th>"
-            "<th>Due</th><th>Status</th><th>Source</th></tr></thead><tbody>" + "".join(body)
+            "<th>Due</th><th>Status</th><th>Source and basis</th></tr></thead><tbody>" + "".join(body)
             + "</tbody></table>")  # fmt: skip
 
 
