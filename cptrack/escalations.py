@@ -328,6 +328,7 @@ LOG_COLUMNS = (
     "status_text",
     "rag",
     "citation",
+    "basis_text",
 )
 
 
@@ -350,7 +351,8 @@ def log(
 ) -> pd.DataFrame:
     """One row per escalation, newest first, with the engine's verdict on its response:
     ``finding_status`` (overdue, due, met, met_late...), ``status_text`` ("overdue by 3
-    working days"), ``rag`` and the rule's ``citation``. ``open_only`` keeps the open ones.
+    working days"), ``rag``, the rule's ``citation`` and ``basis_text`` (the response date agreed
+    on the escalation, or the local default). ``open_only`` keeps the open ones.
     Pass ``findings`` when the caller has already evaluated the caseload."""
     esc = caseload.escalations
     if open_only:
@@ -359,15 +361,16 @@ def log(
         findings = escalation_findings(caseload, profile, as_of)
     f = findings[findings["event"] == "escalation_response"]
     f = f.assign(subject_id=f["subject_id"].astype("Int64"))
-    f = f[["subject_id", "status", "status_text", "rag", "citation"]].astype(
-        {"status": object, "status_text": object, "rag": object, "citation": object}
-    )
+    f = f[["subject_id", "status", "status_text", "rag", "citation", "basis_text"]].astype(
+        {"status": object, "status_text": object, "rag": object, "citation": object,
+         "basis_text": object}
+    )  # fmt: skip
     f = f.rename(columns={"subject_id": "id", "status": "finding_status"})
     out = esc.merge(f.drop_duplicates("id"), on="id", how="left")
     names = caseload.children.set_index("id")
     full = (names["given_name"].astype(str) + " " + names["family_name"].astype(str)).to_dict()
     out["child_name"] = out["child_id"].map(full)
-    for col in ("finding_status", "status_text", "rag", "citation"):
+    for col in ("finding_status", "status_text", "rag", "citation", "basis_text"):
         out[col] = out[col].astype(object).where(out[col].notna(), "")
     out = out.sort_values(["raised_on", "id"], ascending=False, kind="stable")
     return out[list(LOG_COLUMNS)].reset_index(drop=True)

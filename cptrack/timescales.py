@@ -776,7 +776,12 @@ def escalation_response(ctx: Context, rule: Rule) -> Table | None:
     if not e.n:
         return None
     e["child"] = child_codes(ctx, e["child_id"])
-    e["due_date"] = np.where(np.isnat(e["agreed"]), due_dates(e["anchor_date"], rule), e["agreed"])
+    agreed = ~np.isnat(e["agreed"])
+    e["due_date"] = np.where(agreed, e["agreed"], due_dates(e["anchor_date"], rule))
     silent = (status == "resolved") & np.isnat(e["actual_date"])
     reason = np.where(silent, "resolved with no response date recorded", "").astype(object)
-    return raw(e, "escalations", e["rec_id"], reason=reason)
+    # A response date agreed and recorded on the escalation is its own record: it applies.
+    basis = np.where(agreed, BASES.index("plan"), -1).astype("int8")
+    words = np.where(agreed, "the escalation's own record: the response date agreed with the "
+                     "person it was raised with", "").astype(object)  # fmt: skip
+    return raw(e, "escalations", e["rec_id"], reason=reason, basis=basis, basis_text=words)
