@@ -43,7 +43,7 @@ ALIASES = {
 KEY = ("child_id", "rule_id", "occurrence")
 CASE_FIELDS = {"name", "summary", "profile", "as_of", "working", "settings", "records",
                "expect", "absent"}  # fmt: skip
-NO_DATE = "none"  # a date column expected empty
+NO_DATE = "none"  # an empty value: a date expected empty, a record's field left empty
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,11 @@ def _child(row: dict[str, Any]) -> dict[str, Any]:
     return child(row.pop("id", "C1"), **row)
 
 
+def _nulls(row: dict[str, Any]) -> dict[str, Any]:
+    """A record with "none" read as an empty value (TOML has no null)."""
+    return {k: None if v == NO_DATE else v for k, v in row.items()}
+
+
 BUILDERS = {"children": _child, "cp_plans": _plan, "conferences": _conference}
 
 
@@ -144,7 +149,7 @@ def caseload(c: Case):
     frames = {}
     for name, records in c.records.items():
         make = BUILDERS.get(name, _with_child if name != "agency_reports" else dict)
-        frames[name] = [make(dict(r)) for r in records]
+        frames[name] = [make(_nulls(r)) for r in records]
     return build_case(**frames)
 
 
