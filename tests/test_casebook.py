@@ -247,6 +247,11 @@ def test_every_case_is_complete_and_named_once():
     assert unknown == set()
 
 
+def test_the_casebook_holds_at_least_forty_cases():
+    """Issue 13 asks for at least 40 hand-worked cases."""
+    assert len(CASES) >= 40
+
+
 def index(cases: list[Case]) -> str:
     """The index of cases for docs/casebook.md: one line each, by file."""
     lines = []
