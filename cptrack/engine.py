@@ -720,7 +720,12 @@ def _status_text(status: int, unit_kind: int, n: int, ended: bool, reason: str, 
     if status == OVERDUE:
         if ended:
             return f"missed: not done when the window closed, {amount} after the due date"
-        return f"overdue by {amount}" if n > 0 else "overdue (due today has passed)"
+        if n > 0:
+            return f"overdue by {amount}"
+        # No whole working day has passed since: due on the last working day (a Friday, say,
+        # read on the Saturday after).
+        return "overdue: due on the last working day" if unit_kind == 0 else (
+            "overdue (due today has passed)")  # fmt: skip
     if status == DUE:
         return "due today" if n == 0 else f"due in {amount}"
     if status == NYA:

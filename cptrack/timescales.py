@@ -111,7 +111,10 @@ def hours_rule(ctx: Context, rule: Rule, anchor, anchor_s, actual, actual_s) -> 
     whole = math.ceil(rule.amount / 24)
     reading = ctx.settings["date_only_hours"]
     before = rule.direction == "before"
-    shift = whole + (1 if reading == "strict" and whole else 0)
+    # Strict reads a date-only record as needing a whole day more: one day earlier, which is
+    # further from the anchor for a rule before it and nearer for a rule after it.
+    strict = 1 if reading == "strict" and whole else 0
+    shift = whole + strict if before else whole - strict
     due = days(wd.add_days(anchor, -shift if before else shift))
     a_sec = anchor_s if anchor_s is not None else np.full(n, np.nan)
     b_sec = actual_s if actual_s is not None else np.full(n, np.nan)
