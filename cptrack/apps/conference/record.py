@@ -186,7 +186,7 @@ class ActionRow:
 
 
 FORM_FIELDS = (
-    "type", "held_date", "venue", "stood_down", "stood_down_reason", "bridging_plan",
+    "type", "held_date", "venue", "venue_name", "stood_down", "stood_down_reason", "bridging_plan",
     "reconvene_date", "attendance", "participation", *SOS_FIELDS, "outcome", "category",
     "dissent_detail", "end_reason", "core_group_members", "first_core_group_date",
     "next_review_date", "visit_frequency_wd", "contingency_plan", "actions",
@@ -207,6 +207,7 @@ class RecordDraft:
     plan_id: int | None = None  # the conference's plan, once it has one
     held_date: dt.date | None = None
     venue: str | None = None
+    venue_name: str = ""  # where: 000 asks for the same venue for the life of the plan
     stood_down: bool = False
     stood_down_reason: str = ""
     bridging_plan: str = ""
@@ -460,6 +461,7 @@ class RecordDraft:
                 "held_date": None,
                 "scheduled_date": self.held_date or self.scheduled_date,
                 "venue": self.venue,
+                "venue_name": self.venue_name.strip() or None,
                 "stood_down": True,
                 "stood_down_reason": self.stood_down_reason,
                 "bridging_plan": self.bridging_plan,
@@ -471,6 +473,7 @@ class RecordDraft:
             "type": self.type,
             "held_date": self.held_date,
             "venue": self.venue,
+            "venue_name": self.venue_name.strip() or None,
             "stood_down": False,
             "stood_down_reason": None,
             "bridging_plan": None,
@@ -547,6 +550,7 @@ def open_draft(file: ConferenceFile) -> RecordDraft:
         held_date=c["held_date"] or (c["scheduled_date"] if c["scheduled_date"] <= file.as_of
                                      else None),
         venue=c.get("venue"),
+        venue_name=c.get("venue_name") or "",
         stood_down=bool(c.get("stood_down")),
         stood_down_reason=c.get("stood_down_reason") or "",
         bridging_plan=c.get("bridging_plan") or "",

@@ -316,6 +316,8 @@ class RecordView:
                                      required=True),
             "venue": parts.field("venue", "Venue", parts.choice(prep.VENUES, none="—",
                                                                 width="220px")),
+            "venue_name": parts.field("venue_name", "Where it was held", parts.text(
+                width="260px", placeholder="e.g. Civic Centre, room 2")),
             "participation": parts.field("participation", "How the child took part",
                                          parts.choice(rec.PARTICIPATION_WORDS, none="—",
                                                       width="420px")),
@@ -428,7 +430,7 @@ class RecordView:
         ])  # fmt: skip
         self.widget = widgets.VBox([
             parts.section("The conference"),
-            parts.side_by_side(f["type"], f["held_date"], f["venue"]),
+            parts.side_by_side(f["type"], f["held_date"], f["venue"], f["venue_name"]),
             f["participation"].box, f["stood_down"].box,
             self.stand_down_box, self.held_box,
             self.banner, parts.buttons(self.save_button), self.schedule,
