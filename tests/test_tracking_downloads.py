@@ -42,7 +42,10 @@ def clicked(tmp_path_factory, demo_db):
         "c.format.value = 'docx'; c.button.click(); print('WORD', c.link.value)",
         "print('BANNER', app.banner.value, app.child_view.banner.value)",
     ])))  # fmt: skip
-    env = {**os.environ, "CPTRACK_DB": demo_db, "QUERY_STRING": f"chair={chair['id']}"}
+    # The pseudonym key from the environment: the Word file's header writes nothing to the
+    # session's database.
+    env = {**os.environ, "CPTRACK_DB": demo_db, "QUERY_STRING": f"chair={chair['id']}",
+           "CPTRACK_PSEUDONYM_KEY": "a-test-key-for-downloads"}  # fmt: skip
     old = dict(os.environ)
     os.environ.update(env)
     try:

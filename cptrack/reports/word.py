@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 
@@ -190,7 +190,7 @@ class Writer:
             return
         if tag == "p" or tag == "pre":
             paragraph = container.add_paragraph()
-            inner = Style(**{**style.__dict__})
+            inner = replace(style)
             if "note" in classes:
                 inner.italic, inner.grey = True, True
             if "sub" in classes:
@@ -205,7 +205,7 @@ class Writer:
             paragraph = container.add_paragraph()
             self.inline(paragraph, node.children, style)
             return
-        inner = Style(**{**style.__dict__})
+        inner = replace(style)
         if "text" in classes:
             inner.keep_lines = True
         if "note" in classes:
@@ -228,7 +228,7 @@ class Writer:
             if tag == "img":
                 self.picture(paragraph, child)
                 continue
-            inner = Style(**{**style.__dict__})
+            inner = replace(style)
             if tag in ("b", "strong", "th"):
                 inner.bold = True
             if tag in ("i", "em"):
@@ -549,7 +549,7 @@ def _setup(doc, report) -> None:
     props.title = report.title + (f" · {c.pseudonym('Child', child)}" if child else "")
     props.author = AUTHOR
     props.last_modified_by = AUTHOR
-    props.subject = c.authority
+    props.subject = clean(c.authority)
     props.keywords = ""
     props.comments = ""
     props.category = report.name
