@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from cptrack.cli import main
@@ -131,3 +132,15 @@ def test_libreoffice_opens_each_document_as_a4_pages(demo_db, tmp_path):
         assert re.search(r"Page size:\s+595\.\d* x 841\.\d* pts \(A4\)", info), info
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert open_report(name, db=demo_db).title in text
+
+
+def test_child_summary_chart_has_alt_text_and_table_headers_repeat(demo_db, tmp_path):
+    """The chronology chart is a picture a screen reader can name; a table's header row
+    repeats on each page and no row is split across pages."""
+    document = make("child_summary", demo_db, tmp_path)
+    pictures = document.element.body.findall(".//" + qn("wp:docPr"))
+    assert ["Chronology of the file"] == [p.get("descr") for p in pictures]
+    plans = next(t for t in document.tables if t.rows[0].cells[0].text == "Started")
+    first = plans.rows[0]._tr.trPr
+    assert first.find(qn("w:tblHeader")) is not None and first.find(qn("w:cantSplit")) is not None
+    assert plans.rows[1]._tr.trPr.find(qn("w:tblHeader")) is None

@@ -450,20 +450,21 @@ def _widths(rows, columns: int, key_values: bool, available) -> list:
 
 
 def _field(paragraph, instruction: str) -> None:
-    """A field (PAGE, NUMPAGES) Word and LibreOffice fill in."""
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"),
-                       ("end", None)):  # fmt: skip
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        elif text == instruction:
+    """A field (PAGE, NUMPAGES) Word and LibreOffice fill in: begin, instruction, separator,
+    the value shown until it is updated, end, each in a run of its own."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
+                       ("text", "1"), ("end", None)):  # fmt: skip
+        run = paragraph.add_run()
+        if kind == "instr":
             element = OxmlElement("w:instrText")
             element.set(qn("xml:space"), "preserve")
-            element.text = f" {instruction} "
-        else:
+            element.text = f" {text} "
+        elif kind == "text":
             element = OxmlElement("w:t")
             element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
         run._r.append(element)
 
 
