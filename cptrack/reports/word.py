@@ -360,6 +360,10 @@ def _tag_colours(node: Node) -> tuple[str, str]:
     return TAG_COLOURS[next((c for c in ("red", "amber", "green") if c in node.classes), "grey")]
 
 
+def _has_tag(node: Node) -> bool:
+    return any(isinstance(c, Node) and ("tag" in c.classes or _has_tag(c)) for c in node.children)
+
+
 def _holds_block(node: Node) -> bool:
     return any(isinstance(c, Node) and (c.tag in BLOCK or _holds_block(c)) for c in node.children)
 
@@ -433,10 +437,11 @@ def _widths(rows, columns: int, key_values: bool, available) -> list:
     for j in range(columns):
         column = [cells[j] for _, cells in rows if j < len(cells)]
         texts = [c.text().strip() for c in column]
-        whole = [t for c, t in zip(column, texts, strict=True)
+        whole = [len(t) for c, t in zip(column, texts, strict=True)
                  if c.tag == "td" and c.classes & NO_WRAP]  # fmt: skip
-        longest_word = max([len(w) for t in texts for w in t.split()] + [len(t) for t in whole],
-                           default=3)  # fmt: skip
+        # A coloured label reads best on one line, up to a point.
+        whole += [min(len(t), 18) for c, t in zip(column, texts, strict=True) if _has_tag(c)]
+        longest_word = max([len(w) for t in texts for w in t.split()] + whole, default=3)
         typical = sum(len(t) for t in texts) / max(1, len(texts))
         least.append(max(longest_word, 3) * char + pad)
         want.append(max(least[-1], min(typical, 80) * char + pad))
