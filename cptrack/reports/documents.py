@@ -1,5 +1,8 @@
 """Documents for the child's file: a midway review and a conference record.
 
+Each ends with the standards it is judged by, each with its citation: the conference's own
+timeliness and what its date starts; the plan against each standard on the day of the review.
+
 ``record`` is the id of the midway review or the conference; without it, ``child``'s latest
 (or, with neither, the latest in the database, so the notebooks run on any demo database).
 """

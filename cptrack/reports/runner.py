@@ -220,12 +220,10 @@ def render_bytes(
 
         return excel.workbook_bytes(open_report(name, **parameters))
     if fmt == "docx":
-        from cptrack.reports import open_report, word
+        from cptrack.reports import DOCUMENTS, open_report, word
 
-        if name not in word.DOCUMENTS:
-            raise ReportError(
-                f"{name} has no Word version; docx is for {', '.join(word.DOCUMENTS)}"
-            )
+        if name not in DOCUMENTS:
+            raise ReportError(f"{name} has no Word version; docx is for {', '.join(DOCUMENTS)}")
         report = open_report(name, **parameters)
         try:
             return word.document_bytes(report)

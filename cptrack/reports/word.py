@@ -33,10 +33,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Inches, Pt, RGBColor
 
-from cptrack.reports import DOCUMENTS  # noqa: F401 (the reports made as Word documents)
-
 AUTHOR = "cptrack"
-MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)  # A4
 MARGIN = Cm(1.8)
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
