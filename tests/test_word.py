@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -58,7 +59,8 @@ def test_document_is_a4_with_the_pseudonym_in_the_header_headings_tables_and_cit
     name, demo_db, tmp_path
 ):
     """Each document: A4, the authority and the child's pseudonym (not name) in the header,
-    Heading styles, real tables, the standards' citations, cptrack as author."""
+    Heading styles, real tables, the standards' citations, cptrack as author and application
+    (no thumbnail of python-docx's blank template)."""
     document = make(name, demo_db, tmp_path)
     child = subject_child(name, demo_db)
     section = document.sections[0]
@@ -82,6 +84,9 @@ def test_document_is_a4_with_the_pseudonym_in_the_header_headings_tables_and_cit
     props = document.core_properties
     assert ("cptrack", "cptrack") == (props.author, props.last_modified_by)
     assert f"{title} · {child['pseudonym']}" == props.title
+    with zipfile.ZipFile(tmp_path / f"{name}.docx") as package:
+        assert "docProps/thumbnail.jpeg" not in package.namelist()
+        assert b"<Application>cptrack</Application>" in package.read("docProps/app.xml")
 
 
 def test_free_text_arrives_as_typed_never_as_markup(fresh_demo_db, tmp_path):

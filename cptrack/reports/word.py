@@ -29,6 +29,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Inches, Pt, RGBColor
@@ -559,6 +560,25 @@ def _setup(doc, report) -> None:
     props.language = "en-GB"
     props.created = props.modified = c.generated_at
     props.revision = 1
+    _own_package_parts(doc)
+
+
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>cptrack</Application></Properties>"
+)
+
+
+def _own_package_parts(doc) -> None:
+    """The blank template's leftovers out: its thumbnail (a picture of an empty page a viewer
+    would show for the document) and its application details (another program's name)."""
+    package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rel_id)
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = APP_XML.encode()
 
 
 def document(report) -> Any:
