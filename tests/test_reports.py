@@ -319,7 +319,7 @@ def test_bad_parameters_are_clear_errors(demo_db, tmp_path, capsys):
                 "--db",
                 demo_db,
                 "--to",
-                "docx",
+                "odt",
                 "--out",
                 str(tmp_path / "x"),
             ]

@@ -1,6 +1,6 @@
 """The case-tracking page's "Download report" buttons, clicked in the notebook as Voila runs
 it (nbclient): the dashboard gives the chair's caseload (PDF and Excel), the child view the
-child's summary; each is the file `cptrack report` makes."""
+child's summary (PDF and Word); each is the file `cptrack report` makes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import io
 import re
 import subprocess
 
+import docx
 import nbformat
 import openpyxl
 import pytest
@@ -37,9 +38,14 @@ def clicked(tmp_path_factory, demo_db):
         f"app.open_child({child!r})",
         "c = app.child_view.download",
         "c.format.value = 'pdf'; c.button.click(); print('CHILD', c.link.value)",
+        "print('OPTIONS', [label for label, _ in c.format.options])",
+        "c.format.value = 'docx'; c.button.click(); print('WORD', c.link.value)",
         "print('BANNER', app.banner.value, app.child_view.banner.value)",
     ])))  # fmt: skip
-    env = {**os.environ, "CPTRACK_DB": demo_db, "QUERY_STRING": f"chair={chair['id']}"}
+    # The pseudonym key from the environment: the Word file's header writes nothing to the
+    # session's database.
+    env = {**os.environ, "CPTRACK_DB": demo_db, "QUERY_STRING": f"chair={chair['id']}",
+           "CPTRACK_PSEUDONYM_KEY": "a-test-key-for-downloads"}  # fmt: skip
     old = dict(os.environ)
     os.environ.update(env)
     try:
@@ -85,3 +91,14 @@ def test_the_child_view_downloads_the_childs_summary(clicked):
                           check=True).stdout  # fmt: skip
     assert "Child summary" in text and child in text
     assert "Traceback" not in out and "could not" not in out.split("BANNER", 1)[1]
+
+
+def test_the_child_view_offers_the_childs_summary_in_word(clicked):
+    """The child view offers Word beside PDF, and gives a .docx of the child's summary."""
+    out, _chair, child, _folder = clicked
+    assert "OPTIONS ['PDF', 'Word', 'HTML']" in out
+    name, data = _file(out, "child_summary", "docx")
+    assert child in name
+    document = docx.Document(io.BytesIO(data))
+    assert "Child summary" == document.paragraphs[0].text
+    assert "Heading 1" == document.paragraphs[0].style.name

@@ -1,6 +1,6 @@
-"""``cptrack report``: render a report notebook to HTML, PDF (A4) or Excel.
+"""``cptrack report``: render a report notebook to HTML, PDF (A4), Excel or Word.
 
-``--to`` takes the format (html, pdf, xlsx); as in ``cptrack measures`` it also takes the
+``--to`` takes the format (html, pdf, xlsx, docx); as in ``cptrack measures`` it also takes the
 period's last day, so ``--from 2026-10-01 --to 2026-10-31 --to pdf`` works: each ``--to`` is
 read as a date when it looks like one, as a format otherwise. ``--format`` and ``--until`` say
 the same unambiguously. Without a format, the extension of ``--out`` decides.
@@ -14,16 +14,16 @@ import sys
 from pathlib import Path
 
 from cptrack.cli import add_db_argument
-from cptrack.reports import REPORTS, report_class
+from cptrack.reports import DOCUMENTS, REPORTS, report_class
 
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "docx")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     lines = "\n".join(f"  {n:22} {report_class(n).description}" for n in REPORTS)
     p = sub.add_parser(
         "report",
-        help="render a report (child summary, caseload, timeliness, ...) to HTML, PDF or Excel",
+        help="render a report (child summary, caseload, timeliness, ...) to HTML, PDF, Excel or Word",
         description="Render a report notebook from notebooks/reports with no code showing.\n\n"
         f"Reports:\n{lines}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="start", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                    help="first day of the period (monthly_timeliness: any day of the month)")  # fmt: skip
     p.add_argument("--to", dest="to", action="append", default=[], metavar="FORMAT|YYYY-MM-DD",
-                   help="the format (html, pdf, xlsx), or the last day of the period")  # fmt: skip
+                   help="the format (html, pdf, xlsx, docx), or the last day of the period")  # fmt: skip
     p.add_argument("--until", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                    help="the last day of the period")  # fmt: skip
     p.add_argument("--format", choices=FORMATS, help="the format (same as --to FORMAT)")
@@ -72,7 +72,9 @@ def _split_to(args: argparse.Namespace) -> tuple[str | None, dt.date | None]:
         suffix = Path(args.out).suffix.lower().lstrip(".")
         fmt = suffix if suffix in FORMATS else None
     if fmt is None:
-        raise SystemExit("cptrack report: say the format: --to html, --to pdf or --to xlsx")
+        raise SystemExit(
+            "cptrack report: say the format: --to html, --to pdf, --to xlsx or --to docx"
+        )
     return fmt, end
 
 
@@ -87,6 +89,10 @@ def run(args: argparse.Namespace) -> int:
         with_excel = [n for n in REPORTS if report_class(n).excel]
         raise SystemExit(
             f"cptrack report: {args.name} has no Excel export; xlsx is for {', '.join(with_excel)}"
+        )
+    if fmt == "docx" and args.name not in DOCUMENTS:
+        raise SystemExit(
+            f"cptrack report: {args.name} has no Word version; docx is for {', '.join(DOCUMENTS)}"
         )
     if args.start and end and end < args.start:
         raise SystemExit("cptrack report: the end of the period is before --from")

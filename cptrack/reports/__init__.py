@@ -1,4 +1,5 @@
-"""Reports: parameterised notebooks in ``notebooks/reports/`` rendered to HTML, PDF and Excel.
+"""Reports: parameterised notebooks in ``notebooks/reports/`` rendered to HTML, PDF, Excel and
+Word.
 
 Each report is a class here (``REPORTS``) holding its logic; its notebook only composes
 (a ``parameters`` cell, then one cell per section). ``cptrack report`` renders them from the
@@ -28,6 +29,9 @@ REPORTS: dict[str, str] = {
     "midway_review": "cptrack.reports.documents:MidwayReviewDocument",
     "conference_record": "cptrack.reports.documents:ConferenceRecordDocument",
 }
+# The reports also made as Word documents (``--to docx``): the ones for a child's or a chair's
+# file, which chairs upload to the case system and edit in Word.
+DOCUMENTS = ("conference_record", "midway_review", "child_summary", "observation")
 PARAMETERS = ("db", "as_of", "start", "end", "child", "chair", "record", "profile", "pseudonymise")
 
 
@@ -50,7 +54,7 @@ def open_report(name: str, **parameters: Any):
 
 
 def report_bytes(name: str, fmt: str = "pdf", **parameters: Any) -> bytes:
-    """The report as the bytes of an HTML, PDF or xlsx file: what a download button serves.
+    """The report as the bytes of an HTML, PDF, xlsx or docx file: what a download button serves.
 
     Safe to call from a notebook kernel (the browser and the report's kernel run outside its
     event loop). Takes a few seconds: the notebook runs in a kernel of its own.
@@ -65,7 +69,8 @@ def report_bytes(name: str, fmt: str = "pdf", **parameters: Any) -> bytes:
 
 
 MIME = {"html": "text/html", "pdf": "application/pdf",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}  # fmt: skip
 
 
 def download_link(name: str, fmt: str = "pdf", **parameters: Any) -> str:

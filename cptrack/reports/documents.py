@@ -1,5 +1,8 @@
 """Documents for the child's file: a midway review and a conference record.
 
+Each ends with the standards it is judged by, each with its citation: the conference's own
+timeliness and what its date starts; the plan against each standard on the day of the review.
+
 ``record`` is the id of the midway review or the conference; without it, ``child``'s latest
 (or, with neither, the latest in the database, so the notebooks run on any demo database).
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from cptrack import engine
 from cptrack.apps.conference.record import (
     OUTCOME_WORDS,
     PARTICIPATION_WORDS,
@@ -33,6 +37,20 @@ def _latest(store, table: str, date_col: str, child: str | None, where=None) -> 
         q = q.where(where(t))
     with store.engine.connect() as conn:
         return conn.execute(q).scalar()
+
+
+def _timescales(f: pd.DataFrame, table_id: str, empty: str) -> str:
+    """Findings as a table of the standards they come from: what, due, done, the status and
+    the standard's source (its citation, kept in every format)."""
+    f = f.sort_values(["due_date", "rule_id"], kind="stable").copy()
+    f["status_words"] = [
+        html.rag(r, t[:1].upper() + t[1:]) if r else t[:1].upper() + t[1:]
+        for r, t in zip(f["rag"].fillna("").astype(str), f["status_text"].astype(str), strict=True)
+    ]
+    f["source"] = [engine.short_citation(x) for x in f["citation"].astype(str)]
+    return html.table(f, [("rule_text", "Standard", "text"), ("due_date", "Due", "date"),
+                          ("actual_date", "Done", "date"), ("status_words", "Status", "html"),
+                          ("source", "Source", "text")], table_id=table_id, empty=empty)  # fmt: skip
 
 
 def _yes_no(value) -> str:
@@ -73,7 +91,8 @@ class MidwayReviewDocument(_Document):
     description = "a chair's midway review of a child's plan, for the child's file"
     table = "midway_reviews"
     sections = (("about", "The review"), ("outcomes", "Progress against the plan's outcomes"),
-                ("judgement", "The chair's judgement"), ("actions", "Actions from the review"))  # fmt: skip
+                ("judgement", "The chair's judgement"), ("actions", "Actions from the review"),
+                ("timescales", "The plan against the standards at the review"))  # fmt: skip
 
     @property
     def period(self) -> str:
@@ -122,6 +141,15 @@ class MidwayReviewDocument(_Document):
         )
         return _actions(self.ctx, a)
 
+    def section_timescales(self) -> str:
+        """Each standard's latest due date for the plan, judged on the day of the review."""
+        c, r = self.ctx, self.row
+        on = pd.Timestamp(r["date"])
+        f = engine.evaluate(c.caseload, c.profile, on.date())
+        f = f[(f["plan_id"] == r.get("plan_id")) & (f["anchor_date"] <= on)]
+        f = f.sort_values(["due_date", "occurrence"], kind="stable").groupby("rule_id").tail(1)
+        return _timescales(f, "timescales", "No standard applied to the plan by the review.")
+
 
 def _actions(c, a: pd.DataFrame) -> str:
     if len(a):
@@ -143,7 +171,7 @@ class ConferenceRecordDocument(_Document):
     where = staticmethod(lambda t: t.c.held_date.is_not(None))
     sections = (("about", "The conference"), ("attendance", "Attendance"), ("reports", "Reports"),
                 ("analysis", "Analysis (Signs of Safety)"), ("decision", "Decision and plan"),
-                ("actions", "Actions"))  # fmt: skip
+                ("actions", "Actions"), ("timescales", "Timescales: this conference and what it starts"))  # fmt: skip
 
     @property
     def period(self) -> str:
@@ -222,3 +250,14 @@ class ConferenceRecordDocument(_Document):
             )
         )
         return _actions(self.ctx, a)
+
+    def section_timescales(self) -> str:
+        """Whether this conference was on time, and what its date starts (the first core
+        group, visits, the next review), against the standards."""
+        f, r = self.ctx.findings, self.row
+        held = pd.Timestamp(r.get("held_date") or r["scheduled_date"])
+        mine = (f["subject_table"] == "conferences") & (f["subject_id"] == r["id"])
+        started = (f["anchor_date"] == held) & (f["child_id"] == r["child_id"])
+        return _timescales(
+            f[mine | started], "timescales", "No standard applies to this conference."
+        )

@@ -128,10 +128,12 @@ class SingleObservation(Report):
                 r = by_id.get(crit.id, {})
                 rows.append({"criterion": crit.text,
                              "rating": qa_render.grade_tag(r.get("rating")) if r.get("rating") else "Not rated",
-                             "evidence": self.ctx.text(r.get("evidence"))})  # fmt: skip
+                             "evidence": self.ctx.text(r.get("evidence")),
+                             "source": "; ".join(s.short for s in crit.sources)})  # fmt: skip
             parts.append(f'<div class="block"><h3>{esc(d.title)}</h3>' + html.table(
                 pd.DataFrame(rows),
-                [("criterion", "Criterion", "text"), ("rating", "Rating", "html"), ("evidence", "Evidence", "text")],
+                [("criterion", "Criterion", "text"), ("rating", "Rating", "html"), ("evidence", "Evidence", "text"),
+                 ("source", "Source", "text")],
             ) + "</div>")  # fmt: skip
         return APP_CSS + qa_render.CSS + QA_PRINT_CSS + "".join(parts)
 

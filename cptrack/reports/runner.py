@@ -5,7 +5,7 @@ parameters injected after its ``parameters`` cell (as papermill does), exports t
 only (no code, no prompts) and, for PDF, prints the page with Chromium: A4, a header naming
 the report, the authority and the period on every page, a footer with the generation time and
 page numbers, and table rows never cut across pages. Excel comes from the report's frames
-directly (``cptrack.reports.excel``).
+directly (``cptrack.reports.excel``), Word from its sections (``cptrack.reports.word``).
 
 A notebook that fails raises ``ReportError`` with the error's message; the traceback never
 reaches the file.
@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "docx")
 META = re.compile(r'<div class="rpt-meta"([^>]*)>', re.S)
 ATTR = re.compile(r'data-(\w+)="([^"]*)"')
 
@@ -212,13 +212,23 @@ def html_to_pdf(page_html: str) -> bytes:
 def render_bytes(
     name: str, fmt: str, parameters: dict[str, Any], printer: Printer | None = None
 ) -> bytes:
-    """The report ``name`` in ``fmt`` (html, pdf or xlsx) as bytes."""
+    """The report ``name`` in ``fmt`` (html, pdf, xlsx or docx) as bytes."""
     if fmt not in FORMATS:
-        raise ReportError(f"--to {fmt!r}: choose html, pdf or xlsx")
+        raise ReportError(f"--to {fmt!r}: choose html, pdf, xlsx or docx")
     if fmt == "xlsx":
         from cptrack.reports import excel, open_report
 
         return excel.workbook_bytes(open_report(name, **parameters))
+    if fmt == "docx":
+        from cptrack.reports import DOCUMENTS, open_report, word
+
+        if name not in DOCUMENTS:
+            raise ReportError(f"{name} has no Word version; docx is for {', '.join(DOCUMENTS)}")
+        report = open_report(name, **parameters)
+        try:
+            return word.document_bytes(report)
+        finally:
+            report.ctx.store.close()
     db = parameters.get("db") or os.environ.get("CPTRACK_DB")
     if db and "://" not in str(db):  # the kernel runs in the notebook's folder
         parameters = {**parameters, "db": str(Path(db).expanduser().resolve())}

@@ -345,7 +345,9 @@ class ChildFile:
 
 
 # The formats each page's "Download report" offers.
-REPORT_FORMATS = {"child_summary": ("pdf", "html"), "chair_caseload": ("pdf", "html", "xlsx")}
+# Word where the report is one for a child's file (``cptrack.reports.DOCUMENTS``).
+REPORT_FORMATS = {"child_summary": ("pdf", "docx", "html"),
+                  "chair_caseload": ("pdf", "html", "xlsx")}  # fmt: skip
 
 
 def report_request(store: Store, profile: Profile, as_of: dt.date, *,

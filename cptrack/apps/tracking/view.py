@@ -357,6 +357,9 @@ class RecordForm:
 # The child view
 
 
+FORMAT_LABELS = {"xlsx": "Excel", "docx": "Word"}
+
+
 class ReportDownload:
     """"Download report": the format, the button, and the link to save the file it made
     (the same file as ``cptrack report``; see ``model.report_request``)."""
@@ -364,7 +367,7 @@ class ReportDownload:
     def __init__(self, banner: Banner, request, formats: tuple[str, ...]):
         self.request = request
         self.format = widgets.Dropdown(
-            options=[("Excel" if f == "xlsx" else f.upper(), f) for f in formats],
+            options=[(FORMAT_LABELS.get(f, f.upper()), f) for f in formats],
             value=formats[0], layout=widgets.Layout(width="110px"))  # fmt: skip
         self.button = widgets.Button(description="Download report",
                                      layout=widgets.Layout(width="auto"))  # fmt: skip
