@@ -281,6 +281,14 @@ def _as_time(value: Any) -> dt.time | None:
     return None
 
 
+def open_plans(plans: pd.DataFrame, as_of) -> pd.DataFrame:
+    """The plans open on ``as_of``: started on or before it and not ended by it (a plan that
+    ends on a day is closed that day). The one definition every page, report and command
+    uses, so that they count the same plans for any as-of date."""
+    day = pd.Timestamp(as_of)
+    return plans[(plans["start_date"] <= day) & (plans["end_date"].isna() | (plans["end_date"] > day))]
+
+
 def chair_summary(store: Store) -> pd.DataFrame:
     """Children per chair: allocated, on an open plan, awaiting an initial conference.
 

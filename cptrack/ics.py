@@ -19,7 +19,7 @@ import icalendar
 import pandas as pd
 
 from cptrack import engine
-from cptrack.caseload import Caseload
+from cptrack.caseload import Caseload, open_plans
 from cptrack.models import TrackingKind
 from cptrack.profiles import Profile
 from cptrack.values import as_date
@@ -57,9 +57,7 @@ def due_items(caseload: Caseload, profile: Profile, as_of: dt.date,
     ct = caseload.case_tracking
     ct = ct[(ct["kind"] == TrackingKind.CASE_TRACKING.value) & (ct["date"] <= pd.Timestamp(as_of))]
     latest = ct.sort_values(["date", "id"]).drop_duplicates("child_id", keep="last")
-    on_plan = set(caseload.cp_plans.loc[caseload.cp_plans["end_date"].isna()
-                                        | (caseload.cp_plans["end_date"] > pd.Timestamp(as_of)),
-                                        "child_id"])  # fmt: skip
+    on_plan = set(open_plans(caseload.cp_plans, as_of)["child_id"])
     for r in latest.itertuples():
         due = as_date(r.next_check_date)
         if due is None or due > horizon or r.child_id not in on_plan:

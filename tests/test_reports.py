@@ -376,3 +376,23 @@ def test_report_notebooks_only_compose_and_are_committed_without_outputs():
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), name
         cls = report_class(name)
         assert [f'report.show("{k}")' for k, _ in cls.sections] == [c.source for c in nb.cells[2:]]
+
+
+@pytest.mark.parametrize("as_of", ["2026-06-01", "2025-12-24"])
+def test_the_caseload_report_and_the_dashboard_count_the_same_plans_on_a_past_day(demo_db, as_of):
+    """One definition of an open plan (cptrack.caseload.open_plans): on a past as-of day the
+    chair caseload report and the case-tracking dashboard count the same children on a plan,
+    not the plans open today."""
+    from cptrack import engine, profiles
+    from cptrack.apps.tracking.model import build_rows
+    from cptrack.caseload import load
+
+    day = dt.date.fromisoformat(as_of)
+    page = open_report("chair_caseload", db=demo_db, as_of=as_of).document()
+    on_plan = int(re.search(r'id="on-plan-count">([\d,]+)<', page).group(1).replace(",", ""))
+    with Store.open(demo_db) as store:
+        caseload = load(store)
+    rows = build_rows(caseload, engine.evaluate(caseload, profiles.load("national"), day), day)
+    assert int(rows["plan_start"].notna().sum()) == on_plan
+    ended_since = caseload.cp_plans["end_date"] > pd.Timestamp(day)
+    assert ended_since.any(), "the demo should have plans that ended after the as-of day"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cptrack import engine
+from cptrack.caseload import open_plans
 from cptrack.findings import child_summary, plan_schedule
 from cptrack.models import CATEGORY_LABELS
 from cptrack.reports import html
@@ -64,9 +65,9 @@ class ChairCaseload(Report):
         """One row per child: who, the plan, the next review, core group and visit, counts."""
         c = self.ctx
         kids = c.caseload.children
-        plans = c.caseload.cp_plans
-        open_plans = plans[plans["end_date"].isna()].drop_duplicates("child_id", keep="last")
-        open_plans = open_plans.set_index("child_id").to_dict("index")
+        current = open_plans(c.caseload.cp_plans, c.as_of).sort_values("start_date")
+        current = current.drop_duplicates("child_id", keep="last")
+        current = current.set_index("child_id").to_dict("index")
         summary = (
             child_summary(self.live).set_index("child_id").to_dict("index")
             if len(self.live)
@@ -77,7 +78,7 @@ class ChairCaseload(Report):
         rows = []
         for k in kids.to_dict("records"):
             cid = k["id"]
-            plan = open_plans.get(cid)
+            plan = current.get(cid)
             s = summary.get(cid)
             sch = schedule.get(cid)
             rows.append(
@@ -107,12 +108,11 @@ class ChairCaseload(Report):
     def section_summary(self) -> str:
         c = self.ctx
         live = self.live
-        plans = c.caseload.cp_plans
-        on_plan = plans.loc[plans["end_date"].isna(), "child_id"].nunique()
+        on_plan = open_plans(c.caseload.cp_plans, c.as_of)["child_id"].nunique()
         drift = live[live["kind"] == "drift"]
         return (
             html.stat("children", f"{len(c.caseload.children):,}", "children-count")
-            + html.stat("on a child protection plan", f"{on_plan:,}")
+            + html.stat("on a child protection plan", f"{on_plan:,}", "on-plan-count")
             + html.stat(
                 "overdue items (red)", f"{int((live['rag'] == 'red').sum()):,}", "red-count"
             )

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from cptrack import engine, escalations
-from cptrack.caseload import Caseload, load
+from cptrack.caseload import Caseload, load, open_plans
 from cptrack.drafts import cleaned, removed
 from cptrack.escalations import EscalationDraft
 from cptrack.models import (
@@ -448,10 +448,8 @@ def open_review(store: Store, child_id: str, profile: Profile, as_of: dt.date) -
         raise RecordError(LABEL, [FieldError("child", f"there is no child {child_id!r}")])
     caseload = load(store, child_ids=[child_id])
     findings = engine.evaluate(caseload, profile, as_of)
-    plans = caseload.cp_plans
-    open_plans = plans[(plans["start_date"] <= pd.Timestamp(as_of))
-                       & (plans["end_date"].isna() | (plans["end_date"] > pd.Timestamp(as_of)))]  # fmt: skip
-    plan = _row(open_plans.sort_values("start_date").iloc[-1]) if len(open_plans) else None
+    current = open_plans(caseload.cp_plans, as_of)
+    plan = _row(current.sort_values("start_date").iloc[-1]) if len(current) else None
     conference = _last_conference(caseload, plan, as_of) if plan else None
     sched_rows = engine.plan_schedule(findings, profile)
     schedule = {}

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from cptrack import engine
-from cptrack.caseload import Caseload, load
+from cptrack.caseload import Caseload, load, open_plans
 from cptrack.drafts import cleaned
 from cptrack.models import (
     AGENCY_LABELS,
@@ -186,12 +186,10 @@ def build_rows(caseload: Caseload, findings: pd.DataFrame, as_of: dt.date) -> pd
     day = pd.Timestamp(as_of)
     live = findings[findings["live"]].copy()
     live["child_id"] = live["child_id"].astype(object)
-    plans = caseload.cp_plans
-    open_plans = plans[(plans["start_date"] <= day)
-                       & (plans["end_date"].isna() | (plans["end_date"] > day))]  # fmt: skip
-    open_plans = open_plans.sort_values("start_date").drop_duplicates("child_id", keep="last")
+    open_now = open_plans(caseload.cp_plans, day)
+    open_now = open_now.sort_values("start_date").drop_duplicates("child_id", keep="last")
     awaiting = set(live.loc[live["event"] == "icpc", "child_id"])
-    ids = list(dict.fromkeys([*open_plans["child_id"], *sorted(awaiting)]))
+    ids = list(dict.fromkeys([*open_now["child_id"], *sorted(awaiting)]))
     out = pd.DataFrame({"child_id": pd.Series(ids, dtype=object)})
     if not ids:
         return pd.DataFrame(columns=list(ROW_COLUMNS))
@@ -204,7 +202,7 @@ def build_rows(caseload: Caseload, findings: pd.DataFrame, as_of: dt.date) -> pd
     out["team_id"] = out["child_id"].map(kids["team_id"].to_dict()).astype("Int64")
     teams = dict(zip(caseload.teams["id"], caseload.teams["name"], strict=True))
     out["team"] = out["team_id"].map(lambda i: teams.get(i, "") if pd.notna(i) else "")
-    p = open_plans.set_index("child_id")
+    p = open_now.set_index("child_id")
     on_plan = out["child_id"].isin(set(p.index))
     out["status"] = np.where(on_plan, "plan", "awaiting_icpc")
     out["plan_id"] = out["child_id"].map(p["id"].to_dict()).astype("Int64")
@@ -398,15 +396,13 @@ def open_child(store: Store, child_id: str, profile: Profile, as_of: dt.date) ->
     findings = engine.evaluate(mine, profile, as_of)
     plans = mine.cp_plans.sort_values("start_date")
     day = pd.Timestamp(as_of)
-    current = plans[(plans["start_date"] <= day)
-                    & (plans["end_date"].isna() | (plans["end_date"] > day))]  # fmt: skip
+    current = open_plans(plans, day)
     chosen = current if len(current) else plans
     plan = row_dict(chosen.iloc[-1]) if len(chosen) else None
     sib_rows = []
     all_plans = caseload.cp_plans
     for c in sorted(family, key=lambda c: c["id"]):
-        theirs = all_plans[(all_plans["child_id"] == c["id"]) & (all_plans["start_date"] <= day)
-                           & (all_plans["end_date"].isna() | (all_plans["end_date"] > day))]  # fmt: skip
+        theirs = open_plans(all_plans[all_plans["child_id"] == c["id"]], day)
         sib_rows.append({"child_id": c["id"], "name": f"{c['given_name']} {c['family_name']}",
                          "date_of_birth": c.get("date_of_birth"),
                          "on_plan": bool(len(theirs)),
