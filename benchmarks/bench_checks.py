@@ -17,7 +17,7 @@ and the ratios between them. Timings are printed, never asserted: tests do not t
 
 The engine runs as cptrack runs it: on one thread a core for a caseload this size
 (``CPTRACK_THREADS`` sets the number) and with malloc keeping freed memory for reuse
-(``cptrack.allocator``; ``CPTRACK_KEEP_MEMORY=0`` turns that off). The first of the runs
+(``cptrack.cli.allocator``, as the ``cptrack`` command does; ``CPTRACK_KEEP_MEMORY=0`` turns that off). The first of the runs
 also pays for the process's fresh memory; all of them are printed.
 """
 
@@ -40,6 +40,7 @@ import pandas as pd
 from cptrack import engine, profiles
 from cptrack import workdays as wd
 from cptrack.caseload import Caseload, load
+from cptrack.cli.allocator import keep_freed_memory
 from cptrack.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also time evaluate(since=as_of minus this many months)",
     )
     args = ap.parse_args(argv)
+    keep_freed_memory()  # as `cptrack check` does for a whole caseload
 
     path = Path(args.db)
     ensure_database(path, args.children, args.seed)

@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from cptrack import workdays as wd
-from cptrack.allocator import keep_freed_memory
 from cptrack.caseload import Caseload
 from cptrack.columnar import (
     NO_ID,
@@ -166,7 +165,6 @@ PARALLEL_MIN_CHILDREN = 5_000
 def _threads(caseload: Caseload) -> int:
     if caseload.size < PARALLEL_MIN_CHILDREN:
         return 1
-    keep_freed_memory()  # before the threads start: see cptrack.allocator
     setting = os.environ.get("CPTRACK_THREADS")
     if setting:
         return max(1, int(setting))

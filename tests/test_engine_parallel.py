@@ -107,7 +107,7 @@ def test_address_index_finds_the_same_objects_and_reports_the_rest():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
 def test_keeping_freed_memory_is_set_once_and_can_be_turned_off():
-    code = "from cptrack.allocator import keep_freed_memory as k; print(k(), k())"
+    code = "from cptrack.cli.allocator import keep_freed_memory as k; print(k(), k())"
     on = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert on.stdout.split() == ["True", "True"]
     off = subprocess.run(

@@ -9,11 +9,12 @@ carve big arrays from its heap, to keep what is freed there for the next one, an
 one heap between the engine's threads (a thread's own heap is returned to the kernel
 piecemeal).
 
-The engine asks for this when it first evaluates a caseload of ``PARALLEL_MIN_CHILDREN``
-(5,000) children or more. The cost: such a process keeps the memory it freed (about its
-peak: three gigabytes for 50,000 children, with the caseload itself) until it ends, rather
-than giving it back. The CLI ends at once, and an app's kernel ends with its
-page. ``CPTRACK_KEEP_MEMORY=0`` turns it off. Elsewhere than glibc it does nothing.
+The ``cptrack`` command asks for this when it runs a command that evaluates whole caseloads
+(``cptrack.cli.WHOLE_CASELOAD``); the library never does, so an app's kernel or a program that
+imports cptrack keeps its own allocator. The cost: such a process keeps the memory it freed
+(about its peak: three gigabytes for 50,000 children, with the caseload itself) until it ends,
+rather than giving it back; the command ends at once. ``CPTRACK_KEEP_MEMORY=0`` turns it
+off. Elsewhere than glibc it does nothing.
 """
 
 from __future__ import annotations
