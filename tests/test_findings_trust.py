@@ -235,3 +235,24 @@ def test_national_cites_working_together_only_for_what_it_fixes(capsys, tmp_path
     visit = only(rows, "visit_frequency", 2)
     assert ("local", "local setting") == (visit["basis"], visit["citation"])
     assert visit["basis_text"].startswith("local setting, cptrack's default")
+
+
+def test_on_the_demo_working_together_is_cited_only_for_what_it_fixes(demo_db, capsys):
+    """`cptrack check --profile national` over the demo: every finding citing Working Together
+    2023 is one of the four figures it fixes; every other finding names its real basis (the
+    DfE statistics, the plan's own record, or a local setting said in words)."""
+    code = main(["check", "--db", demo_db, "--profile", "national", "--as-of", "2026-11-23",
+                 "--format", "csv"])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert 0 == code, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    fixed = {"icpc_within_15wd", "first_review_within_3m", "review_within_6m",
+             "first_core_group_within_10wd"}  # fmt: skip
+    cites_wt = {r["rule_id"] for r in rows if "working-together" in r["citation"]}
+    assert cites_wt <= fixed and cites_wt
+    for r in rows:
+        if r["rule_id"] not in fixed:
+            assert r["basis"] in ("national", "plan", "local"), r
+            assert "Working Together" not in r["basis_text"], r
+        if r["basis"] == "local":
+            assert "no national guidance or seed standard gives this figure" in r["basis_text"]
