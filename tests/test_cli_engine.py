@@ -223,7 +223,7 @@ def test_check_json_and_table_and_chair_filter(db, capsys):
     assert {r["child_id"] for r in records} == {"C2"}
     code, out, _ = run(capsys, "check", "--db", db, "--as-of", "2026-11-22", "--open")
     assert code == 0
-    assert "National (Working Together 2023):" in out.splitlines()[0]
+    assert "National (Working Together 2023 and local defaults):" in out.splitlines()[0]
     assert "overdue by" in out
 
 
