@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sys
 
-from cptrack import engine, escalations, profiles, settings
+from cptrack import escalations, profiles, settings
 from cptrack.caseload import load
 from cptrack.cli import add_db_argument
 from cptrack.cli.check import chair_by_name
@@ -93,5 +93,5 @@ def run(args: argparse.Namespace) -> int:
             table = export[list(TABLE_COLUMNS)].rename(columns={"status_text": "timescale"})
             out.write(table.to_string(index=False, na_rep="") + "\n")
         for rule in profile.rules_for("escalation_response"):
-            out.write(f"Timescale: {rule.text} [{engine.short_citation(rule.citation)}]\n")
+            out.write(f"Timescale: {rule.text} [{rule.source_label}]\n")
     return 0

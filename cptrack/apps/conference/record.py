@@ -612,7 +612,7 @@ class Suggestion:
         if self.due is None:
             return f"{profile.name} sets no timescale for this."
         return (f"Due by {fmt(self.due)} under {profile.name}: {self.rule.describe_timescale()} "
-                f"[{engine.short_citation(self.rule.citation)}].")
+                f"[{self.rule.source_label}].")
 
 
 def due_by_rule(profile: Profile, event: str, anchor: dt.date, conference_type: str) -> Suggestion:

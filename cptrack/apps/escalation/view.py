@@ -25,7 +25,7 @@ import logging
 import ipywidgets as widgets
 import pandas as pd
 
-from cptrack import engine, escalations, profiles, settings
+from cptrack import escalations, profiles, settings
 from cptrack.apps import parts
 from cptrack.apps.style import esc
 from cptrack.apps.widgets import Banner, guarded, open_store, primary, query_params, style
@@ -157,8 +157,7 @@ def log_table(rows: pd.DataFrame, *, with_child: bool = True, table_id: str = ""
             f"{r.response_due:%-d %b %Y}",
             response,
             f"{esc(STATUS_WORDS.get(r.status, r.status))}<div>{parts.tag(kind, words)}</div>"
-            + (f"<div class='cpt-cite'>[{esc(engine.short_citation(r.citation))}]</div>"
-               if r.citation else "")
+            + (f"<div class='cpt-cite'>[{esc(r.basis_text)}]</div>" if r.basis_text else "")
             + (f"<div class='note'>{esc(r.outcome)}</div>" if r.outcome else ""),
         ]
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
