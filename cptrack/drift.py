@@ -42,6 +42,7 @@ from cptrack.engine import DUE, MET_LATE, OVERDUE, Context, family
 from cptrack.engine import SUBJECT_CODE as S
 from cptrack.plan_history import (
     NO_SOCIAL_WORKER,
+    attach_plan,
     child_codes,
     conferences,
     core_groups,
@@ -220,6 +221,8 @@ def actions_overdue(ctx: Context, rule: Rule) -> Table | None:
     a = from_frame(
         frame, rec_id="id:id", child_id="text:child_id", plan_id="id:plan_id", due="day:due_date"
     )
+    a["child"] = child_codes(ctx, a["child_id"])
+    a = attach_plan(ctx, a, "due")  # an action with no plan id: the child's plan on its date
     # A missing status reads as the model's default, "open".
     is_open = frame["status"].fillna("open").to_numpy(dtype=object) == "open"
     live = (a["plan_id"] == NO_ID) | _open_plan_mask(ctx, a["plan_id"])
@@ -239,12 +242,13 @@ def actions_overdue(ctx: Context, rule: Rule) -> Table | None:
         text[reviewed == day] = f"not done by the review of {pd.Timestamp(day):%d %b %Y}"
     return _alert(
         a["child_id"],
-        child_codes(ctx, a["child_id"]),
+        a["child"],
         a["plan_id"],
         "plan_actions",
         a["rec_id"],
         a["due"],
-        days(wd.shift(a["due"], rule.amount, rule.unit)),
+        # Due on the date the plan set (a weekend one included), or the rule's amount after it.
+        a["due"] if rule.amount == 0 else days(wd.shift(a["due"], rule.amount, rule.unit)),
         closed_date=reviewed,
         status_text=text,
     )

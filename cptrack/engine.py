@@ -492,7 +492,7 @@ def _finalise_batch(parts: list[tuple[Rule, Table]], ctx: Context) -> Table:
         rag[booked_late] = 2
         after = wd.working_days_between_array(safe_due[booked_late], booked[booked_late])
         status_text[booked_late] = [
-            pool.code(_booked_late_text(int(a), int(unit_kind[i]), int(magnitude[i])))
+            pool.code(_booked_late_text(int(a), int(wd_to_due[i])))
             for a, i in zip(after.tolist(), booked_late.tolist(), strict=True)
         ]
 
@@ -699,13 +699,14 @@ def _status_text_codes(pool, status, unit_kind, magnitude, ended, reason, nya) -
     return mapping[codes]
 
 
-def _booked_late_text(after: int, unit_kind: int, to_due: int) -> str:
-    """A due item booked after its due date: "booked 1 working day after it is due (due in 12
-    working days)"."""
-    one, many = UNIT_WORDS[unit_kind]
-    when = "due today" if to_due == 0 else f"due in {to_due} {one if to_due == 1 else many}"
-    days = "working day" if after == 1 else "working days"
-    return f"booked {after} {days} after it is due ({when}): move it or record why"
+def _booked_late_text(after: int, to_due: int) -> str:
+    """A due item booked after its due date, both counts in working days: "booked 1 working
+    day after it is due (due in 12 working days)"."""
+    def wds(n: int) -> str:
+        return f"{n} working day{'' if n == 1 else 's'}"
+
+    when = "due today" if to_due == 0 else f"due in {wds(to_due)}"
+    return f"booked {wds(after)} after it is due ({when}): move it or record why"
 
 
 def _status_text(status: int, unit_kind: int, n: int, ended: bool, reason: str, nya: str) -> str:

@@ -257,7 +257,7 @@ def icpc(ctx: Context, rule: Rule) -> Table | None:
         anchor = rows["start"]
         missing = "no section 47 enquiry recorded"
     else:
-        anchor = _strategy_anchor(ctx, rows)
+        anchor, unbounded = _strategy_anchor(ctx, rows)
         missing = "no strategy discussion recorded"
     no_conf = rows["conf_id"] == NO_ID
     reason = np.where(np.isnat(anchor), missing, "").astype(object)
@@ -269,12 +269,24 @@ def icpc(ctx: Context, rule: Rule) -> Table | None:
     rows["due_date"] = due_dates(anchor, rule)
     rows["actual_date"] = np.where(rows["held"], rows["date"], NAT)
     rows["booked_date"] = np.where(rows["held"], NAT, rows["date"])
+    extra = {}
+    if rule.anchor != "s47_start" and unbounded.any():
+        extra["basis_text"] = np.where(unbounded, f"{rule.basis_text}; {NO_EPISODE}", "").astype(
+            object
+        )
     return raw(
         rows,
         np.where(no_conf, S["s47_enquiries"], S["conferences"]),
         np.where(no_conf, rows["s47_id"], rows["conf_id"]),
         reason=reason,
+        **extra,
     )
+
+
+NO_EPISODE = (
+    "no CIN episode is recorded for the enquiry, so which earlier strategy discussions belong "
+    "to it cannot be told: the clock starts at the discussion that initiated it"
+)
 
 
 def _rows_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -282,8 +294,9 @@ def _rows_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return lookup(wanted, keys)
 
 
-def _strategy_anchor(ctx: Context, rows: Table) -> np.ndarray:
-    """The strategy discussion that starts each ICPC clock, by the ``icpc_clock`` setting."""
+def _strategy_anchor(ctx: Context, rows: Table) -> tuple[np.ndarray, np.ndarray]:
+    """The strategy discussion that starts each ICPC clock, by the ``icpc_clock`` setting, and
+    which rows counted from the initiating discussion for want of a CIN episode ("first")."""
     sd = from_frame(
         ctx.caseload.strategy_discussions,
         sd_id="id:id",
@@ -291,8 +304,9 @@ def _strategy_anchor(ctx: Context, rows: Table) -> np.ndarray:
         date="day:date",
         initiated="bool_true:s47_initiated",
     )
+    none = np.zeros(rows.n, dtype=bool)
     if not sd.n:
-        return np.full(rows.n, NAT)
+        return np.full(rows.n, NAT), none
     sd["child"] = child_codes(ctx, sd["child_id"])
     mode = ctx.settings["icpc_clock"]
     # The window: since the child's previous held initial or pre-birth conference.
@@ -310,7 +324,7 @@ def _strategy_anchor(ctx: Context, rows: Table) -> np.ndarray:
         return np.where(ok, day, NAT)
 
     if mode == "last":
-        return in_window(last_on_or_before(rows["child"], ref, sd["child"], sd["date"]))
+        return in_window(last_on_or_before(rows["child"], ref, sd["child"], sd["date"])), none
     linked = pick(sd["date"], lookup(rows["sd_id"], sd["sd_id"]), NAT)
     initiated = sd.where(sd["initiated"])
     latest = in_window(
@@ -325,19 +339,24 @@ def _strategy_anchor(ctx: Context, rows: Table) -> np.ndarray:
     )
     initiating = np.where(np.isnat(linked), latest, linked)
     if mode != "first":
-        return initiating
+        return initiating, none
     # The first strategy discussion of the episode that led to this enquiry (003 §1.1: "the
     # first strategy meeting for the child"): the earliest since the latest of the child's
-    # previous initial conference, the previous enquiry's start (its discussions are its own)
-    # and the referral that opened this enquiry's CIN episode (a discussion in an earlier
-    # episode, that led to no enquiry, is another matter).
+    # previous initial conference, the previous enquiry's start (its discussions are its own,
+    # whether or not it needed a conference) and the referral that opened this enquiry's CIN
+    # episode (a discussion in an earlier episode, that led to no enquiry, is another matter).
+    # With no episode recorded, which earlier discussions belong to this enquiry cannot be
+    # told: rather than count from one that may be unrelated, the clock starts at the
+    # discussion that initiated the enquiry, and the finding says so.
     referral = _episode_referral(ctx, rows)
-    s47 = rows.where(~np.isnat(rows["start"]))
+    every = from_frame(ctx.caseload.s47_enquiries, child_id="text:child_id", start="day:start_date")
+    every["child"] = child_codes(ctx, every["child_id"])
     prev_enquiry = pick(
-        s47["start"],
-        last_on_or_before(rows["child"], rows["start"], s47["child"], s47["start"], strictly=True),
+        every["start"],
+        last_on_or_before(rows["child"], rows["start"], every["child"], every["start"],
+                          strictly=True),
         NAT,
-    )
+    )  # fmt: skip
     prev_enquiry = np.where(np.isnat(rows["start"]), NAT, prev_enquiry)
     day_before = np.where(np.isnat(referral), NAT, referral - np.timedelta64(1, "D"))
     since = np.fmax(np.fmax(since, prev_enquiry), day_before)  # the latest, NaT ignored
@@ -345,7 +364,10 @@ def _strategy_anchor(ctx: Context, rows: Table) -> np.ndarray:
         rows["child"], np.where(np.isnat(since), EARLY, since), sd["child"], sd["date"]
     )
     first = in_window(row)
-    return np.where(np.isnat(first) | (first > initiating), initiating, first)
+    first = np.where(np.isnat(first) | (first > initiating), initiating, first)
+    unbounded = np.isnat(referral) & ~np.isnat(rows["start"])
+    differs = ~np.isnat(first) & (first != initiating)
+    return np.where(unbounded, initiating, first), unbounded & differs
 
 
 def _episode_referral(ctx: Context, rows: Table) -> np.ndarray:
@@ -660,6 +682,13 @@ def core_group_plan_distributed(ctx: Context, rule: Rule) -> Table | None:
     cg["anchor_date"] = cg["date"]
     cg["due_date"] = due_dates(cg["date"], rule)
     cg["actual_date"] = cg["plan_distributed"]
+    # The next core group updates the plan again, and an ended plan needs none: either closes
+    # the window for sending this one.
+    held = cg.sorted("plan_id", "date")
+    nxt = pick(held["date"], first_after(cg["plan_id"], cg["date"], held["plan_id"], held["date"]),
+               NAT)  # fmt: skip
+    (closed,) = plan_columns(ctx, cg["plan_id"], "closed")
+    cg["closed_date"] = np.fmin(nxt, closed)
     return raw(cg, "core_groups", cg["rec_id"])
 
 
@@ -674,6 +703,8 @@ def invitations_requested(ctx: Context, rule: Rule) -> Table | None:
     c["anchor_date"] = c["date_set_on"]
     c["due_date"] = due_dates(c["date_set_on"], rule)
     c["actual_date"] = c["invitations_requested"]
+    # Once the conference's day has come (held or stood down), invitations are history.
+    c["closed_date"] = c["date"]
     return raw(c, "conferences", c["conf_id"])
 
 

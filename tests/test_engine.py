@@ -477,7 +477,8 @@ def test_which_strategy_discussion_starts_the_icpc_clock(clock, anchor):
             {"id": 2, "child_id": "C1", "date": D(2026, 10, 5), "s47_initiated": True},
             {"id": 3, "child_id": "C1", "date": D(2026, 10, 8), "s47_initiated": False},
         ],
-        s47_enquiries=[{"id": 1, "child_id": "C1", "start_date": D(2026, 10, 8)}],
+        s47_enquiries=[{"id": 1, "child_id": "C1", "start_date": D(2026, 10, 8), "episode_id": 1}],
+        cin_episodes=[{"id": 1, "child_id": "C1", "referral_date": D(2026, 9, 28)}],
         conferences=[conference(1, held=D(2026, 10, 26), s47_id=1, outcome="nfa")],
     )
     p = profiles.with_settings(NATIONAL, icpc_clock=clock)
@@ -495,8 +496,10 @@ def test_sunderland_counts_the_icpc_from_the_first_strategy_meeting():
             {"id": 2, "child_id": "C1", "date": D(2026, 10, 5), "s47_initiated": True},
         ],
         s47_enquiries=[
-            {"id": 1, "child_id": "C1", "start_date": D(2026, 10, 5), "strategy_discussion_id": 2}
+            {"id": 1, "child_id": "C1", "start_date": D(2026, 10, 5), "strategy_discussion_id": 2,
+             "episode_id": 1}
         ],
+        cin_episodes=[{"id": 1, "child_id": "C1", "referral_date": D(2026, 9, 30)}],
         conferences=[conference(1, held=D(2026, 10, 23), s47_id=1, outcome="nfa")],
     )
     # 15 working days from 1 Oct is 22 Oct; from 5 Oct it is 26 Oct.
@@ -505,6 +508,43 @@ def test_sunderland_counts_the_icpc_from_the_first_strategy_meeting():
         == "met_late"
     )
     assert one(evaluate(cl, NATIONAL, D(2026, 11, 20)), "icpc_within_15wd").status == "met"
+
+
+def test_without_a_cin_episode_sunderland_counts_from_the_discussion_that_started_it():
+    """003 §1.1 counts from the first strategy meeting of the episode; with no CIN episode
+    recorded, a discussion on 2 Mar 2026 that led to no enquiry cannot be told apart from
+    this enquiry's own, so the clock starts at the discussion of Tue 1 Sep that initiated it
+    (15th working day Tue 22 Sep: the conference of 18 Sep is met), and the finding says why;
+    an earlier enquiry marked "ICPC not required" bounds the window all the same."""
+    cl = case(
+        strategy_discussions=[
+            {"id": 1, "child_id": "C1", "date": D(2026, 3, 2), "s47_initiated": False},
+            {"id": 2, "child_id": "C1", "date": D(2026, 9, 1), "s47_initiated": True},
+        ],
+        s47_enquiries=[
+            {"id": 1, "child_id": "C1", "start_date": D(2026, 9, 1), "strategy_discussion_id": 2}
+        ],
+        conferences=[conference(1, held=D(2026, 9, 18), s47_id=1, outcome="nfa")],
+    )
+    f = one(evaluate(cl, profiles.load("sunderland"), D(2026, 10, 1)), "icpc_within_15wd")
+    assert (pd.Timestamp("2026-09-01"), "met") == (f.anchor_date, f.status)
+    assert "no CIN episode is recorded" in f.basis_text
+    earlier = case(
+        strategy_discussions=[
+            {"id": 1, "child_id": "C1", "date": D(2026, 11, 2)},
+            {"id": 2, "child_id": "C1", "date": D(2026, 12, 1)},
+        ],
+        cin_episodes=[{"id": 1, "child_id": "C1", "referral_date": D(2026, 10, 30)}],
+        s47_enquiries=[
+            {"id": 1, "child_id": "C1", "start_date": D(2026, 11, 2), "strategy_discussion_id": 1,
+             "episode_id": 1, "icpc_not_required": True},
+            {"id": 2, "child_id": "C1", "start_date": D(2026, 12, 1), "strategy_discussion_id": 2,
+             "episode_id": 1},
+        ],
+        conferences=[conference(1, held=D(2026, 12, 21), s47_id=2, outcome="nfa")],
+    )  # fmt: skip
+    g = one(evaluate(earlier, profiles.load("sunderland"), D(2027, 1, 5)), "icpc_within_15wd")
+    assert (pd.Timestamp("2026-12-01"), "met") == (g.anchor_date, g.status)
 
 
 def test_an_open_enquiry_with_no_conference_is_overdue_and_booked_date_is_shown():
