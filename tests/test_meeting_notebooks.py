@@ -81,6 +81,7 @@ def test_the_conference_notebook_prepares_and_records_an_icpc(fresh_demo_db, mon
     conf = booked[0]
     out = run("conference.ipynb", fresh_demo_db, f"""
         import datetime as dt
+        from cptrack.models import today
         app.open({conf["id"]})
         p = app.preparation
         p.item_inputs["split_conference"][0].value = "no"
