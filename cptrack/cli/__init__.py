@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 
+from cptrack import files
 from cptrack.models import RecordError
 from cptrack.store import StaleVersionError, StoreError
 
@@ -57,6 +58,7 @@ def add_db_argument(p: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    files.owner_only()  # databases, reports, exports and calendars: mode 600
     try:
         return int(args.func(args) or 0)
     except (StoreError, RecordError, StaleVersionError) as exc:
