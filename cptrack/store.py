@@ -439,6 +439,7 @@ class Transaction:
         record_cls = models.kind(kind)
         data = dict(data)
         data.pop("version", None)
+        roles.check_write(self.conn, self.user, kind, None)
         record = record_cls.check(data)
         row = record.row()
         if row.get("id") is None:
@@ -465,6 +466,7 @@ class Transaction:
             raise StaleVersionError(
                 record_cls.label, record_id, version, self._with_last_writer(kind, current)
             )
+        roles.check_write(self.conn, self.user, kind, current)
         changes = {k: v for k, v in dict(changes).items() if k not in ("id", "version")}
         merged = {**current, **changes}
         record = record_cls.check(merged)
@@ -476,6 +478,7 @@ class Transaction:
         changed = {k: v for k, v in row.items() if k != "version" and current.get(k) != v}
         if not changed:
             return current
+        roles.check_write(self.conn, self.user, kind, current, set(changed))
         new_version = version + 1
         t = table(kind)
         result = self.conn.execute(
@@ -501,6 +504,7 @@ class Transaction:
             raise StaleVersionError(
                 record_cls.label, record_id, version, self._with_last_writer(kind, current)
             )
+        roles.check_write(self.conn, self.user, kind, current, delete=True)
         t = table(kind)
         try:
             with self.conn.begin_nested():
@@ -512,7 +516,13 @@ class Transaction:
             ) from None
         self._audit(kind, current["id"], "delete", version, current, None)
 
+    def require_admin(self, what: str) -> None:
+        """Refuse a write of many kinds at once (an import) unless by an admin, when roles
+        apply (``cptrack.roles``)."""
+        roles.check_bulk(self.conn, self.user, what)
+
     def bulk_insert(self, parts: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+        self.require_admin("Loading records in bulk")
         counts: dict[str, int] = {}
         order = [t.name for t in metadata.sorted_tables]  # referenced tables first
         sqlite = self.conn.dialect.name == "sqlite"
@@ -609,6 +619,9 @@ class Transaction:
                 note=self.note,
             )
         )
+
+
+from cptrack import roles  # noqa: E402 (roles reads the identity declared above)
 
 
 def _jsonable(row: dict | None) -> dict | None:

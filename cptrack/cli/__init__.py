@@ -29,6 +29,7 @@ COMMANDS = (
     "escalations",
     "calendar",
     "report",
+    "staff",
 )
 
 
