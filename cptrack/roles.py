@@ -97,18 +97,18 @@ def check_write(
     if role == StaffRole.CHAIR and kind == "observations" and before is not None:
         if before["chair_id"] != person["id"]:
             raise IdentityError(
-                "A chair may only reflect on and acknowledge an observation of their own "
+                "a chair may only reflect on and acknowledge an observation of their own "
                 "practice; this one is of another chair. Nothing was saved."
             )
         if not delete and (changed is None or changed <= CHAIR_OBSERVATION_FIELDS):
             return
         raise IdentityError(
-            "A chair may change only their reflection and acknowledgement in an observation "
+            "a chair may change only their reflection and acknowledgement in an observation "
             f"of their practice; changing the rest needs the {ROLE_NAMES[need]} role. Nothing "
             "was saved."
         )
     raise IdentityError(
-        f"Changing {words} needs the {ROLE_NAMES[need]} role"
+        f"changing {words} needs the {ROLE_NAMES[need]} role"
         + (" (or admin)" if need != StaffRole.ADMIN else "")
         + f"; {person['name']} is a {ROLE_NAMES[role]}. Nothing was saved."
     )

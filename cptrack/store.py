@@ -522,7 +522,7 @@ class Transaction:
         roles.check_bulk(self.conn, self.user, what)
 
     def bulk_insert(self, parts: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-        self.require_admin("Loading records in bulk")
+        self.require_admin("loading records in bulk")
         counts: dict[str, int] = {}
         order = [t.name for t in metadata.sorted_tables]  # referenced tables first
         sqlite = self.conn.dialect.name == "sqlite"

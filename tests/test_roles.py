@@ -150,7 +150,7 @@ def test_an_import_needs_an_admin(demo, monkeypatch):
     """Any write of many kinds at once (an import, a bulk load) is an admin's."""
     sign_in(monkeypatch, "chair1")
     with demo.transaction() as tx, pytest.raises(IdentityError, match="needs the admin role"):
-        tx.require_admin("An import")
+        tx.require_admin("an import")
     sign_in(monkeypatch, "ada")
     with demo.transaction() as tx:
-        tx.require_admin("An import")
+        tx.require_admin("an import")
