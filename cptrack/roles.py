@@ -20,7 +20,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from cptrack.models import StaffRole
+from cptrack.models import ObservationStatus, StaffRole
 from cptrack.store import IdentityError, signed_in_user, team_server
 from cptrack.tables import table
 
@@ -75,12 +75,12 @@ def check_write(
     user: str,
     kind: str,
     before: dict | None,
-    changed: set[str] | None = None,
+    changed: dict | None = None,
     delete: bool = False,
 ) -> None:
     """Refuse (``IdentityError``) a write ``user`` may not make: ``before`` is the stored
-    record (None for an insert); ``changed`` the fields an update changes, once validated
-    (before that, None: what only the fields decide is left to the second call)."""
+    record (None for an insert); ``changed`` the new values of the fields an update changes,
+    once validated (before that, None: what only the fields decide is left to that call)."""
     if not enforced():
         return
     person = staff_for(conn, user)
@@ -100,7 +100,7 @@ def check_write(
                 "a chair may only reflect on and acknowledge an observation of their own "
                 "practice; this one is of another chair. Nothing was saved."
             )
-        if not delete and (changed is None or changed <= CHAIR_OBSERVATION_FIELDS):
+        if not delete and (changed is None or _a_chairs_reflection(before, changed)):
             return
         raise IdentityError(
             "a chair may change only their reflection and acknowledgement in an observation "
@@ -123,3 +123,14 @@ def check_bulk(conn: Connection, user: str, what: str) -> None:
         who = f"{person['name']} is a {ROLE_NAMES[StaffRole(person['role'])]}" if person else (
             f"{user} has no staff record with that login")  # fmt: skip
         raise IdentityError(f"{what} needs the admin role; {who}. Nothing was saved.")
+
+
+def _a_chairs_reflection(before: dict, changed: dict) -> bool:
+    """Only the chair's reflection and acknowledgement change, and perhaps the status, from
+    awaiting the reflection to complete (the observation form's "reflect")."""
+    fields = set(changed) - {"status"}
+    status_ok = "status" not in changed or (
+        before["status"] == ObservationStatus.AWAITING_REFLECTION
+        and changed["status"] == ObservationStatus.COMPLETE
+    )
+    return fields <= CHAIR_OBSERVATION_FIELDS and status_ok

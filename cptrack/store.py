@@ -478,7 +478,7 @@ class Transaction:
         changed = {k: v for k, v in row.items() if k != "version" and current.get(k) != v}
         if not changed:
             return current
-        roles.check_write(self.conn, self.user, kind, current, set(changed))
+        roles.check_write(self.conn, self.user, kind, current, changed)
         new_version = version + 1
         t = table(kind)
         result = self.conn.execute(

@@ -154,3 +154,27 @@ def test_an_import_needs_an_admin(demo, monkeypatch):
     sign_in(monkeypatch, "ada")
     with demo.transaction() as tx:
         tx.require_admin("an import")
+
+
+def test_a_chair_completes_their_observation_through_the_form(demo, monkeypatch):
+    """The observation form's "reflect", saved by the chair observed, completes it; by
+    another chair it is refused."""
+    from cptrack.apps.qa.observation_model import ObservationForm
+
+    obs = next(o for o in demo.rows("observations") if o["chair_id"] == demo.logins["chair1"])
+    demo.update("observations", obs["id"], {"status": "awaiting_reflection",
+                "chair_reflection": None, "chair_acknowledged": None}, obs["version"])  # fmt: skip
+    owner, other = "chair1", "chair2"
+    form = ObservationForm.load(demo, obs["id"])
+    form.chair_reflection = "A fair account; I will bring the child's words in."
+    form.chair_acknowledged = today()
+    sign_in(monkeypatch, other)
+    with pytest.raises(IdentityError, match="of another chair"):
+        form.save(demo, "reflect")
+    sign_in(monkeypatch, owner)
+    form.save(demo, "reflect")
+    stored = demo.get("observations", obs["id"])
+    assert ("complete", owner) == (
+        stored["status"],
+        demo.audit("observations", obs["id"])[-1]["user"],
+    )
