@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +27,12 @@ DATA = ("/voila/render/index.ipynb", "/voila/api/contents/reports", "/voila/tree
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
     """The status and body of a GET, without following a redirect (to the login page)."""
+    status, body, _ = fetch_with_headers(url, headers)
+    return status, body
+
+
+def fetch_with_headers(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, Any]:
+    """As ``fetch``, with the response's headers."""
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -34,9 +41,9 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.build_opener(NoRedirect).open(request, timeout=60) as response:
-            return response.status, response.read().decode()
+            return response.status, response.read().decode(), response.headers
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode(errors="replace")
+        return exc.code, exc.read().decode(errors="replace"), exc.headers
 
 
 def mode(path: str | Path) -> int:
@@ -61,6 +68,11 @@ def test_a_request_without_the_token_or_with_a_foreign_host_gets_no_data(demo_db
         status, body = fetch(url + "/voila/render/index.ipynb", token)
         assert 200 == status
         assert "chair-caseloads" in body
+        # The address printed: the token once, then the browser's cookie is enough.
+        status, _, headers = fetch_with_headers(f"{url}/?token={SERVE_TOKEN}")
+        cookie = headers["Set-Cookie"].split(";", 1)[0]
+        assert 200 == status
+        assert 200 == fetch(url + "/voila/render/index.ipynb", {"Cookie": cookie})[0]
         assert 200 == fetch(f"http://localhost:{port}/voila/tree?token={SERVE_TOKEN}")[0]
 
 

@@ -123,11 +123,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                    help="a host name the server may be reached by, besides localhost, "
                    "127.0.0.1 and [::1] (repeatable); a request with any other Host header "
-                   "is refused")  # fmt: skip
+                   "is refused, and so is an IP address other than loopback")  # fmt: skip
     p.add_argument("--token", default=None,
                    help=f"the token every request must carry (?token=... once, then a "
                    "cookie; or an 'Authorization: token ...' header). Default: "
-                   f"${ENV_TOKEN}, else --token-file, else a new one made at start and shown "
+                   f"--token-file, else ${ENV_TOKEN}, else a new one made at start and shown "
                    "once as the URL to open. Prefer the variable or the file: a command "
                    "line can be read by other users")  # fmt: skip
     p.add_argument("--token-file", type=Path, default=None,
@@ -167,6 +167,9 @@ def run(args: argparse.Namespace) -> int:
     if made:
         print("cptrack: the token is new for this run; anyone with it can read and change "
               "the data, so do not share the address")  # fmt: skip
+    if cmd_host not in LOOPBACK_NAMES and not args.allow_host:
+        print("cptrack: only requests addressed to localhost, 127.0.0.1 or [::1] are served; "
+              "name the host others use with --allow-host")  # fmt: skip
     print("cptrack: press Ctrl+C to stop", flush=True)
     # A SIGTERM (a service manager, a test fixture) stops Voila and its kernels too, as
     # Ctrl+C does; Python's default would leave them running without a parent. It waits
