@@ -192,3 +192,18 @@ def _feedback_after_conference(
                        f"({conf['held_date']:%d/%m/%Y})")
         )  # fmt: skip
     return errors
+
+
+@rule("staff")
+def _login_unique(conn: Connection, row: dict, before: dict | None) -> list[FieldError]:
+    """Two people cannot sign in with the same name (their changes would be one person's)."""
+    if not row.get("login"):
+        return []
+    t = TABLES["staff"]
+    q = sa.select(t.c.id, t.c.name).where(t.c.login == row["login"])
+    if row.get("id") is not None:
+        q = q.where(t.c.id != row["id"])
+    other = conn.execute(q).first()
+    if other is None:
+        return []
+    return [FieldError("login", f"{row['login']!r} is already the login of {other.name}")]

@@ -89,6 +89,10 @@ class Indexed:
     """Add a database index on this column."""
 
 
+class Unique:
+    """No two records share a value in this column (a unique index; empty values aside)."""
+
+
 # ---------------------------------------------------------------------------
 # Codes
 
@@ -514,6 +518,11 @@ class Staff(Record):
     team_id: Annotated[int | None, Ref("teams")] = None
     email: OptText = None
     active: bool = True
+    # The name this person signs in with (the hub's user name, or the proxy's header): the
+    # audit records it, and their role decides what they may change (cptrack.roles).
+    login: Annotated[str | None, Unique()] = Field(
+        default=None, min_length=1, max_length=120, pattern=r"^\S+$"
+    )
 
 
 class Child(Record):

@@ -16,6 +16,7 @@ import datetime as dt
 import getpass
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from cptrack import integrity, models
+from cptrack import files, integrity, models
 from cptrack.models import FieldError, RecordError
 from cptrack.tables import audit_log, metadata, table
 
@@ -36,7 +37,23 @@ ENV_USER = "CPTRACK_USER"
 
 
 class StoreError(RuntimeError):
-    """The database could not be opened or used; the message says why."""
+    """The database could not be opened or used; the message says why (never a password:
+    any database URL in it is shown with its password hidden)."""
+
+    def __init__(self, message: str = "", *args: Any):
+        super().__init__(hide_password(str(message)), *args)
+
+
+# scheme://user:PASSWORD@host: the password, up to the last @ before the host.
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][\w+.-]*://[^:/@\s]*:)([^\s]*)(@[^@\s]*)")
+
+
+def hide_password(text: str | os.PathLike | None) -> str:
+    """A database URL, or any text holding one, with each password shown as ``***``.
+
+    The one function every command and page uses to show a database: a URL with a password
+    is never printed, logged or shown on a page as it is."""
+    return _URL_PASSWORD.sub(r"\1***\3", "" if text is None else str(text))
 
 
 class StaleVersionError(RuntimeError):
@@ -90,8 +107,51 @@ def database_url(location: str | os.PathLike | None = None) -> str:
     return f"sqlite:///{path}"
 
 
+ENV_HUB_USER = "JUPYTERHUB_USER"
+ENV_USER_HEADER = "CPTRACK_USER_HEADER"
+ENV_TEAM_SERVER = "CPTRACK_TEAM_SERVER"
+
+
+class IdentityError(StoreError):
+    """A write refused for who is making it: nobody signed in on a team server, or a
+    role that may not make it (the message says which role it needs)."""
+
+
+def team_server() -> bool:
+    """A shared server (``CPTRACK_TEAM_SERVER=1``): every write needs a signed-in person."""
+    return os.environ.get(ENV_TEAM_SERVER, "").strip().lower() in ("1", "true", "yes")
+
+
+def signed_in_user() -> str | None:
+    """The person signed in to the server this runs in, if any.
+
+    JupyterHub gives each user's server (and its kernels) ``JUPYTERHUB_USER``. Behind a
+    proxy that signs people in, ``cptrack serve --user-header NAME`` has Voila pass the
+    proxy's header to each page's kernel as ``HTTP_NAME`` (Voila's ``http_header_envs``)
+    and names it in ``CPTRACK_USER_HEADER``."""
+    user = os.environ.get(ENV_HUB_USER, "").strip()
+    if user:
+        return user
+    header = os.environ.get(ENV_USER_HEADER, "").strip()
+    if header:
+        user = os.environ.get("HTTP_" + header.upper().replace("-", "_"), "").strip()
+        if user:
+            return user
+    return None
+
+
 def current_user() -> str:
-    """Who is writing: ``CPTRACK_USER``, else the operating-system user."""
+    """Who is writing: the signed-in person; else, on one person's machine (not a team
+    server), ``CPTRACK_USER`` or the operating-system user. On a team server nobody signed
+    in may not write (``IdentityError``)."""
+    user = signed_in_user()
+    if user:
+        return user
+    if team_server():
+        raise IdentityError(
+            "nobody is signed in: on a team server every change is recorded under the person "
+            "who makes it, so nothing was saved. Sign in and try again."
+        )
     user = os.environ.get(ENV_USER, "").strip()
     if user:
         return user
@@ -126,6 +186,8 @@ def make_engine(url: str) -> Engine:
             parent = Path(path).parent
             if not parent.exists():
                 raise StoreError(f"cannot create the database {path}: folder {parent} is missing")
+            # Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
+            files.create_private(path)
         kwargs["connect_args"] = {"timeout": 30}
         engine = sa.create_engine(url, **kwargs)
 
@@ -161,7 +223,13 @@ class Store:
 
     def __init__(self, engine: Engine, user: str | None = None):
         self.engine = engine
-        self.user = user or current_user()
+        self._user = user
+
+    @property
+    def user(self) -> str:
+        """Who writes through this store: as given, else ``current_user()`` at the time of
+        the write (a page's kernel learns who opened it only when the page is requested)."""
+        return self._user or current_user()
 
     @classmethod
     def open(
@@ -180,7 +248,7 @@ class Store:
         try:
             engine = make_engine(url)
         except sa.exc.ArgumentError as exc:
-            raise StoreError(f"cannot use database URL {url!r}: {exc}") from None
+            raise StoreError(f"cannot use database URL {hide_password(url)!r}: {exc}") from None
         store = cls(engine, user=user)
         if migrate:
             store.migrate()
@@ -371,6 +439,7 @@ class Transaction:
         record_cls = models.kind(kind)
         data = dict(data)
         data.pop("version", None)
+        roles.check_write(self.conn, self.user, kind, None)
         record = record_cls.check(data)
         row = record.row()
         if row.get("id") is None:
@@ -397,6 +466,7 @@ class Transaction:
             raise StaleVersionError(
                 record_cls.label, record_id, version, self._with_last_writer(kind, current)
             )
+        roles.check_write(self.conn, self.user, kind, current)
         changes = {k: v for k, v in dict(changes).items() if k not in ("id", "version")}
         merged = {**current, **changes}
         record = record_cls.check(merged)
@@ -408,6 +478,7 @@ class Transaction:
         changed = {k: v for k, v in row.items() if k != "version" and current.get(k) != v}
         if not changed:
             return current
+        roles.check_write(self.conn, self.user, kind, current, changed)
         new_version = version + 1
         t = table(kind)
         result = self.conn.execute(
@@ -433,6 +504,7 @@ class Transaction:
             raise StaleVersionError(
                 record_cls.label, record_id, version, self._with_last_writer(kind, current)
             )
+        roles.check_write(self.conn, self.user, kind, current, delete=True)
         t = table(kind)
         try:
             with self.conn.begin_nested():
@@ -444,7 +516,13 @@ class Transaction:
             ) from None
         self._audit(kind, current["id"], "delete", version, current, None)
 
+    def require_admin(self, what: str) -> None:
+        """Refuse a write of many kinds at once (an import) unless by an admin, when roles
+        apply (``cptrack.roles``)."""
+        roles.check_bulk(self.conn, self.user, what)
+
     def bulk_insert(self, parts: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+        self.require_admin("loading records in bulk")
         counts: dict[str, int] = {}
         order = [t.name for t in metadata.sorted_tables]  # referenced tables first
         sqlite = self.conn.dialect.name == "sqlite"
@@ -541,6 +619,9 @@ class Transaction:
                 note=self.note,
             )
         )
+
+
+from cptrack import roles  # noqa: E402 (roles reads the identity declared above)
 
 
 def _jsonable(row: dict | None) -> dict | None:

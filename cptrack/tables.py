@@ -68,6 +68,7 @@ def _table_for(record: type[models.Record]) -> sa.Table:
         long_text = any(isinstance(m, models.LongText) for m in marks)
         ref = next((m for m in marks if isinstance(m, models.Ref)), None)
         indexed = any(isinstance(m, models.Indexed) for m in marks)
+        unique = any(isinstance(m, models.Unique) for m in marks)
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
         if name == "id":
@@ -85,8 +86,10 @@ def _table_for(record: type[models.Record]) -> sa.Table:
                 col_type = sa.String(60) if target is str else sa.Integer()
                 args.append(sa.ForeignKey(f"{ref.table}.id", ondelete=ref.on_delete))
             kwargs["nullable"] = optional or inner is Any
-            if indexed or ref is not None:
+            if indexed or ref is not None or unique:
                 kwargs["index"] = True
+            if unique:
+                kwargs["unique"] = True
         columns.append(sa.Column(name, col_type, *args, **kwargs))
     # Imported records are unique by their source system's id. A partial index: most
     # records have no source id, and they cost nothing to index that way.

@@ -7,6 +7,7 @@ when the service is missing: CI must prove both work.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import sqlite3
@@ -143,14 +144,23 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
+# The token every `cptrack serve` of the test session requires (``serving`` passes it in
+# CPTRACK_TOKEN); the test browser sends it with each request, as a user's browser sends the
+# cookie it gets on opening the printed ``?token=`` address.
+SERVE_TOKEN = secrets.token_urlsafe(24)
+AUTH_HEADER = {"Authorization": f"token {SERVE_TOKEN}"}
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
-    """Pages as a UK user sees them: dates as dd/mm/yyyy, London time, a laptop screen."""
+    """Pages as a UK user sees them: dates as dd/mm/yyyy, London time, a laptop screen;
+    signed in to the test servers with their token."""
     return {
         **browser_context_args,
         "locale": "en-GB",
         "timezone_id": "Europe/London",
         "viewport": {"width": 1366, "height": 900},
+        "extra_http_headers": AUTH_HEADER,
     }
 
 
@@ -161,8 +171,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: str, timeout: float = 60, *, preheat: bool = False) -> Iterator[str]:
-    """``cptrack serve`` on a free port for the duration; yields the base URL.
+def serving(
+    db: str, timeout: float = 60, *, preheat: bool = False, args: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """``cptrack serve`` on a free port for the duration, requiring ``SERVE_TOKEN`` (which
+    the test browser sends); yields the base URL. ``args`` are more options for serve.
 
     Without ``preheat`` (``--no-preheat``) each page starts its kernel when opened: a server
     a test starts is ready at once, instead of after the half-minute the warm kernels of
@@ -174,10 +187,11 @@ def serving(db: str, timeout: float = 60, *, preheat: bool = False) -> Iterator[
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "cptrack.cli", "serve", "--db", db, "--port", str(port)]
-        + ([] if preheat else ["--no-preheat"]),
+        + ([] if preheat else ["--no-preheat"])
+        + list(args),
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "CPTRACK_DB": db},
+        env={**os.environ, "CPTRACK_DB": db, "CPTRACK_TOKEN": SERVE_TOKEN},
     )
     pages = len(list((ROOT / "notebooks").glob("*.ipynb")))
     try:

@@ -53,10 +53,10 @@ def test_serve_keeps_a_warm_kernel_for_each_app_page_unless_told_not_to():
     notebooks, run by nbconvert, have none); --no-preheat starts kernels on demand."""
     from cptrack.cli.serve import voila_command
 
-    warm = voila_command(Path("nb"), "127.0.0.1", 8866, None)
+    warm = voila_command(Path("nb"), "127.0.0.1", 8866, Path("cfg"))
     assert "--VoilaConfiguration.preheat_kernel=True" in warm
     assert "--VoilaKernelManager.preheat_denylist=['reports/']" in warm
-    cold = voila_command(Path("nb"), "127.0.0.1", 8866, None, preheat=False)
+    cold = voila_command(Path("nb"), "127.0.0.1", 8866, Path("cfg"), preheat=False)
     assert not any("preheat" in arg for arg in cold)
     assert "--Voila.ip=127.0.0.1" in cold
 

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 
+from cptrack import files
 from cptrack.models import RecordError
 from cptrack.store import StaleVersionError, StoreError
 
@@ -28,6 +29,7 @@ COMMANDS = (
     "escalations",
     "calendar",
     "report",
+    "staff",
 )
 
 
@@ -62,6 +64,7 @@ WHOLE_CASELOAD = ("check", "measures", "report", "calendar", "export")
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    files.owner_only()  # databases, reports, exports and calendars: mode 600
     if argv is None and args.command in WHOLE_CASELOAD:
         from cptrack.cli.allocator import keep_freed_memory
 

@@ -779,6 +779,7 @@ def run_import(
     result.partial, result.dry_run = partial, dry_run
     try:
         with store.transaction(note) as tx:
+            tx.require_admin("an import")
             writer = Writer(tx.conn, tx.user, note, result)
             for batch in batches:
                 writer.apply(batch)
