@@ -23,7 +23,9 @@ helpers here. The frame (a contract other modules build on; columns may be added
 ``working_days_to_due`` Int64, for items still due: working days from ``as_of`` to the due
                        date (0 = due today)
 ``rag``                "red" overdue; "amber" due within the profile's ``amber_window_wd``
-                       working days, or cannot tell; "green" due later; "" for closed items
+                       working days, or cannot tell, or booked for a day after its due date
+                       (whenever it is due: "booked N working days after it is due"); "green"
+                       due later; "" for closed items
                        (met, met late, not yet applicable). Drift alerts are never green: a
                        raised alert is "amber" ("due") or "red" ("overdue")
 ``rule_text``,         the standard in words, and where it comes from (the seed and
@@ -40,9 +42,12 @@ helpers here. The frame (a contract other modules build on; columns may be added
 ``message``            one line: what and its timescale, the status, the source
 ``booked_date``        for open items, the date already booked for the event (NaT if none)
 ``live``               bool: still to act on (due, overdue, cannot tell, not yet applicable)
-                       and not "missed" (overdue when the plan ended or the next conference
-                       came: the window closed). Dashboards count live items; history is the
-                       rest
+                       and its window still open: not when the plan has ended, nor when a
+                       later event has settled it (the conference a report was for was held;
+                       the child's next conference came after the decisions, plan or minutes
+                       of this one; the plan was reviewed at conference after an action's due
+                       date: "not done by the review of DATE"). Dashboards count live items;
+                       history is the rest
 =====================  ====================================================================
 
 Text columns are pandas ``Categorical``s of ``str`` (a million rows share a few thousand
