@@ -109,7 +109,7 @@ def test_annex_a_workbook_and_csv_hold_no_formula(hostile_db, tmp_path):
 
 def test_report_workbook_holds_no_formula(hostile_db, tmp_path):
     """`cptrack report chair_caseload --to xlsx`, plain and pseudonymised."""
-    for extra in ([], ["--pseudonymise"]):
+    for extra in ([], ["--pseudonymise", "--include-free-text"]):
         out = tmp_path / f"caseload{len(extra)}.xlsx"
         assert 0 == main(["report", "chair_caseload", "--db", hostile_db, "--to", "xlsx",
                           "--out", str(out), *extra])  # fmt: skip
