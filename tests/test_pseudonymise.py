@@ -330,6 +330,18 @@ def test_a_key_kept_in_the_database_moves_out_and_leaves_no_trace(tmp_path):
     assert "04a29c" * 8 == (tmp_path / "keys" / "pseudonym.key").read_text().strip()
 
 
+def test_a_key_kept_in_the_database_is_deleted_when_another_is_in_use(tmp_path, monkeypatch):
+    """With CPTRACK_PSEUDONYM_KEY set, an old key in the database is deleted, with a word."""
+    monkeypatch.setenv("CPTRACK_PSEUDONYM_KEY", "the key in use")
+    said = []
+    with Store.open(str(tmp_path / "db.sqlite"), migrate=True) as store:
+        with store.transaction() as tx:
+            tx.add("settings", {"id": "pseudonym_key", "value": "old key"})
+        assert b"the key in use" == load_key(store, say=said.append)
+        assert None is store.get("settings", "pseudonym_key")
+    assert 1 == len(said) and "deleted an old pseudonym key" in said[0]
+
+
 def test_secret_settings_are_audited_as_changed_never_by_value(tmp_path):
     """A secret setting is refused by the settings store, and redacted by the audit."""
     with Store.open(str(tmp_path / "db.sqlite"), migrate=True) as store:

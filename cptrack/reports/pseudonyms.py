@@ -47,11 +47,14 @@ def load_key(store: Store | None = None, *, say: Callable[[str], None] | None = 
     say = say or (lambda message: print(message, file=sys.stderr))
     legacy = _take_legacy_key(store) if store is not None else None
     env = os.environ.get(KEY_ENV, "").strip()
-    if env:
-        return env.encode()
     path = key_file(store)
-    if path.exists():
-        return _read_key_file(path).encode()
+    if env or path.exists():
+        value = env or _read_key_file(path)
+        if legacy and legacy != value:
+            say(f"cptrack: deleted an old pseudonym key from the database; the key in use is "
+                f"{KEY_ENV if env else path}, so pseudonyms differ from those made with the "
+                "old one.")  # fmt: skip
+        return value.encode()
     value = legacy or secrets.token_hex(32)
     _write_key_file(path, value)
     if legacy:
