@@ -261,6 +261,18 @@ def test_the_command_says_what_it_removed(leaky_db, tmp_path, capsys):
               "--include-free-text"])  # fmt: skip
 
 
+def test_words_cptrack_writes_name_staff_by_pseudonym(leaky_db):
+    """A drift finding that names two chairs reads, pseudonymised, with their pseudonyms."""
+    report = open_report("chair_caseload", db=leaky_db, pseudonymise=True)
+    ctx = report.ctx
+    chairs = ctx.staff[ctx.staff["role"] == "chair"].head(2)
+    a, b = chairs["name"]
+    pa, pb = (ctx.staff_name(i) for i in chairs["id"])
+    text = f"Chair changed at this conference ({a} to {b})"
+    assert f"Chair changed at this conference ({pa} to {pb})" == ctx.engine_text(text)
+    assert text == open_report("chair_caseload", db=leaky_db).ctx.engine_text(text)
+
+
 def test_file_names_carry_the_pseudonym(leaky_db):
     """A pseudonymised download's file name holds the child's pseudonym, not their id."""
     kid = "C000003"

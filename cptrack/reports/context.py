@@ -287,24 +287,31 @@ class ReportContext:
         when pseudonymising; dates are kept (they are due dates, not anyone's birthday)."""
         if not self.pseudonymise or not isinstance(value, str):
             return value
+        for name, pseudonym in self._pseudonyms:
+            value = value.replace(name, pseudonym)
         return self.scrubber(value, patterns=False)
 
     @cached_property
-    def _replacements(self) -> list[tuple[str, str]]:
-        """(escaped name, escaped pseudonym) for every member of staff and child, longest
-        name first: the last pass over a pseudonymised section, for names that reached it
-        through a frame the report did not build itself (the QA summaries')."""
-        from cptrack.apps.style import esc
-
+    def _pseudonyms(self) -> list[tuple[str, str]]:
+        """(name, pseudonym) for every member of staff and child, longest name first."""
         pairs = []
         if len(self.staff):
             for row in self.staff.itertuples():
                 kind = self.chair_role if row.role == "chair" else "Staff"
-                pairs.append((esc(row.name), esc(self.pseudonym(kind, int(row.id)))))
+                pairs.append((str(row.name), self.pseudonym(kind, int(row.id))))
         for row in self.store.rows("children"):
-            pairs.append((esc(f"{row['given_name']} {row['family_name']}"),
-                          esc(self.pseudonym("Child", row["id"]))))  # fmt: skip
+            pairs.append((f"{row['given_name']} {row['family_name']}",
+                          self.pseudonym("Child", row["id"])))  # fmt: skip
         return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+
+    @cached_property
+    def _replacements(self) -> list[tuple[str, str]]:
+        """(escaped name, escaped pseudonym): the last pass over a pseudonymised section, for
+        names that reached it through a frame the report did not build itself (the QA
+        summaries')."""
+        from cptrack.apps.style import esc
+
+        return [(esc(name), esc(pseudonym)) for name, pseudonym in self._pseudonyms]
 
     def scrub_html(self, text: str) -> str:
         """The last pass over a pseudonymised section: full names to pseudonyms, and any child
