@@ -320,10 +320,10 @@ def test_the_key_is_made_in_a_private_file_not_the_database(tmp_path, monkeypatc
     assert b"from the environment" == load_key(None)
 
 
-def test_a_key_kept_in_the_database_moves_out_and_leaves_no_trace(tmp_path):
+def test_a_key_kept_in_the_database_moves_out_and_leaves_no_trace(tmp_path, db_url):
     """An older database's key: moved to the key file (same pseudonyms), deleted from the
     settings, its value blanked in the audit rows; the move itself audited without it."""
-    db = str(tmp_path / "db.sqlite")
+    db = db_url
     with Store.open(db, migrate=True) as store:
         demo.populate(store, children=3, seed=2, as_of=today())
         with store.transaction(note="pseudonym key for shared reports") as tx:
@@ -354,12 +354,11 @@ def test_a_key_kept_in_the_database_is_deleted_when_another_is_in_use(tmp_path, 
     assert 1 == len(said) and "deleted an old pseudonym key" in said[0]
 
 
-def test_secret_settings_are_audited_as_changed_never_by_value(tmp_path):
+def test_secret_settings_are_audited_as_changed_never_by_value(store):
     """A secret setting is refused by the settings store, and redacted by the audit."""
-    with Store.open(str(tmp_path / "db.sqlite"), migrate=True) as store:
-        with pytest.raises(ValueError, match="CPTRACK_PSEUDONYM_KEY"):
-            settings.put(store, "pseudonym_key", "abc")
-        with store.transaction() as tx:
-            tx.add("settings", {"id": "pseudonym_key", "value": "s3cret-value"})
-        audit = store.audit("settings", "pseudonym_key")
+    with pytest.raises(ValueError, match="CPTRACK_PSEUDONYM_KEY"):
+        settings.put(store, "pseudonym_key", "abc")
+    with store.transaction() as tx:
+        tx.add("settings", {"id": "pseudonym_key", "value": "s3cret-value"})
+    audit = store.audit("settings", "pseudonym_key")
     assert [REDACTED] == [a["after"]["value"] for a in audit]
