@@ -287,9 +287,25 @@ class ReportContext:
         when pseudonymising; dates are kept (they are due dates, not anyone's birthday)."""
         if not self.pseudonymise or not isinstance(value, str):
             return value
-        for name, pseudonym in self._pseudonyms:
-            value = value.replace(name, pseudonym)
+        from cptrack.reports.pseudonyms import WORD
+
+        for first in set(WORD.findall(value)):
+            for name, pseudonym in self._pseudonyms_by_first_word.get(first, ()):
+                value = value.replace(name, pseudonym)
         return self.scrubber(value, patterns=False)
+
+    @cached_property
+    def _pseudonyms_by_first_word(self) -> dict[str, list[tuple[str, str]]]:
+        """``_pseudonyms`` by the first word of the name: a text is searched only for the
+        names whose first word it holds."""
+        from cptrack.reports.pseudonyms import WORD
+
+        index: dict[str, list[tuple[str, str]]] = {}
+        for name, pseudonym in self._pseudonyms:
+            words = WORD.findall(name)
+            if words:
+                index.setdefault(words[0], []).append((name, pseudonym))
+        return index
 
     @cached_property
     def _pseudonyms(self) -> list[tuple[str, str]]:
