@@ -287,28 +287,19 @@ class ReportContext:
         when pseudonymising; dates are kept (they are due dates, not anyone's birthday)."""
         if not self.pseudonymise or not isinstance(value, str):
             return value
-        from cptrack.reports.pseudonyms import WORD
-
-        for first in set(WORD.findall(value)):
-            for name, pseudonym in self._pseudonyms_by_first_word.get(first, ()):
-                value = value.replace(name, pseudonym)
+        value = _replace_names(value, self._pseudonyms_index)
         return self.scrubber(value, patterns=False)
 
     @cached_property
-    def _pseudonyms_by_first_word(self) -> dict[str, list[tuple[str, str]]]:
-        """``_pseudonyms`` by the first word of the name: a text is searched only for the
-        names whose first word it holds."""
-        from cptrack.reports.pseudonyms import WORD
-
-        index: dict[str, list[tuple[str, str]]] = {}
-        for name, pseudonym in self._pseudonyms:
-            words = WORD.findall(name)
-            if words:
-                index.setdefault(words[0], []).append((name, pseudonym))
-        return index
+    def _pseudonyms_index(self) -> dict[str, list[tuple[str, str]]]:
+        return _by_first_word(self._pseudonyms)
 
     @cached_property
-    def _pseudonyms(self) -> list[tuple[str, str]]:
+    def _replacements_index(self) -> dict[str, list[tuple[str, str]]]:
+        return _by_first_word(self._replacements)
+
+    @cached_property
+    def _pseudonyms(self) -> tuple[tuple[str, str], ...]:
         """(name, pseudonym) for every member of staff and child, longest name first."""
         pairs = []
         if len(self.staff):
@@ -318,16 +309,16 @@ class ReportContext:
         for row in self.store.rows("children"):
             pairs.append((f"{row['given_name']} {row['family_name']}",
                           self.pseudonym("Child", row["id"])))  # fmt: skip
-        return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+        return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
     @cached_property
-    def _replacements(self) -> list[tuple[str, str]]:
+    def _replacements(self) -> tuple[tuple[str, str], ...]:
         """(escaped name, escaped pseudonym): the last pass over a pseudonymised section, for
         names that reached it through a frame the report did not build itself (the QA
         summaries')."""
         from cptrack.apps.style import esc
 
-        return [(esc(name), esc(pseudonym)) for name, pseudonym in self._pseudonyms]
+        return tuple((esc(name), esc(pseudonym)) for name, pseudonym in self._pseudonyms)
 
     def scrub_html(self, text: str) -> str:
         """The last pass over a pseudonymised section: full names to pseudonyms, and any child
@@ -335,9 +326,7 @@ class ReportContext:
         pseudonym."""
         if not self.pseudonymise:
             return text
-        for name, pseudonym in self._replacements:
-            if name in text:
-                text = text.replace(name, pseudonym)
+        text = _replace_names(text, self._replacements_index)
         ids = self._id_pattern
         if ids is None:
             return text
@@ -371,6 +360,29 @@ class ReportContext:
     @property
     def generated(self) -> str:
         return self.generated_at.strftime("%-d %b %Y %H:%M")
+
+
+NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _by_first_word(pairs: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
+    """(name, replacement) pairs by the first word of the name."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for name, replacement in pairs:
+        words = NAME_WORD.findall(name)
+        if words:
+            index.setdefault(words[0], []).append((name, replacement))
+    return index
+
+
+def _replace_names(text: str, by_first_word: dict[str, list[tuple[str, str]]]) -> str:
+    """``text`` with each name it holds replaced, longest first, trying only the names whose
+    first word is in it (a page is searched for the few names it may hold, not every one)."""
+    candidates = [p for word in set(NAME_WORD.findall(text)) for p in by_first_word.get(word, ())]
+    for name, replacement in sorted(candidates, key=lambda p: len(p[0]), reverse=True):
+        if name in text:
+            text = text.replace(name, replacement)
+    return text
 
 
 def age_years(born: Any, on: dt.date) -> int:
