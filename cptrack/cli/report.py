@@ -117,6 +117,12 @@ def run(args: argparse.Namespace) -> int:
         "record": args.record, "profile": args.profile, "pseudonymise": args.pseudonymise,
         "include_free_text": args.include_free_text,
     }  # fmt: skip
+    if args.pseudonymise:  # the key made (and said) here, not in a report's kernel
+        from cptrack.reports.pseudonyms import load_key
+        from cptrack.store import Store
+
+        with Store.open(args.db) as store:
+            load_key(store)
     jobs: list[tuple[dict, Path]] = []
     if args.all_chairs:
         from cptrack.apps.qa.common import chairs
