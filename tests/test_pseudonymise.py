@@ -221,6 +221,7 @@ def test_no_report_file_names_anyone(leaky_db, tmp_path):
         from tests.conftest import unavailable
 
         unavailable("reports need /usr/bin/chromium and poppler-utils (make system-packages)")
+    assert {"html", "pdf", "xlsx"} == set(runner.FORMATS), "a new format: search it here too"
     secrets = secrets_of(leaky_db)
     params = {"db": leaky_db, "pseudonymise": True, "include_free_text": True}
     found = {}
