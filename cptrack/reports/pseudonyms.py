@@ -56,7 +56,10 @@ def load_key(store: Store | None = None, *, say: Callable[[str], None] | None = 
                 "old one.")  # fmt: skip
         return value.encode()
     value = legacy or secrets.token_hex(32)
-    _write_key_file(path, value)
+    try:
+        _write_key_file(path, value)
+    except FileExistsError:  # another report made it a moment ago: that one is the key
+        return _read_key_file(path).encode()
     if legacy:
         say(f"cptrack: moved the pseudonym key out of the database into {path} (mode 600); "
             "pseudonyms stay as they were. Keep that file safe.")  # fmt: skip
