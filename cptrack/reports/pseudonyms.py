@@ -45,22 +45,27 @@ def key_file(store: Store | None = None) -> Path:
 def load_key(store: Store | None = None, *, say: Callable[[str], None] | None = None) -> bytes:
     """The pseudonym key: the environment's, else the key file's (made when absent)."""
     say = say or (lambda message: print(message, file=sys.stderr))
-    legacy = _take_legacy_key(store) if store is not None else None
+    legacy = store.get("settings", LEGACY_SETTING) if store is not None else None
+    old = str(legacy["value"] or "") if legacy is not None else ""
     env = os.environ.get(KEY_ENV, "").strip()
     path = key_file(store)
     if env or path.exists():
         value = env or _read_key_file(path)
-        if legacy and legacy != value:
-            say(f"cptrack: deleted an old pseudonym key from the database; the key in use is "
-                f"{KEY_ENV if env else path}, so pseudonyms differ from those made with the "
-                "old one.")  # fmt: skip
+        if legacy is not None:
+            _delete_legacy_key(store, legacy)
+            if old != value:
+                say(f"cptrack: deleted an old pseudonym key from the database; the key in use "
+                    f"is {KEY_ENV if env else path}, so pseudonyms differ from those made with "
+                    "the old one.")  # fmt: skip
         return value.encode()
-    value = legacy or secrets.token_hex(32)
+    value = old or secrets.token_hex(32)
     try:
         _write_key_file(path, value)
     except FileExistsError:  # another report made it a moment ago: that one is the key
-        return _read_key_file(path).encode()
-    if legacy:
+        return load_key(store, say=say)
+    if legacy is not None:  # deleted only once it is safe in the file
+        _delete_legacy_key(store, legacy)
+    if old:
         say(f"cptrack: moved the pseudonym key out of the database into {path} (mode 600); "
             "pseudonyms stay as they were. Keep that file safe.")  # fmt: skip
     else:
@@ -90,16 +95,12 @@ def _write_key_file(path: Path, value: str) -> None:
         f.write(value + "\n")
 
 
-def _take_legacy_key(store: Store) -> str | None:
-    """A key an older cptrack kept in the settings table: deleted there (audited without its
-    value) and blanked in the old audit rows. Returns it, so it can move to the key file."""
-    row = store.get("settings", LEGACY_SETTING)
-    if row is None:
-        return None
+def _delete_legacy_key(store: Store, row: dict) -> None:
+    """Delete a key an older cptrack kept in the settings table (audited without its value)
+    and blank it in the old audit rows."""
     with store.transaction(note="pseudonym key moved out of the database") as tx:
         tx.delete("settings", LEGACY_SETTING, row["version"])
         redact_audit(tx.conn, "settings", LEGACY_SETTING)
-    return str(row["value"] or "") or None
 
 
 # ---------------------------------------------------------------------------
