@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from cptrack import settings
-from cptrack.store import Store, StoreError, redact_audit
+from cptrack.store import StaleVersionError, Store, StoreError, redact_audit
 
 LEGACY_SETTING = "pseudonym_key"
 KEY_ENV = "CPTRACK_PSEUDONYM_KEY"
@@ -98,9 +98,12 @@ def _write_key_file(path: Path, value: str) -> None:
 def _delete_legacy_key(store: Store, row: dict) -> None:
     """Delete a key an older cptrack kept in the settings table (audited without its value)
     and blank it in the old audit rows."""
-    with store.transaction(note="pseudonym key moved out of the database") as tx:
-        tx.delete("settings", LEGACY_SETTING, row["version"])
-        redact_audit(tx.conn, "settings", LEGACY_SETTING)
+    try:
+        with store.transaction(note="pseudonym key moved out of the database") as tx:
+            tx.delete("settings", LEGACY_SETTING, row["version"])
+            redact_audit(tx.conn, "settings", LEGACY_SETTING)
+    except StaleVersionError:  # another report deleted it a moment ago
+        pass
 
 
 # ---------------------------------------------------------------------------
