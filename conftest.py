@@ -15,6 +15,12 @@ from pathlib import Path
 # day: CPTRACK_TODAY=2027-12-24 pytest.
 TEST_TODAY = "2026-11-23"
 os.environ.setdefault("CPTRACK_TODAY", TEST_TODAY)
+# Pseudonymised reports read a key file (made on first use): the session's own, never the
+# developer's (~/.config/cptrack/pseudonym.key).
+os.environ.setdefault(
+    "CPTRACK_PSEUDONYM_KEY_FILE",
+    str(Path(tempfile.mkdtemp(prefix="cptrack-key-")) / "pseudonym.key"),
+)
 
 
 def pytest_configure(config) -> None:

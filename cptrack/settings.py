@@ -3,6 +3,10 @@
 Precedence, lowest first: the default below, then the value stored in the database's
 ``settings`` table (``cptrack settings --set NAME=VALUE``), then the environment variable.
 Command-line flags, where a command has one, win over all three.
+
+A setting marked ``secret`` (the pseudonym key) is never kept in the database: it comes from
+its environment variable (or a file a setting names), and the audit log records that a secret
+setting changed, never its value (``cptrack.store`` redacts it).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ class Setting:
     help: str
     env: str | None = None
     stored: bool = True  # may be kept in the database's settings table
+    secret: bool = False  # never stored, never audited by value
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -50,8 +55,25 @@ SETTINGS: tuple[Setting, ...] = (
         "CPTRACK_CHAIR",
     ),  # fmt: skip
     Setting("port", 8866, "Port for `cptrack serve`.", "CPTRACK_PORT", False),
+    Setting(
+        "pseudonym_key",
+        None,
+        "The key that makes pseudonyms for shared reports (any long random text). Kept out "
+        "of the database: this variable, else the key file.",
+        "CPTRACK_PSEUDONYM_KEY",
+        stored=False,
+        secret=True,
+    ),
+    Setting(
+        "pseudonym_key_file",
+        "~/.config/cptrack/pseudonym.key",
+        "The file holding the pseudonym key when CPTRACK_PSEUDONYM_KEY is not set (mode 600; "
+        "made with a new key on first use).",
+        "CPTRACK_PSEUDONYM_KEY_FILE",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
+SECRET_NAMES = frozenset(s.name for s in SETTINGS if s.secret)
 
 
 def declared(name: str) -> Setting:
@@ -77,7 +99,7 @@ def get(name: str, store: Store | None = None) -> Any:
 def put(store: Store, name: str, value: Any) -> None:
     """Store a setting in the database (audited like every write)."""
     setting = declared(name)
-    if not setting.stored:
+    if not setting.stored or setting.secret:
         raise ValueError(f"{name} is not kept in the database; set {setting.env} instead")
     with store.transaction(note=f"setting {name}") as tx:
         current = tx.get(SettingRecord.table, name)
@@ -88,4 +110,8 @@ def put(store: Store, name: str, value: Any) -> None:
 
 
 def all_values(store: Store | None = None) -> dict[str, Any]:
-    return {s.name: get(s.name, store) for s in SETTINGS}
+    """Every setting's value, a secret one shown as set or not, never by value."""
+    return {
+        s.name: ("(set)" if get(s.name, store) else None) if s.secret else get(s.name, store)
+        for s in SETTINGS
+    }

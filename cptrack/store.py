@@ -606,6 +606,8 @@ class Transaction:
         before: dict | None,
         after: dict | None,
     ) -> None:
+        if kind == "settings" and record_id is not None and is_secret_setting(record_id):
+            before, after = _redacted(before), _redacted(after)
         self.conn.execute(
             audit_log.insert().values(
                 at=dt.datetime.now(dt.UTC),
@@ -619,6 +621,44 @@ class Transaction:
                 note=self.note,
             )
         )
+
+
+REDACTED = "(secret: changed, value not recorded)"
+
+
+def is_secret_setting(name: Any) -> bool:
+    """Whether the settings row ``name`` is a secret (``cptrack.settings``: ``secret=True``)."""
+    from cptrack.settings import SECRET_NAMES  # settings imports this module
+
+    return str(name) in SECRET_NAMES
+
+
+def _redacted(row: dict | None) -> dict | None:
+    """A settings row for the audit log: a secret's value replaced by the word that it changed."""
+    if row is None:
+        return None
+    return {k: (REDACTED if k == "value" else v) for k, v in row.items()}
+
+
+def redact_audit(conn: Connection, kind: str, record_id: Any) -> int:
+    """Blank the values in the audit rows of one record (a secret written before secrets were
+    redacted); returns how many rows were changed."""
+    rows = conn.execute(
+        sa.select(audit_log.c.id, audit_log.c.before, audit_log.c.after).where(
+            audit_log.c.table_name == kind, audit_log.c.record_id == str(record_id)
+        )
+    ).all()
+    changed = 0
+    for row in rows:
+        before, after = _redacted(row.before), _redacted(row.after)
+        if (before, after) != (row.before, row.after):
+            conn.execute(
+                audit_log.update()
+                .where(audit_log.c.id == row.id)
+                .values(before=before, after=after)
+            )
+            changed += 1
+    return changed
 
 
 from cptrack import roles  # noqa: E402 (roles reads the identity declared above)

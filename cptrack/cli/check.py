@@ -9,7 +9,7 @@ import sys
 
 import pandas as pd
 
-from cptrack import engine, profiles
+from cptrack import engine, profiles, safe_cells
 from cptrack.caseload import load
 from cptrack.cli import add_db_argument
 from cptrack.models import today
@@ -84,7 +84,7 @@ def chair_by_name(store: Store, name: str) -> int:
 def write(findings: pd.DataFrame, fmt: str, profile: profiles.Profile, as_of: dt.date) -> None:
     out = sys.stdout
     if fmt == "csv":
-        engine.findings_for_export(findings).to_csv(out, index=False)
+        safe_cells.frame_to_csv(engine.findings_for_export(findings), out, index=False)
     elif fmt == "json":
         json.dump(engine.findings_to_records(findings), out, indent=1)
         out.write("\n")

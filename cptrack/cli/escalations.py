@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sys
 
-from cptrack import escalations, profiles, settings
+from cptrack import escalations, profiles, safe_cells, settings
 from cptrack.caseload import load
 from cptrack.cli import add_db_argument
 from cptrack.cli.check import chair_by_name
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     export = export.astype(object).where(export.notna(), None)
     out = sys.stdout
     if args.format == "csv":
-        export.to_csv(out, index=False)
+        safe_cells.frame_to_csv(export, out, index=False)
     elif args.format == "json":
         json.dump(export.to_dict(orient="records"), out, indent=1, default=str)
         out.write("\n")

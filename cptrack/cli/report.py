@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections import Counter
 from pathlib import Path
 
 from cptrack.cli import add_db_argument
@@ -47,7 +48,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the date to judge at (default today)")  # fmt: skip
     p.add_argument("--profile", metavar="NAME", help="standards profile (default: the database's)")
     p.add_argument("--pseudonymise", action="store_true",
-                   help="stable pseudonyms for names; no dates of birth (age instead), no addresses")  # fmt: skip
+                   help="for sharing: children and people by stable pseudonyms, ages not dates of "
+                   "birth, no addresses, free text left out (the key: CPTRACK_PSEUDONYM_KEY or "
+                   "the pseudonym_key_file setting)")  # fmt: skip
+    p.add_argument("--include-free-text", action="store_true",
+                   help="with --pseudonymise: keep free text, scrubbed of every name the database "
+                   "holds, child ids, addresses, dates, postcodes, phone numbers and emails")  # fmt: skip
     p.add_argument(
         "--out",
         required=True,
@@ -78,6 +84,17 @@ def _split_to(args: argparse.Namespace) -> tuple[str | None, dt.date | None]:
     return fmt, end
 
 
+def pseudonymised_note(removed: Counter, include_free_text: bool) -> str:
+    """What pseudonymising took out, in words, for the person about to share the file."""
+    from cptrack.reports.pseudonyms import KINDS, describe
+
+    if include_free_text:
+        return f"Pseudonymised; removed from the text: {describe(removed, KINDS[1:])}"
+    left_out = removed.get(KINDS[0], 0)
+    return (f"Pseudonymised; free text left out ({left_out} "
+            f"{'entry' if left_out == 1 else 'entries'}; --include-free-text keeps it, scrubbed)")  # fmt: skip
+
+
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -96,12 +113,22 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.start and end and end < args.start:
         raise SystemExit("cptrack report: the end of the period is before --from")
+    if args.include_free_text and not args.pseudonymise:
+        raise SystemExit("cptrack report: --include-free-text goes with --pseudonymise "
+                         "(a report that is not pseudonymised holds its free text)")  # fmt: skip
     params = {
         "db": args.db, "as_of": args.as_of.isoformat() if args.as_of else None,
         "start": args.start.isoformat() if args.start else None,
         "end": end.isoformat() if end else None, "child": args.child, "chair": args.chair,
         "record": args.record, "profile": args.profile, "pseudonymise": args.pseudonymise,
+        "include_free_text": args.include_free_text,
     }  # fmt: skip
+    if args.pseudonymise:  # the key made (and said) here, not in a report's kernel
+        from cptrack.reports.pseudonyms import load_key
+        from cptrack.store import Store
+
+        with Store.open(args.db) as store:
+            load_key(store)
     jobs: list[tuple[dict, Path]] = []
     if args.all_chairs:
         from cptrack.apps.qa.common import chairs
@@ -117,18 +144,21 @@ def run(args: argparse.Namespace) -> int:
     else:
         jobs.append((params, Path(args.out)))
     printer = runner.Printer() if fmt == "pdf" else None
+    removed: Counter = Counter()
     try:
         if printer is not None:
             printer.__enter__()
         progress = tqdm(jobs, desc=args.name, unit="report", disable=len(jobs) < 2, file=sys.stderr)
         for job_params, out in progress:
-            data = runner.render_bytes(args.name, fmt, job_params, printer=printer)
+            data = runner.render_bytes(args.name, fmt, job_params, printer=printer, removed=removed)
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(data)
             if len(jobs) == 1:
                 print(f"{out}: {args.name} as {fmt}, {len(data):,} bytes")
         if len(jobs) > 1:
             print(f"{args.out}: {len(jobs)} {fmt} files, one per chair")
+        if args.pseudonymise:
+            print(pseudonymised_note(removed, args.include_free_text))
     except runner.ReportError as exc:
         print(f"cptrack report: {exc}", file=sys.stderr)
         return 2

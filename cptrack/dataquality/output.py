@@ -6,6 +6,8 @@ import json
 
 import pandas as pd
 
+from cptrack import safe_cells
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -22,7 +24,7 @@ def render(findings: pd.DataFrame, fmt: str = "table", *, title: str | None = No
         return json.dumps(rows, indent=2, default=str) + "\n"
     flat = findings.assign(values=findings["values"].map(values_text))
     if fmt == "csv":
-        return flat.to_csv(index=False)
+        return safe_cells.frame_to_csv(flat, index=False)
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     lines = [title] if title else []

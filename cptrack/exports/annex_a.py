@@ -10,12 +10,12 @@ before the reference date, as Ofsted asks:
 * List 5: each s47 enquiry started in the window, with its ICPC when held.
 
 cptrack holds no emergency protection orders: that column is left blank. Categories are
-written as Ofsted's lettered labels ("a) Neglect"); dates as dates.
+written as Ofsted's lettered labels ("a) Neglect"); dates as dates. Text that a spreadsheet
+would take for a formula is written as text (``cptrack.safe_cells``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from cptrack import workdays
+from cptrack import safe_cells, workdays
 from cptrack.caseload import Caseload, load
 from cptrack.imports.annex_a import LIST_5, LIST_7
 
@@ -174,10 +174,7 @@ def export(store, path: str | os.PathLike, reference: dt.date, *, only: int | No
             raise ValueError("a CSV file holds one list: say which (5 or 7)")
         headings, rows = (HEADINGS_7, list_7) if only == 7 else (HEADINGS_5, list_5)
         with open(target, "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(headings)
-            for row in rows:
-                writer.writerow(["" if v is None else _csv_value(v) for v in row])
+            safe_cells.write_csv(f, headings, ([_csv_value(v) for v in row] for row in rows))
         return {f"List {only}": len(rows)}
     from openpyxl import Workbook
 
@@ -189,17 +186,23 @@ def export(store, path: str | os.PathLike, reference: dt.date, *, only: int | No
         if only is not None and number != only:
             continue
         sheet = book.create_sheet(f"List {number}")
-        sheet.append([f"List {number}: {title}, six months to {reference:%d/%m/%Y}"])
-        sheet.append(headings)
+        sheet.append(
+            safe_cells.xlsx_row(
+                sheet, [f"List {number}: {title}, six months to {reference:%d/%m/%Y}"]
+            )
+        )
+        sheet.append(safe_cells.xlsx_row(sheet, headings))
         for row in rows:
-            sheet.append(row)
+            sheet.append(safe_cells.xlsx_row(sheet, row))
     tmp = target.with_name(target.name + ".part")
     book.save(tmp)
     tmp.replace(target)
     return {"List 7": len(list_7), "List 5": len(list_5)}
 
 
-def _csv_value(value: Any) -> str:
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    return value

@@ -7,8 +7,9 @@ command line; apps call ``report_bytes`` for a download button.
 
 Parameters every report takes: ``db`` (path or URL; default ``CPTRACK_DB``), ``as_of``,
 ``start`` and ``end`` (the period), ``child``, ``chair`` (name or id), ``record`` (the id of
-an observation, midway review or conference, for the single-record documents), ``profile``
-and ``pseudonymise``.
+an observation, midway review or conference, for the single-record documents), ``profile``,
+``pseudonymise`` and ``include_free_text`` (``cptrack.reports.pseudonyms`` says what a
+pseudonymised report holds).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ REPORTS: dict[str, str] = {
 # The reports also made as Word documents (``--to docx``): the ones for a child's or a chair's
 # file, which chairs upload to the case system and edit in Word.
 DOCUMENTS = ("conference_record", "midway_review", "child_summary", "observation")
-PARAMETERS = ("db", "as_of", "start", "end", "child", "chair", "record", "profile", "pseudonymise")
+PARAMETERS = ("db", "as_of", "start", "end", "child", "chair", "record", "profile", "pseudonymise",
+              "include_free_text")  # fmt: skip
 
 
 def report_class(name: str):
@@ -89,10 +91,22 @@ def download_link(name: str, fmt: str = "pdf", **parameters: Any) -> str:
 
 
 def filename(name: str, fmt: str, **parameters: Any) -> str:
-    """A file name for a download: ``chair_caseload-C000001-2026-11-22.pdf``."""
+    """A file name for a download: ``child_summary-C000001-2026-11-22.pdf``; pseudonymised,
+    the child and the chair by their pseudonyms (``child_summary-Child_K7QD2M-…``)."""
     bits = [name]
+    shown = dict(parameters)
+    if parameters.get("pseudonymise") and (parameters.get("child") or parameters.get("chair")):
+        ctx = ReportContext.open("", parameters.get("db"), child=parameters.get("child"),
+                                 chair=parameters.get("chair"), pseudonymise=True)  # fmt: skip
+        try:
+            if ctx.child is not None:
+                shown["child"] = ctx.child_label(ctx.child)
+            if ctx.chair is not None:
+                shown["chair"] = ctx.staff_name(ctx.chair_id)
+        finally:
+            ctx.store.close()
     for key in ("child", "chair", "record"):
-        if parameters.get(key):
-            bits.append(str(parameters[key]).replace(" ", "_").replace("/", "_"))
+        if shown.get(key):
+            bits.append(str(shown[key]).replace(" ", "_").replace("/", "_"))
     bits.append(str(parameters.get("as_of") or today()))
     return "-".join(bits) + f".{fmt}"

@@ -41,11 +41,12 @@ class Report:
     def header_html(self) -> str:
         c = self.ctx
         bits = [b for b in (self.subject, c.authority, self.period) if b]
-        shared = (
-            " · pseudonymised for sharing: names replaced, dates of birth and addresses removed"
-            if c.pseudonymise
-            else ""
-        )
+        shared = ""
+        if c.pseudonymise:
+            shared = (" · pseudonymised for sharing: children and people by pseudonym, no dates "
+                      "of birth or addresses; free text "
+                      + ("scrubbed of names, dates, postcodes, phone numbers and emails"
+                         if c.include_free_text else "left out"))  # fmt: skip
         meta = {
             "title": self.title, "subject": self.subject, "authority": c.authority,
             "period": self.period, "generated": c.generated,
@@ -59,6 +60,15 @@ class Report:
             f"Generated {esc(c.generated)} · standards: {esc(c.profile.name)}{esc(shared)}</p>"
         )
 
+    def child_columns(
+        self, ref: str = "ref", name: str = "child", heading: str = "Child"
+    ) -> list[tuple[str, str, str]]:
+        """The columns naming a child in a table: the id and the name, or when pseudonymising
+        the pseudonym alone (its code, ``K7QD2M``)."""
+        if self.ctx.pseudonymise:
+            return [(ref, heading, "id")]
+        return [(ref, heading, "id"), (name, "Name", "text")]
+
     def section(self, key: str) -> str:
         method = getattr(self, f"section_{key}", None)
         if method is None:
@@ -69,7 +79,16 @@ class Report:
     def section_html(self, key: str) -> str:
         heading = dict(self.sections).get(key, "")
         head = f"<h2>{esc(heading)}</h2>" if heading else ""
-        return self.ctx.scrub_html(f'<div class="rpt">{head}{self.section(key)}</div>')
+        page = self.ctx.scrub_html(f'<div class="rpt">{head}{self.section(key)}</div>')
+        return page + self.removed_html()
+
+    def removed_html(self) -> str:
+        """A hidden note of what pseudonymisation has taken out so far (the runner reads the
+        last one on the page, to say it)."""
+        if not self.ctx.pseudonymise:
+            return ""
+        counts = ";".join(f"{k}={n}" for k, n in self.ctx.scrubber.counts.items() if n)
+        return f'<div class="rpt-removed" data-counts="{esc(counts)}"></div>'
 
     def document(self) -> str:
         """The whole report as one HTML fragment (header and every section)."""

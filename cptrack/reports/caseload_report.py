@@ -58,6 +58,7 @@ class ChairCaseload(Report):
         )
         ids = self.live["child_id"].astype(str)
         self.live["child"] = ids.map({i: c.child_name(i) for i in ids.unique()})
+        self.live["ref"] = ids.map({i: c.child_ref(i) for i in ids.unique()})
         cites = self.live["citation"].astype(str)
         self.live["source"] = cites.map({x: engine.short_citation(x) for x in cites.unique()})
 
@@ -84,6 +85,7 @@ class ChairCaseload(Report):
             rows.append(
                 {
                     "child_id": cid,
+                    "ref": c.child_ref(cid),
                     "name": c.child_name(cid),
                     "born": c.born(k),
                     "chair": c.staff_name(k["chair_id"]),
@@ -97,12 +99,12 @@ class ChairCaseload(Report):
                     "next_visit": sch["next_visit_due"] if sch is not None else None,
                     "red": int(s["red"]) if s is not None else 0,
                     "amber": int(s["amber"]) if s is not None else 0,
-                    "next_item": c.text(s["next_message"]) if s is not None else None,
+                    "next_item": s["next_message"] if s is not None else None,
                 }
             )
         out = pd.DataFrame(rows)
         if len(out):
-            out = out.sort_values(["red", "amber", "child_id"], ascending=[False, False, True])
+            out = out.sort_values(["red", "amber", "ref"], ascending=[False, False, True])
         return out.reset_index(drop=True)
 
     def section_summary(self) -> str:
@@ -123,7 +125,7 @@ class ChairCaseload(Report):
     def section_children(self) -> str:
         frame = self.children_frame()
         born = "Age" if self.ctx.pseudonymise else "Born"
-        cols = [("child_id", "Child", "id"), ("name", "Name", "text"), ("born", born, "nowrap")]
+        cols = [*self.child_columns(name="name"), ("born", born, "nowrap")]
         if self.ctx.chair_id is None:
             cols.append(("chair", self.ctx.chair_role, "text"))
         cols += [
@@ -138,7 +140,7 @@ class ChairCaseload(Report):
         return html.table(frame, cols, table_id="children", empty="No children.")
 
     def _items(self, frame: pd.DataFrame, table_id: str, empty: str) -> str:
-        frame = frame.sort_values(["due_date", "child_id"]).copy()
+        frame = frame.sort_values(["due_date", "ref"]).copy()
         frame["state"] = [
             html.rag(r, t)
             for r, t in zip(frame["rag"].astype(str), frame["status_text"].astype(str), strict=True)
@@ -146,8 +148,7 @@ class ChairCaseload(Report):
         return html.table(
             frame,
             [
-                ("child_id", "Child", "id"),
-                ("child", "Name", "text"),
+                *self.child_columns(),
                 ("what", "What", "text"),
                 ("due_date", "Due", "date"),
                 ("state", "Status", "html"),
@@ -201,7 +202,7 @@ class ChairCaseload(Report):
         kids = self.children_frame()
         born = "Age" if self.ctx.pseudonymise else "Date of birth"
         kid_cols = [
-            ("child_id", "Child id", "text"), ("name", "Name", "text"), ("born", born, "text"),
+            *self.child_columns(name="name", heading="Child id"), ("born", born, "text"),
             ("chair", self.ctx.chair_role, "text"), ("social_worker", "Social worker", "text"),
             ("plan_start", "Plan start", "date"), ("category", "Category", "text"),
             ("next_review", "Next review due", "date"),
@@ -209,13 +210,13 @@ class ChairCaseload(Report):
             ("next_visit", "Next visit due", "date"), ("red", "Overdue items", "num"),
             ("amber", "Items due soon", "num"), ("next_item", "Next item", "text"),
         ]  # fmt: skip
-        f = self.live.sort_values(["child_id", "due_date"]).copy()
-        f["status_text"] = [self.ctx.text(t) for t in f["status_text"].astype(str)]
-        f["message"] = [self.ctx.text(t) for t in f["message"].astype(str)]
+        f = self.live.sort_values(["ref", "due_date"]).copy()
+        f["status_text"] = f["status_text"].astype(str)
+        f["message"] = f["message"].astype(str)
         f["citation"] = f["citation"].astype(str)
         f["basis_text"] = f["basis_text"].astype(str)
         finding_cols = [
-            ("child_id", "Child id", "text"), ("child", "Name", "text"),
+            *self.child_columns(heading="Child id"),
             ("rule_id", "Rule", "text"), ("what", "What", "text"), ("kind", "Kind", "text"),
             ("anchor_date", "Clock started", "date"), ("due_date", "Due", "date"),
             ("actual_date", "Happened", "date"), ("status", "Status", "text"),

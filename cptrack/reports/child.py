@@ -66,17 +66,20 @@ class ChildSummary(Report):
 
     @property
     def subject(self) -> str:
-        return f"{self.ctx.child_name(self.ctx.child)} ({self.ctx.child})"
+        return self.ctx.child_label(self.ctx.child)
 
     def section_details(self) -> str:
         c, k = self.ctx, self.kid
-        return html.key_values([
-            ("Child id", k["id"]),
-            ("Name", c.child_name(k["id"])),
+        who = (
+            [("Child", c.child_label(k["id"]))]
+            if c.pseudonymise
+            else [("Child id", k["id"]), ("Name", c.child_name(k["id"]))]
+        )
+        return html.key_values(who + [
             ("Age" if c.pseudonymise else "Date of birth", c.born(k)),
             ("Address", c.address(k)),
             ("Sex", k["sex"]),
-            ("First language", k["first_language"] or "—"),
+            ("First language", c.text(k["first_language"]) or "—"),
             ("Interpreter needed", "Yes" if k["interpreter_needed"] else "No"),
             (c.chair_role, c.staff_name(k["chair_id"])),
             ("Social worker", c.person(k["social_worker"])),

@@ -3,9 +3,12 @@
 ``ReportContext`` is built once per report from its parameters (the same ones the notebook's
 ``parameters`` cell holds). It loads the caseload and the engine's findings lazily and says
 how a person is shown: their name, or with ``pseudonymise=True`` a stable pseudonym (the same
-person gets the same pseudonym in every report made with the same key), a date of birth or an
-age in years, an address or nothing. Free text passes through ``text``, which also replaces
-any name of a child, member of staff or recorded professional found in it when pseudonymising.
+person gets the same pseudonym in every report made with the same key, ``pseudonyms``), a
+child's id or its pseudonym, a date of birth or an age in years, an address or nothing. Free
+text passes through ``text``: when pseudonymising it is left out, or with
+``include_free_text=True`` scrubbed of names, child ids, addresses, dates, postcodes, phone
+numbers and emails (``pseudonyms.Scrubber``, which counts what it removed). Texts the engine
+writes (a finding's status, which may name a social worker) pass through ``engine_text``.
 """
 
 from __future__ import annotations
@@ -14,9 +17,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -28,8 +29,7 @@ from cptrack.caseload import Caseload, load
 from cptrack.models import FieldError, RecordError, today
 from cptrack.store import Store, StoreError
 
-ENV_KEY = "CPTRACK_PSEUDONYM_KEY"
-KEY_SETTING = "pseudonym_key"
+LEFT_OUT = "(free text left out)"
 
 
 def as_date(value: Any, name: str) -> dt.date | None:
@@ -69,6 +69,7 @@ class ReportContext:
     record: int | None = None
     profile_name: str | None = None
     pseudonymise: bool = False
+    include_free_text: bool = False
     generated_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now().replace(microsecond=0)
     )
@@ -87,6 +88,7 @@ class ReportContext:
         record: Any = None,
         profile: str | None = None,
         pseudonymise: bool = False,
+        include_free_text: bool = False,
     ) -> ReportContext:
         store = Store.open(db or None)
         as_of_day = as_date(as_of, "as_of") or today()
@@ -104,6 +106,7 @@ class ReportContext:
             record=int(record) if record not in (None, "") else None,
             profile_name=profile or None,
             pseudonymise=bool(pseudonymise),
+            include_free_text=bool(include_free_text),
         )
 
     # -- what is read -------------------------------------------------------
@@ -144,22 +147,22 @@ class ReportContext:
 
     @cached_property
     def findings(self) -> pd.DataFrame:
-        return engine.evaluate(self.caseload, self.profile, self.as_of)
+        findings = engine.evaluate(self.caseload, self.profile, self.as_of)
+        if self.pseudonymise:
+            # A drift finding's words can name people ("social worker changed (A to B)").
+            for col in ("status_text", "message"):
+                values = findings[col].astype(object)
+                words = {v: self.engine_text(v) for v in pd.unique(values) if isinstance(v, str)}
+                findings[col] = values.map(words).where(values.isin(list(words)), values)
+        return findings
 
     # -- people -------------------------------------------------------------
 
     @cached_property
     def _key(self) -> bytes:
-        env = os.environ.get(ENV_KEY, "").strip()
-        if env:
-            return env.encode()
-        row = self.store.get("settings", KEY_SETTING)
-        if row is not None and row.get("value"):
-            return str(row["value"]).encode()
-        value = secrets.token_hex(32)
-        with self.store.transaction(note="pseudonym key for shared reports") as tx:
-            tx.add("settings", {"id": KEY_SETTING, "value": value})
-        return value.encode()
+        from cptrack.reports.pseudonyms import load_key
+
+        return load_key(self.store)
 
     def pseudonym(self, kind: str, key: Any) -> str:
         """A stable pseudonym: ``Child K7QD2M``, ``Chair 3FJX``, ``Person WQ4R``."""
@@ -174,6 +177,20 @@ class ReportContext:
             i: f"{g} {f}"
             for i, g, f in zip(k["id"], k["given_name"], k["family_name"], strict=True)
         }
+
+    def child_ref(self, child_id: Any) -> str:
+        """A child's id, or when pseudonymising its pseudonym's code (``K7QD2M``)."""
+        if child_id is None or (not isinstance(child_id, str) and pd.isna(child_id)):
+            return "—"
+        if self.pseudonymise:
+            return self.pseudonym("Child", str(child_id)).removeprefix("Child ")
+        return str(child_id)
+
+    def child_label(self, child_id: Any) -> str:
+        """``Name (C000001)``, or when pseudonymising ``Child K7QD2M``."""
+        if self.pseudonymise:
+            return self.pseudonym("Child", str(child_id))
+        return f"{self.child_name(child_id)} ({child_id})"
 
     def child_name(self, child_id: Any) -> str:
         if self.pseudonymise:
@@ -226,70 +243,109 @@ class ReportContext:
         return ", ".join(str(p) for p in parts if p is not None and not pd.isna(p)) or "—"
 
     @cached_property
-    def _names_pattern(self) -> re.Pattern | None:
-        """Every name the database holds, longest first, for scrubbing free text."""
-        names: set[str] = set()
-        children = pd.DataFrame(self.store.rows("children"))
-        if len(children):
-            for col in ("given_name", "family_name", "social_worker"):
-                names.update(str(v) for v in children[col].dropna())
-            names.update(
-                f"{g} {f}"
-                for g, f in zip(children["given_name"], children["family_name"], strict=True)
-            )
+    def scrubber(self):
+        """The ``pseudonyms.Scrubber`` for this database: every name, child id and address."""
+        from cptrack.reports.pseudonyms import Scrubber
+
+        names: list[str] = []
+        children = self.store.rows("children")
+        addresses: list[str] = []
+        for k in children:
+            names += [k["given_name"], k["family_name"], k.get("social_worker") or ""]
+            addresses += str(k.get("address") or "").split(",")
         if len(self.staff):
-            for full_name in self.staff["name"].dropna():
-                names.add(str(full_name))
-                names.update(str(full_name).split())
+            names += [str(n) for n in self.staff["name"].dropna()]
         for kind, col in (("attendance", "person"), ("agency_reports", "author"),
-                          ("plan_actions", "owner"), ("escalations", "raised_with")):  # fmt: skip
+                          ("plan_actions", "owner"), ("escalations", "raised_with"),
+                          ("conferences", "core_group_members")):  # fmt: skip
             for row in self.store.rows(kind):
                 value = str(row.get(col) or "").strip()
-                words = value.split()
-                # Free-text fields hold names and agency words ("Social care"): only what
-                # reads as a name (two or more capitalised words) is taken for one.
-                if len(words) >= 2 and all(w[:1].isupper() for w in words):
-                    names.add(value)
-                    names.update(words)
-        names = {n.strip() for n in names if n and len(n.strip()) >= 3 and n.strip()[0].isupper()}
-        if not names:
-            return None
-        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+                # These fields hold names and agency words ("Social care", "Police"): what
+                # reads as a name (capitalised words, two or more) is taken for one.
+                for one in re.split(r"[,;/&\n]| and ", value):
+                    words = one.split()
+                    if len(words) >= 2 and all(w[:1].isupper() for w in words):
+                        names.append(one)
+        ids = {k["id"]: self.pseudonym("Child", k["id"]) for k in children}
+        return Scrubber(names, ids, addresses)
 
     def text(self, value: Any) -> Any:
-        """Free text as it may be shown: names in it replaced when pseudonymising."""
+        """Free text as it may be shown: when pseudonymising, left out, or with
+        ``include_free_text`` scrubbed of whatever could identify someone."""
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return None
         value = str(value)
-        if self.pseudonymise and self._names_pattern is not None:
-            value = self._names_pattern.sub("[name removed]", value)
-        return value
+        if not self.pseudonymise or not value.strip():
+            return value
+        if not self.include_free_text:
+            self.scrubber.counts["free-text entries left out"] += 1
+            return LEFT_OUT
+        return self.scrubber(value)
+
+    def engine_text(self, value: Any) -> Any:
+        """Words cptrack wrote (a finding's status) with any name or child id in them replaced
+        when pseudonymising; dates are kept (they are due dates, not anyone's birthday)."""
+        if not self.pseudonymise or not isinstance(value, str):
+            return value
+        value = _replace_names(value, self._pseudonyms_index)
+        return self.scrubber(value, patterns=False)
 
     @cached_property
-    def _replacements(self) -> list[tuple[str, str]]:
-        """(escaped name, escaped pseudonym) for every member of staff and child, longest
-        name first: the last pass over a pseudonymised section, for names that reached it
-        through a frame the report did not build itself (the QA summaries')."""
-        from cptrack.apps.style import esc
+    def _pseudonyms_index(self) -> dict[str, list[tuple[str, str]]]:
+        return _by_first_word(self._pseudonyms)
 
+    @cached_property
+    def _replacements_index(self) -> dict[str, list[tuple[str, str]]]:
+        return _by_first_word(self._replacements)
+
+    @cached_property
+    def _pseudonyms(self) -> tuple[tuple[str, str], ...]:
+        """(name, pseudonym) for every member of staff and child, longest name first."""
         pairs = []
         if len(self.staff):
             for row in self.staff.itertuples():
                 kind = self.chair_role if row.role == "chair" else "Staff"
-                pairs.append((esc(row.name), esc(self.pseudonym(kind, int(row.id)))))
+                pairs.append((str(row.name), self.pseudonym(kind, int(row.id))))
         for row in self.store.rows("children"):
-            pairs.append((esc(f"{row['given_name']} {row['family_name']}"),
-                          esc(self.pseudonym("Child", row["id"]))))  # fmt: skip
-        return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+            pairs.append((f"{row['given_name']} {row['family_name']}",
+                          self.pseudonym("Child", row["id"])))  # fmt: skip
+        return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+
+    @cached_property
+    def _replacements(self) -> tuple[tuple[str, str], ...]:
+        """(escaped name, escaped pseudonym): the last pass over a pseudonymised section, for
+        names that reached it through a frame the report did not build itself (the QA
+        summaries')."""
+        from cptrack.apps.style import esc
+
+        return tuple((esc(name), esc(pseudonym)) for name, pseudonym in self._pseudonyms)
 
     def scrub_html(self, text: str) -> str:
+        """The last pass over a pseudonymised section: full names to pseudonyms, and any child
+        id left in the text (not in tags: an image's data could hold one by chance) to its
+        pseudonym."""
         if not self.pseudonymise:
             return text
-        for name, pseudonym in self._replacements:
-            if name in text:
-                text = text.replace(name, pseudonym)
-        return text
+        text = _replace_names(text, self._replacements_index)
+        ids = self._id_pattern
+        if ids is None:
+            return text
+        parts = re.split(r"(<[^>]*>)", text)
+        for i in range(0, len(parts), 2):
+            if parts[i]:
+                parts[i] = ids.sub(lambda m: self.child_label(m.group(0)), parts[i])
+        return "".join(parts)
+
+    @cached_property
+    def _id_pattern(self) -> re.Pattern | None:
+        """Every child id the database holds that could not be mistaken for a number in a
+        table (five characters or more, or holding a letter)."""
+        ids = [k["id"] for k in self.store.rows("children")]
+        ids = [i for i in ids if len(i) >= 5 or not i.isdigit()]
+        if not ids:
+            return None
+        alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+        return re.compile(rf"(?<![\w/-])(?:{alternatives})(?![\w/-])")
 
     # -- the header ---------------------------------------------------------
 
@@ -304,6 +360,29 @@ class ReportContext:
     @property
     def generated(self) -> str:
         return self.generated_at.strftime("%-d %b %Y %H:%M")
+
+
+NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _by_first_word(pairs: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
+    """(name, replacement) pairs by the first word of the name."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for name, replacement in pairs:
+        words = NAME_WORD.findall(name)
+        if words:
+            index.setdefault(words[0], []).append((name, replacement))
+    return index
+
+
+def _replace_names(text: str, by_first_word: dict[str, list[tuple[str, str]]]) -> str:
+    """``text`` with each name it holds replaced, longest first, trying only the names whose
+    first word is in it (a page is searched for the few names it may hold, not every one)."""
+    candidates = [p for word in set(NAME_WORD.findall(text)) for p in by_first_word.get(word, ())]
+    for name, replacement in sorted(candidates, key=lambda p: len(p[0]), reverse=True):
+        if name in text:
+            text = text.replace(name, replacement)
+    return text
 
 
 def age_years(born: Any, on: dt.date) -> int:

@@ -77,11 +77,11 @@ class _Document(Report):
 
     @property
     def subject(self) -> str:
-        return f"{self.ctx.child_name(self.row['child_id'])} ({self.row['child_id']})"
+        return self.ctx.child_label(self.row["child_id"])
 
     def child_block(self) -> list[tuple[str, str]]:
         c = self.ctx
-        return [("Child", f"{c.child_name(self.kid['id'])} ({self.kid['id']})"),
+        return [("Child", c.child_label(self.kid["id"])),
                 ("Age" if c.pseudonymise else "Date of birth", c.born(self.kid))]  # fmt: skip
 
 

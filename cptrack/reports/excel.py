@@ -3,8 +3,8 @@
 Each sheet has a bold header row that stays in view (frozen), column widths fitted to the
 contents, dates stored as dates (shown dd/mm/yyyy), numbers as numbers, and an autofilter.
 Text that a spreadsheet would read as a formula (starting ``=``, ``+``, ``-`` or ``@``, or a
-tab or carriage return before one) is stored as text, never evaluated: free text in a case
-record cannot run anything on the reader's machine.
+tab or carriage return) is stored as text, never evaluated (``cptrack.safe_cells``): free text
+in a case record cannot run anything on the reader's machine.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from cptrack import safe_cells
+
 DATE_FORMAT = "dd/mm/yyyy"
 MAX_WIDTH = 60
 
@@ -37,7 +38,8 @@ def write_sheet(ws, frame: pd.DataFrame, columns: list[tuple[str, str, str]]) ->
     header_fill = PatternFill("solid", fgColor="F3F2F1")
     widths = []
     for j, (_, heading, _) in enumerate(columns, 1):
-        c = ws.cell(row=1, column=j, value=heading)
+        c = ws.cell(row=1, column=j)
+        safe_cells.xlsx_set(c, heading)
         c.font = Font(bold=True)
         c.fill = header_fill
         c.alignment = Alignment(vertical="top", wrap_text=True)
@@ -47,18 +49,13 @@ def write_sheet(ws, frame: pd.DataFrame, columns: list[tuple[str, str, str]]) ->
         for j, (name, _, kind) in enumerate(columns, 1):
             value = _value(data[name][i], kind)
             c = ws.cell(row=i + 2, column=j)
+            safe_cells.xlsx_set(c, value)
             if isinstance(value, str):
-                c.value = value
-                c.data_type = "s"  # stored as text even when it starts like a formula
-                if value.startswith(FORMULA_START):
-                    c.quotePrefix = True
                 widths[j - 1] = max(widths[j - 1], min(len(value), MAX_WIDTH))
             elif isinstance(value, dt.date):
-                c.value = value
                 c.number_format = DATE_FORMAT
                 widths[j - 1] = max(widths[j - 1], 10)
             else:
-                c.value = value
                 widths[j - 1] = max(widths[j - 1], len(str(value)) if value is not None else 0)
     for j, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(j)].width = min(w + 2, MAX_WIDTH + 2)

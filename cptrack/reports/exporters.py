@@ -24,7 +24,7 @@ class ReportError(RuntimeError):
 PAGE_CSS = """
 @page { size: A4; margin: 16mm 12mm 14mm 12mm; }
 body { margin: 0; background: #fff; }
-.rpt-meta { display: none; }
+.rpt-meta, .rpt-removed { display: none; }
 @media screen { body { padding: 16px; } }
 """
 

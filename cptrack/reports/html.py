@@ -56,6 +56,7 @@ CSS = """
 .rpt .stat b { display: block; font-size: 20px; }
 .rpt .block { break-inside: avoid; }
 .rpt .text { white-space: pre-wrap; }
+.rpt-removed { display: none; }
 @media screen { .rpt { max-width: 1100px; margin: 0 auto; font-size: 13px; } }
 </style>
 """

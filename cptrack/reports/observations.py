@@ -111,7 +111,7 @@ class SingleObservation(Report):
         what = "—"
         if conf:
             what = (f"{common.CONFERENCE_TYPES.get(conf['type'], conf['type'])} conference for "
-                    f"{c.child_name(conf['child_id'])} ({conf['child_id']}), {day(conf['held_date'] or conf['scheduled_date'])}")  # fmt: skip
+                    f"{c.child_label(conf['child_id'])}, {day(conf['held_date'] or conf['scheduled_date'])}")  # fmt: skip
         return html.key_values([
             (c.chair_role, c.staff_name(o["chair_id"])),
             ("Observer", c.staff_name(o["observer_id"], "Observer")),

@@ -19,6 +19,7 @@ import html as html_lib
 import os
 import re
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 FORMATS = ("html", "pdf", "xlsx", "docx")
 META = re.compile(r'<div class="rpt-meta"([^>]*)>', re.S)
+REMOVED = re.compile(r'<div class="rpt-removed" data-counts="([^"]*)">')
 ATTR = re.compile(r'data-(\w+)="([^"]*)"')
 
 
@@ -209,16 +211,35 @@ def html_to_pdf(page_html: str) -> bytes:
 # One call
 
 
+def removed_counts(page: str) -> Counter:
+    """What pseudonymisation took out of a page: the last note on it (counts so far)."""
+    notes = REMOVED.findall(page)
+    if not notes:
+        return Counter()
+    pairs = (item.partition("=") for item in html_lib.unescape(notes[-1]).split(";") if item)
+    return Counter({k: int(n) for k, _, n in pairs})
+
+
 def render_bytes(
-    name: str, fmt: str, parameters: dict[str, Any], printer: Printer | None = None
+    name: str,
+    fmt: str,
+    parameters: dict[str, Any],
+    printer: Printer | None = None,
+    *,
+    removed: Counter | None = None,
 ) -> bytes:
-    """The report ``name`` in ``fmt`` (html, pdf, xlsx or docx) as bytes."""
+    """The report ``name`` in ``fmt`` (html, pdf, xlsx or docx) as bytes. When pseudonymising,
+    what was taken out of free text is added to ``removed``."""
     if fmt not in FORMATS:
         raise ReportError(f"--to {fmt!r}: choose html, pdf, xlsx or docx")
     if fmt == "xlsx":
         from cptrack.reports import excel, open_report
 
-        return excel.workbook_bytes(open_report(name, **parameters))
+        report = open_report(name, **parameters)
+        data = excel.workbook_bytes(report)
+        if removed is not None and report.ctx.pseudonymise:
+            removed.update(report.ctx.scrubber.counts)
+        return data
     if fmt == "docx":
         from cptrack.reports import DOCUMENTS, open_report, word
 
@@ -226,13 +247,18 @@ def render_bytes(
             raise ReportError(f"{name} has no Word version; docx is for {', '.join(DOCUMENTS)}")
         report = open_report(name, **parameters)
         try:
-            return word.document_bytes(report)
+            data = word.document_bytes(report)
+            if removed is not None and report.ctx.pseudonymise:
+                removed.update(report.ctx.scrubber.counts)
+            return data
         finally:
             report.ctx.store.close()
     db = parameters.get("db") or os.environ.get("CPTRACK_DB")
     if db and "://" not in str(db):  # the kernel runs in the notebook's folder
         parameters = {**parameters, "db": str(Path(db).expanduser().resolve())}
     page = to_html(execute(name, parameters))
+    if removed is not None:
+        removed.update(removed_counts(page))
     if fmt == "html":
         return page.encode("utf-8")
     if printer is not None:

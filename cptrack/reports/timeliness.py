@@ -94,6 +94,7 @@ class MonthlyTimeliness(Report):
             for i in ids
         ]
         self.held["child"] = [c.child_name(x) for x in self.held["child_id"].astype(str)]
+        self.held["ref"] = [c.child_ref(x) for x in self.held["child_id"].astype(str)]
         self.held["what"] = [engine.EVENT_LABELS.get(e, e) for e in self.held["event"].astype(str)]
         self.held["state"] = [
             html.rag("red" if late else "green", "late" if late else "in timescale")
@@ -130,7 +131,7 @@ class MonthlyTimeliness(Report):
         self, frame: pd.DataFrame, table_id: str, empty: str, reason: bool
     ) -> str:
         cols = [
-            ("child_id", "Child", "id"), ("child", "Name", "text"), ("what", "Conference", "text"),
+            *self.child_columns(), ("what", "Conference", "text"),
             ("due_date", "Due", "date"), ("actual_date", "Held", "date"),
             ("working_days_late", "Working days late", "num"), ("chair", self.ctx.chair_role, "text"),
         ]  # fmt: skip
@@ -166,12 +167,12 @@ class MonthlyTimeliness(Report):
         due = f["due_date"]
         f = f[(due >= pd.Timestamp(self.first)) & (due <= pd.Timestamp(self.last))].copy()
         f["child"] = [self.ctx.child_name(x) for x in f["child_id"].astype(str)]
+        f["ref"] = [self.ctx.child_ref(x) for x in f["child_id"].astype(str)]
         f["what"] = [engine.EVENT_LABELS.get(e, e) for e in f["event"].astype(str)]
         f["state"] = [html.rag("red", t) for t in f["status_text"].astype(str)]
         return html.table(
             f.sort_values("due_date"),
-            [("child_id", "Child", "id"), ("child", "Name", "text"), ("what", "Conference", "text"),
-             ("due_date", "Due", "date"), ("booked_date", "Booked for", "date"),
+            [*self.child_columns(), ("what", "Conference", "text"), ("due_date", "Due", "date"), ("booked_date", "Booked for", "date"),
              ("state", "Status", "html")],
             table_id="overdue", empty="Every conference due in the month has been held.",
         )  # fmt: skip
