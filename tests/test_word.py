@@ -16,7 +16,6 @@ from docx.shared import Cm
 
 from cptrack.cli import main
 from cptrack.reports import DOCUMENTS, open_report
-from cptrack.reports.context import ENV_KEY
 from cptrack.reports.word import child_of
 from cptrack.store import Store
 
@@ -26,8 +25,8 @@ SHOWN = 'Mum said <b>stop</b> & "go" <script>alert(1)</script>\nSecond line\ufff
 
 @pytest.fixture(autouse=True)
 def _key(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pseudonym key from the environment: making a document writes nothing to the database."""
-    monkeypatch.setenv(ENV_KEY, "a-test-key-for-word-documents")
+    """A pseudonym key from the environment, the same for every document of a test."""
+    monkeypatch.setenv("CPTRACK_PSEUDONYM_KEY", "a-test-key-for-word-documents")
 
 
 def make(name: str, db: str, folder: Path, *extra: str) -> docx.document.Document:
