@@ -37,8 +37,9 @@ from sqlalchemy.engine import Connection
 
 from cptrack import models
 from cptrack.imports.report import ImportRefused, ImportResult, Problem
+from cptrack.integrity import unique_columns
 from cptrack.models import FieldError, RecordError
-from cptrack.store import Store, StoreError, dumps
+from cptrack.store import Store, StoreError, constraint_errors, dumps
 from cptrack.tables import audit_log, table
 
 # Parents before the records that refer to them.
@@ -280,7 +281,7 @@ def _matchable(key: tuple) -> bool:
 # The writer
 
 
-@dataclass
+@dataclass(eq=False)  # each pending record is itself (a key in _clashes)
 class _Pending:
     staged: Staged
     row: dict[str, Any]
@@ -440,7 +441,7 @@ class Writer:
             elif seen.data != s.data or seen.insert_only != s.insert_only:
                 what = models.kind(kind).label.lower()
                 error = FieldError(
-                    "",
+                    "source_id" if s.source_id else "",
                     f"the same {what} is also given at {seen.where} with different values; "
                     "keep one",
                 )
@@ -560,8 +561,68 @@ class Writer:
     # -- writing ---------------------------------------------------------------
 
     def _write(self, kind: str, inserts: list[_Pending], updates: list[_Pending]) -> None:
+        """Write the records, or, when the database refuses a value another record holds
+        (a source id), refuse the records that hold it, naming the field, and write the
+        rest. The check is made only after such a refusal, so a clean import pays nothing
+        for it but a savepoint per kind and batch."""
+        # PostgreSQL's COPY goes to the driver directly, so its refusals arrive unwrapped.
+        refused = (sa.exc.IntegrityError, self.conn.dialect.dbapi.IntegrityError)
+        try:
+            with self.conn.begin_nested():
+                self._write_now(kind, inserts, updates)
+        except refused as exc:
+            clashes = self._clashes(kind, inserts + updates)
+            if not clashes:
+                table_name, errors = constraint_errors(exc)
+                raise RecordError(models.kind(table_name or kind).label, errors) from None
+            for p, error in clashes.items():
+                self._refuse(p.staged, [error])
+            self._write(
+                kind,
+                [p for p in inserts if p not in clashes],
+                [p for p in updates if p not in clashes],
+            )
+
+    def _clashes(self, kind: str, pending: list[_Pending]) -> dict[_Pending, FieldError]:
+        """The records whose value in a unique column another record (stored, or earlier in
+        this import) already holds."""
+        t = table(kind)
+        label = models.kind(kind).label.lower()
+        found: dict[_Pending, FieldError] = {}
+        for cols in unique_columns(kind):
+            name = cols[-1]
+            if len(cols) != 1:
+                continue
+            own_ids = {p.before["id"] for p in pending if p.before is not None}
+            first: dict[Any, _Pending] = {}
+            for p in pending:
+                value = p.row.get(name)
+                if value is None:
+                    continue
+                if value in first:
+                    found[p] = FieldError(
+                        name,
+                        f"{value!r} is also given at {first[value].staged.where}; each "
+                        f"{label} needs its own",
+                    )
+                else:
+                    first[value] = p
+            for chunk in _chunks(list(first), IN_CHUNK):
+                stored = self.conn.execute(sa.select(t.c.id, t.c[name]).where(t.c[name].in_(chunk)))
+                for other_id, value in stored:
+                    p = first[value]
+                    if other_id != p.row.get("id") and other_id not in own_ids:
+                        found[p] = FieldError(
+                            name,
+                            f"{value!r} is already held by another {label} "
+                            f"({other_id}); each needs its own",
+                        )
+        return found
+
+    def _write_now(self, kind: str, inserts: list[_Pending], updates: list[_Pending]) -> None:
         t = table(kind)
         audits: list[dict] = []
+        registered: list[tuple[_Pending, dict]] = []
         if inserts:
             if models.kind(kind).id_type is int:
                 for p, new_id in zip(inserts, self._new_ids(t, len(inserts)), strict=True):
@@ -570,8 +631,7 @@ class Writer:
             self._insert(t, rows)
             for p, row in zip(inserts, rows, strict=True):
                 audits.append(self._audit_row(kind, row["id"], "insert", 1, None, row))
-                self._register(kind, p, row)
-            self.result.count(kind, "inserted", len(inserts))
+                registered.append((p, row))
         if updates:
             groups: dict[tuple[str, ...], list[_Pending]] = defaultdict(list)
             for p in updates:
@@ -605,10 +665,14 @@ class Writer:
                 audits.append(
                     self._audit_row(kind, p.before["id"], "update", version, before, p.changed)
                 )
-                self._register(kind, p, p.row)
-            self.result.count(kind, "updated", len(updates))
+                registered.append((p, p.row))
         if audits:
             self._insert(audit_log, audits)
+        for p, row in registered:  # only once the database has taken every row
+            self._register(kind, p, row)
+        for outcome, done in (("inserted", inserts), ("updated", updates)):
+            if done:
+                self.result.count(kind, outcome, len(done))
 
     def _insert(self, t: sa.Table, rows: list[dict]) -> None:
         """Insert rows with the driver's ``executemany``: SQLAlchemy's per-row work is the
@@ -787,11 +851,19 @@ def run_import(
             result.committed = True
     except _RollBack:
         result.committed = False
-    except sa.exc.IntegrityError as exc:
-        raise StoreError(
-            "import stopped: the database refused a record "
-            f"({str(exc.orig).splitlines()[0]}), most likely because someone else saved the "
-            "same record while the import ran. Nothing was saved; run the import again."
+    except sa.exc.IntegrityError as exc:  # a reference taken away while the import ran
+        table_name, errors = constraint_errors(exc)
+        label = models.kind(table_name).label if table_name in models.BY_TABLE else "Record"
+        raise RecordError(
+            label,
+            [
+                FieldError(
+                    e.field,
+                    f"{e.message}; most likely someone else changed the same records while "
+                    "the import ran. Nothing was saved; run the import again.",
+                )
+                for e in errors
+            ],
         ) from None
     if result.problems and not partial and not dry_run:
         raise ImportRefused(result)
