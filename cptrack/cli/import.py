@@ -169,6 +169,12 @@ def report(result: ImportResult, args: argparse.Namespace) -> None:
         parts = [result.summary()]
         if result.problems:
             parts += ["", "Problems:", result.problems_text(None if args.out else 50)]
+        if result.left_alone:
+            parts += [
+                "",
+                "Left alone (recorded after this file's reference date):",
+                result.left_alone_text(None if args.out else 50),
+            ]
         if findings is not None:
             parts += ["", render(findings, "table").rstrip()]
         text = "\n".join(parts) + "\n"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cptrack import models
-from cptrack.imports.report import ImportRefused, ImportResult, Problem
+from cptrack.imports.report import ImportRefused, ImportResult, LeftAlone, Problem
 from cptrack.integrity import unique_columns
 from cptrack.models import FieldError, RecordError
 from cptrack.store import Store, StoreError, constraint_errors, dumps
@@ -307,6 +308,7 @@ class Writer:
         children = table("children")
         self.stored_children = {r[0] for r in conn.execute(sa.select(children.c.id))}
         self.plan_spans: dict[int, tuple[dt.date, dt.date | None]] = {}
+        self.reference: dt.date | None = result.reference_date
 
     # -- public --------------------------------------------------------------
 
@@ -344,6 +346,7 @@ class Writer:
         claimed: dict[Any, str] = {}
         inserts: list[_Pending] = []
         updates: list[_Pending] = []
+        candidates: list[tuple[Staged, dict, dict]] = []  # matched records the file changes
         for s in self._unique(kind, staged):
             key = s.key
             resolved, errors = self._resolve(s.data)
@@ -396,13 +399,25 @@ class Writer:
             if not diff:
                 self._unchanged(s, match)
                 continue
+            candidates.append((s, match, diff))
+        recorded = self._recorded(kind, candidates)
+        for s, match, diff in candidates:
+            newer = self._newer(record_cls, match, diff, recorded)
+            offered, diff = diff, {k: v for k, v in diff.items() if k not in newer}
             try:
-                row = record_cls.check({**match, **diff}).row()
+                row = record_cls.check({**match, **diff}).row() if diff else None
             except RecordError as exc:
-                self._refuse(s, exc.errors)
-                continue
-            row["id"] = match["id"]
-            changed = {k: v for k, v in row.items() if k != "version" and match.get(k) != v}
+                if not newer:
+                    self._refuse(s, exc.errors)
+                    continue
+                # The rest goes with the values left alone: leave it all.
+                newer.update(dict.fromkeys(diff, ""))
+                diff, row = {}, None
+            self._left_alone(s, record_cls.label, match, offered, newer)
+            changed = {}
+            if row is not None:
+                row["id"] = match["id"]
+                changed = {k: v for k, v in row.items() if k != "version" and match.get(k) != v}
             if not changed:
                 self._unchanged(s, match)
                 continue
@@ -412,6 +427,90 @@ class Writer:
         elif kind == "conferences":
             inserts, updates = self._check_reviews(inserts, updates)
         self._write(kind, inserts, updates)
+
+    # -- returns never move backwards ------------------------------------------
+
+    def _newer(
+        self, record_cls: type[models.Record], match: dict, diff: dict, recorded: dict
+    ) -> dict[str, str]:
+        """The fields of ``diff`` whose stored values were recorded after this file's
+        reference date, each with who recorded them: an older return neither blanks nor
+        replaces them. A blank stored value (or a default nobody stated) may be filled; a
+        source id is always taken."""
+        fields = recorded.get(str(match["id"]))
+        if not fields:
+            return {}
+        newer = {}
+        for name in diff:
+            when = fields.get(name) or fields.get("*")
+            if (
+                _may_be_newer(record_cls, name, match)
+                and when is not None
+                and when[0] > self.reference
+            ):
+                newer[name] = when[1]
+        return newer
+
+    def _left_alone(
+        self, s: Staged, label: str, match: dict, offered: dict, newer: dict[str, str]
+    ) -> None:
+        for name, why in newer.items():
+            self.result.left_alone.append(
+                LeftAlone(
+                    s.where,
+                    label,
+                    s.names.get(name, name),
+                    _shown(match.get(name)),
+                    _shown(offered.get(name)),
+                    why or "goes with the values left alone",
+                    s.child,
+                )
+            )
+
+    def _recorded(
+        self, kind: str, candidates: list[tuple[Staged, dict, dict]]
+    ) -> dict[str, dict[str, tuple[dt.date, str]]]:
+        """For each stored record this file would change: each field's (day it speaks for,
+        who recorded it), from the audit: an import's reference date (in its note), else
+        the day of the write; ``"*"`` stands for every field of a record that came in a
+        bulk load. Asked only about records whose stored values the file would replace, a
+        chunk of records a query: a clean import asks nothing."""
+        if self.reference is None:
+            return {}
+        record_cls = models.kind(kind)
+        ids = [
+            m["id"]
+            for _, m, diff in candidates
+            if any(_may_be_newer(record_cls, k, m) for k in diff)
+        ]
+        out: dict[str, dict[str, tuple[dt.date, str]]] = {}
+        a = audit_log
+        for chunk in _chunks([str(i) for i in ids], IN_CHUNK):
+            rows = self.conn.execute(
+                sa.select(a.c.record_id, a.c.action, a.c.at, a.c.user, a.c.after, a.c.note)
+                .where(a.c.table_name == kind, a.c.record_id.in_(chunk))
+                .order_by(a.c.id)
+            )
+            for record_id, action, at, user, after, note in rows:
+                fields = out.setdefault(record_id, {})
+                when = _recorded_when(at, user, note)
+                if action == "insert":
+                    fields["*"] = when
+                for name in after or {}:
+                    fields[name] = when
+        missing = [str(i) for i in ids if "*" not in out.get(str(i), {})]
+        if missing:
+            bulk = self.conn.execute(
+                sa.select(a.c.at, a.c.user, a.c.note)
+                .where(a.c.table_name == kind, a.c.action == "bulk_insert")
+                .order_by(a.c.id.desc())
+                .limit(1)
+            ).first()
+            if bulk is not None:
+                when = _recorded_when(*bulk)
+                for record_id in missing:
+                    out.setdefault(record_id, {})["*"] = when
+        return out
 
     def _unique(self, kind: str, staged: list[Staged]) -> Iterable[Staged]:
         """Each record once: repeats with the same values merge; different values are refused.
@@ -770,6 +869,36 @@ class Writer:
             for r in self.conn.execute(q):
                 rows[r.id] = dict(r._mapping)
         return [rows[k] for k in sorted(rows, key=str if kind == "children" else None)]
+
+
+# Every import's audit note starts "import " and names the day its file speaks for.
+_REFERENCE = re.compile(r"reference date (\d{4}-\d{2}-\d{2})")
+
+
+def _recorded_when(at: dt.datetime, user: str, note: str | None) -> tuple[dt.date, str]:
+    """The day a write speaks for, and how to say who made it."""
+    found = _REFERENCE.search(note or "") if (note or "").startswith("import ") else None
+    if found:
+        day = dt.date.fromisoformat(found[1])
+        return day, f"from a return as of {day:%d/%m/%Y}, newer than this one"
+    return at.date(), f"recorded by {user} on {at:%d/%m/%Y}, after this file's reference date"
+
+
+def _may_be_newer(record_cls: type[models.Record], name: str, stored: dict) -> bool:
+    """Whether the stored value of ``name`` is one an older file must not replace: not the
+    source id, and a value someone stated (not blank, not the field's default, such as a
+    child's sex "U" when a form left it unsaid)."""
+    value = stored.get(name)
+    if name == "source_id" or value is None:
+        return False
+    info = record_cls.model_fields.get(name)
+    return info is None or info.default is None or value != info.default
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
 
 
 def _converter(col_type: sa.types.TypeEngine, sqlite: bool) -> Callable[[Any], Any] | None:
