@@ -24,7 +24,7 @@ CHECKS: dict[str, list[Check]] = {}
 
 def check(conn: Connection, kind: str, row: dict, before: dict | None) -> list[FieldError]:
     """All problems with writing ``row`` (``before`` is the stored row for an update)."""
-    errors = _references(conn, kind, row)
+    errors = references(conn, kind, row) + _unique(conn, kind, row)
     if errors:
         return errors
     for fn in CHECKS.get(kind, []):
@@ -40,7 +40,8 @@ def rule(kind: str) -> Callable[[Check], Check]:
     return register
 
 
-def _references(conn: Connection, kind: str, row: dict) -> list[FieldError]:
+def references(conn: Connection, kind: str, row: dict) -> list[FieldError]:
+    """Each field referring to a record that does not exist."""
     errors = []
     for col in TABLES[kind].columns:
         value = row.get(col.name)
@@ -51,6 +52,44 @@ def _references(conn: Connection, kind: str, row: dict) -> list[FieldError]:
         if found is None:
             label = models.kind(target.name).label.lower()
             errors.append(FieldError(col.name, f"there is no {label} with id {value!r}"))
+    return errors
+
+
+def unique_columns(kind: str) -> list[tuple[str, ...]]:
+    """The columns (other than the id) whose values no two records of ``kind`` may share:
+    an imported record's ``source_id``, say."""
+    t = TABLES[kind]
+    found = [tuple(c.name for c in index.columns) for index in t.indexes if index.unique]
+    found += [
+        tuple(c.name for c in con.columns)
+        for con in t.constraints
+        if isinstance(con, sa.UniqueConstraint)
+    ]
+    return [cols for cols in found if cols != ("id",)]
+
+
+def _unique(conn: Connection, kind: str, row: dict) -> list[FieldError]:
+    """A value another record already holds in a unique column (the database would refuse
+    it too, less clearly)."""
+    t = TABLES[kind]
+    errors = []
+    for cols in unique_columns(kind):
+        values = [row.get(c) for c in cols]
+        if any(v is None for v in values):
+            continue
+        q = sa.select(t.c.id).where(*(t.c[c] == v for c, v in zip(cols, values, strict=True)))
+        if row.get("id") is not None:
+            q = q.where(t.c.id != row["id"])
+        other = conn.execute(q.limit(1)).first()
+        if other is not None:
+            label = models.kind(kind).label.lower()
+            shown = ", ".join(repr(v) for v in values)
+            errors.append(
+                FieldError(
+                    cols[-1],
+                    f"{shown} is already held by another {label} ({other.id}); each needs its own",
+                )
+            )
     return errors
 
 

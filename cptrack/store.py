@@ -81,6 +81,59 @@ class StaleVersionError(RuntimeError):
         super().__init__(msg)
 
 
+def constraint_errors(exc: Exception) -> tuple[str | None, list[FieldError]]:
+    """The table and the field a database's refusal (unique, foreign key, not null or check)
+    is about, worded for people; the SQL is left out. SQLite names the table and columns of
+    a unique or not-null failure but not a foreign key's; PostgreSQL names them all."""
+    import re
+
+    orig = getattr(exc, "orig", exc)  # SQLAlchemy's wrapper, or the driver's own error
+    message = str(orig).splitlines()[0] if str(orig) else ""
+    diag = getattr(orig, "diag", None)
+    table_name = getattr(diag, "table_name", None)
+    state = getattr(orig, "sqlstate", None)
+    detail = getattr(diag, "message_detail", None) or ""
+    key = re.search(r"Key \((?P<cols>[^)]*)\)=\((?P<values>.*)\)", detail)
+    cols: list[str] = []
+    values = ""
+    what = ""
+    if key:
+        cols = [c.strip().strip('"') for c in key["cols"].split(",")]
+        values = key["values"]
+    if state == "23505" or message.startswith("UNIQUE constraint failed"):
+        what = "unique"
+    elif state == "23503" or message.startswith("FOREIGN KEY constraint failed"):
+        what = "reference"
+    elif state == "23502" or message.startswith("NOT NULL constraint failed"):
+        what = "required"
+        if getattr(diag, "column_name", None):
+            cols = [diag.column_name]
+    sqlite = re.match(r"(UNIQUE|NOT NULL) constraint failed: (?P<cols>.*)", message)
+    if sqlite:
+        pairs = [c.strip().split(".", 1) for c in sqlite["cols"].split(",")]
+        table_name = pairs[0][0]
+        cols = [p[-1] for p in pairs]
+    label = models.kind(table_name).label.lower() if table_name in models.BY_TABLE else "record"
+    field = cols[-1] if cols else ""
+    if what == "unique":
+        held = f"{values!r} is" if values else "that value is"
+        text = f"{held} already held by another {label}; each needs its own"
+    elif what == "reference":
+        parent = re.search(r'not present in table "(\w+)"', detail)
+        kind = parent[1] if parent else ""
+        parent_label = models.kind(kind).label.lower() if kind in models.BY_TABLE else "record"
+        text = (
+            f"there is no {parent_label} with id {values!r}"
+            if values
+            else "refers to a record that does not exist"
+        )
+    elif what == "required":
+        text = "is required"
+    else:
+        text = "the database refused this value (it breaks one of its rules)"
+    return table_name, [FieldError(field, text)]
+
+
 # ---------------------------------------------------------------------------
 # Locations
 
@@ -452,7 +505,7 @@ class Transaction:
         if errors:
             raise RecordError(record_cls.label, errors)
         t = table(kind)
-        result = self.conn.execute(t.insert().values(**row))
+        result = self._refused_by_database(kind, row, None, t.insert().values(**row))
         if "id" not in row:
             row["id"] = result.inserted_primary_key[0]
         self._audit(kind, row["id"], "insert", 1, None, row)
@@ -481,10 +534,13 @@ class Transaction:
         roles.check_write(self.conn, self.user, kind, current, changed)
         new_version = version + 1
         t = table(kind)
-        result = self.conn.execute(
+        result = self._refused_by_database(
+            kind,
+            row,
+            current,
             t.update()
             .where(t.c.id == current["id"], t.c.version == version)
-            .values(**changed, version=new_version)
+            .values(**changed, version=new_version),
         )
         if result.rowcount != 1:  # lost a race with another writer
             raise StaleVersionError(
@@ -574,6 +630,18 @@ class Transaction:
         return counts
 
     # -- helpers -----------------------------------------------------------
+
+    def _refused_by_database(self, kind: str, row: dict, before: dict | None, statement):
+        """Run ``statement``; a constraint the database enforces (a value another record
+        took a moment ago, say) becomes a ``RecordError`` naming the field."""
+        try:
+            with self.conn.begin_nested():
+                return self.conn.execute(statement)
+        except sa.exc.IntegrityError as exc:
+            _, errors = constraint_errors(exc)
+            if not errors[0].field:  # SQLite does not say which reference: look again
+                errors = integrity.references(self.conn, kind, row) or errors
+            raise RecordError(models.kind(kind).label, errors) from None
 
     def _current_for_write(self, kind: str, record_id: Any) -> dict | None:
         t = table(kind)

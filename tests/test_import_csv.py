@@ -184,3 +184,61 @@ def test_files_that_cannot_be_read(tmp_path, record_type, content, message):
     path.write_text(content)
     with pytest.raises(ImportFileError, match=message):
         csv_import.read_file(path, record_type)
+
+
+SOURCED_VISITS = """child_id,date,seen,seen_alone,source_id
+X1,2026-03-20,yes,no,V-100
+X1,2026-03-06,yes,yes,V-101
+"""
+
+
+def _held_source_id(store, source_id):
+    """Child X2 (typed into cptrack) with a visit holding ``source_id``."""
+    store.add("children", {"id": "X2", "given_name": "Bo", "family_name": "Testchild",
+                           "date_of_birth": "2018-05-06"})  # fmt: skip
+    store.add("visits", {"child_id": "X2", "date": "2026-01-09", "seen": True,
+                         "source_id": source_id})  # fmt: skip
+
+
+def test_a_source_id_another_childs_record_holds_is_refused_naming_the_field(store, tmp_path):
+    """An extract giving a visit a source id that another child's visit holds: refused on
+    source_id, the row named; nothing written."""
+    _held_source_id(store, "V-100")
+    paths = files(tmp_path, children=CHILDREN.replace("X2,", "X3,"), visits=SOURCED_VISITS)
+    with pytest.raises(ImportRefused) as refused:
+        csv_import.import_files(store, paths, REF)
+    (problem,) = refused.value.result.problems
+    assert ("visits.csv row 2", "source_id") == (problem.where, problem.field)
+    assert 1 == store.count("visits")
+
+
+def test_a_source_id_given_twice_in_a_file_is_refused_naming_the_field(store, tmp_path):
+    """Two different visits with one source id in the same extract: the second is refused
+    on source_id."""
+    paths = files(
+        tmp_path,
+        children=CHILDREN.replace("X2,", "X3,"),
+        visits=SOURCED_VISITS.replace("V-101", "V-100"),
+    )
+    with pytest.raises(ImportRefused) as refused:
+        csv_import.import_files(store, paths, REF)
+    assert [("visits.csv row 3", "source_id")] == [
+        (p.where, p.field) for p in refused.value.result.problems
+    ]
+
+
+def test_a_source_id_the_database_refuses_is_a_refusal_not_sql(store, tmp_path):
+    """A visit without a source id is given its natural one (child, kind, date); when a
+    record typed by hand already holds it, the database refuses it and the import reports
+    that visit on source_id, keeping the rest with --partial."""
+    _held_source_id(store, "X1:visits:2026-03-20")
+    unsourced = SOURCED_VISITS.replace(",source_id", "").replace(",V-100", "").replace(",V-101", "")
+    paths = files(tmp_path, children=CHILDREN.replace("X2,", "X3,"), visits=unsourced)
+    result = csv_import.import_files(store, paths, REF, partial=True)
+    (problem,) = result.problems
+    assert ("visits.csv row 2", "source_id", True) == (
+        problem.where,
+        problem.field,
+        "'X1:visits:2026-03-20' is already held by another visit" in problem.reason,
+    )
+    assert [D("2026-03-06")] == [v["date"] for v in store.rows("visits", child_id="X1")]

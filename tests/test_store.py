@@ -193,3 +193,48 @@ def test_a_database_without_the_schema_is_refused(sqlite_url: str):
     """Opening an empty file says how to create the tables."""
     with pytest.raises(StoreError, match="cptrack init"):
         Store.open(sqlite_url)
+
+
+VISIT = {"child_id": "C1", "date": "2025-02-03", "seen": True, "source_id": "V-100"}
+
+
+def test_a_duplicate_source_id_is_refused_naming_the_field(store: Store):
+    """A visit whose source id another visit holds is refused on source_id, not with SQL."""
+    store.add("children", CHILD)
+    first = store.add("visits", VISIT)
+    with pytest.raises(RecordError) as caught:
+        store.add("visits", {**VISIT, "date": "2025-02-10"})
+    assert ["source_id"] == list(caught.value.by_field())
+    assert f"'V-100' is already held by another visit ({first['id']})" in str(caught.value)
+
+
+def test_changing_a_source_id_to_one_held_is_refused_naming_the_field(store: Store):
+    """An update taking another record's source id is refused on source_id too."""
+    store.add("children", CHILD)
+    store.add("visits", VISIT)
+    other = store.add("visits", {**VISIT, "date": "2025-02-10", "source_id": "V-101"})
+    with pytest.raises(RecordError) as caught:
+        store.update("visits", other["id"], {"source_id": "V-100"}, version=1)
+    assert ["source_id"] == list(caught.value.by_field())
+    assert "V-101" == store.get("visits", other["id"])["source_id"]
+
+
+def test_the_databases_own_refusals_name_the_field(store: Store, monkeypatch):
+    """When the database, not cptrack's checks, refuses a write (another writer took the
+    value first), the refusal still names the field and leaves nothing half-saved."""
+    from cptrack import integrity
+
+    store.add("children", CHILD)
+    store.add("visits", VISIT)
+    monkeypatch.setattr(integrity, "check", lambda *args: [])
+    before = snapshot(store)
+    with pytest.raises(RecordError) as unique:
+        store.add("visits", {**VISIT, "date": "2025-02-10"})
+    with pytest.raises(RecordError) as reference:
+        store.add("visits", {**VISIT, "child_id": "NOBODY", "source_id": None})
+    assert (["source_id"], ["child_id"]) == (
+        list(unique.value.by_field()),
+        list(reference.value.by_field()),
+    )
+    assert "INSERT" not in str(unique.value) + str(reference.value)
+    assert before == snapshot(store)

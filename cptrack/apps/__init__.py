@@ -65,4 +65,11 @@ APPS: tuple[App, ...] = (
         "summary by chair and quarter.",
         "Chairs and QA leads",
     ),
+    App(
+        "imports.ipynb",
+        "Import",
+        "Bring in a CIN census return or an Ofsted Annex A workbook: check what it would "
+        "add, change, leave alone and refuse, then import it in one go.",
+        "Business support and QA leads",
+    ),
 )

@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "found by their headings in any sheet of an .xlsx workbook or in a .csv file.",
     )
     annex.add_argument("file", metavar="FILE", help="the Annex A workbook (.xlsx) or list (.csv)")
-    _reference(annex)
+    _reference(annex, default="the file's latest plan, visit, review, enquiry or ICPC date")
     _common(annex)
     annex.set_defaults(func=run_annex)
 
@@ -75,14 +75,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     extract.set_defaults(func=run_csv)
 
 
-def _reference(p: argparse.ArgumentParser) -> None:
+def _reference(p: argparse.ArgumentParser, default: str = "today") -> None:
     p.add_argument(
         "--reference-date",
         type=dt.date.fromisoformat,
         default=None,
         metavar="YYYY-MM-DD",
-        help="the date the file was produced: dates of birth after it are expected dates of "
-        "delivery, and checks are made as at it (default today)",
+        help="the date the file speaks for: dates of birth after it are expected dates of "
+        "delivery, checks are made as at it, and values cptrack holds from after it are left "
+        f"alone (default {default})",
     )
 
 
@@ -121,9 +122,8 @@ def run_census(args: argparse.Namespace) -> int:
 def run_annex(args: argparse.Namespace) -> int:
     from cptrack.imports import annex_a
 
-    reference = args.reference_date or today()
     return _run(args, lambda store: annex_a.import_file(
-        store, args.file, reference, partial=args.partial, dry_run=args.dry_run,
+        store, args.file, args.reference_date, partial=args.partial, dry_run=args.dry_run,
         progress=progress_wanted(args)))  # fmt: skip
 
 
@@ -169,6 +169,12 @@ def report(result: ImportResult, args: argparse.Namespace) -> None:
         parts = [result.summary()]
         if result.problems:
             parts += ["", "Problems:", result.problems_text(None if args.out else 50)]
+        if result.left_alone:
+            parts += [
+                "",
+                "Left alone (recorded after this file's reference date):",
+                result.left_alone_text(None if args.out else 50),
+            ]
         if findings is not None:
             parts += ["", render(findings, "table").rstrip()]
         text = "\n".join(parts) + "\n"

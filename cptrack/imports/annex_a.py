@@ -44,6 +44,7 @@ from cptrack.imports.tables_in_files import (
     read_sheets,
 )
 from cptrack.imports.values import (
+    blank,
     read_category,
     read_date,
     read_ethnicity,
@@ -52,7 +53,7 @@ from cptrack.imports.values import (
     read_yes_no,
     text,
 )
-from cptrack.models import ConferenceOutcome, ConferenceType, FieldError, TeamKind
+from cptrack.models import ConferenceOutcome, ConferenceType, FieldError, TeamKind, today
 
 FORMAT = "Annex A"
 
@@ -182,6 +183,17 @@ LIST_5 = (
     ),
     *TEAM_COLUMNS,
 )
+# Read from List 5 when present, though cptrack's own export leaves it out: it counts the
+# enquiries it holds.
+LIST_5_COUNT = Column(
+    "s47_count",
+    (
+        "Number of Section 47 Enquiries in the last 12 months",
+        "Number of S47 Enquiries in the last 12 months",
+        "Section 47 Enquiries in the last 12 months",
+    ),
+    meaning="kept aside: cptrack counts the enquiries it holds",
+)
 
 
 @dataclass(frozen=True)
@@ -197,7 +209,9 @@ class AnnexList:
 
 LISTS = (
     AnnexList(7, "child protection", LIST_7),
-    AnnexList(5, "section 47 enquiries and initial child protection conferences", LIST_5),
+    AnnexList(
+        5, "section 47 enquiries and initial child protection conferences", (*LIST_5, LIST_5_COUNT)
+    ),
 )
 
 # Columns read for a child, in the order the lists give them.
@@ -223,7 +237,8 @@ READERS: dict[str, Callable[[Any], Any]] = {
     "icpc_plan": read_yes_no,
 }
 NOT_STORED = {"age"}
-KEPT_ASIDE = {"epo"}
+# Columns cptrack has no field for: checked, then kept aside as the file wrote them.
+KEPT_ASIDE: dict[str, Callable[[Any], Any]] = {"epo": read_yes_no, "s47_count": read_int}
 
 
 @dataclass
@@ -263,12 +278,13 @@ def read(path: str | os.PathLike, *, progress: bool = False) -> AnnexFile:
     digest = hashlib.sha256(p.read_bytes()).hexdigest()
     found: list[tuple[AnnexList, FoundTable]] = []
     notes: list[str] = []
+    other: list[str] = []
     for sheet in sheets:
         tables = [(a, find_table(sheet, a.columns)) for a in LISTS]
         tables = [(a, t) for a, t in tables if t is not None]
         if not tables:
             if any(sheet.rows):
-                notes.append(f"sheet {sheet.name!r} holds neither List 5 nor List 7; not read")
+                other.append(repr(sheet.name))
             continue
         annex, table = max(tables, key=lambda at: len(at[1].columns))
         found.append((annex, table))
@@ -278,6 +294,11 @@ def read(path: str | os.PathLike, *, progress: bool = False) -> AnnexFile:
                 f"{annex.name} in sheet {sheet.name!r}: columns {kept} are not Annex A "
                 "columns cptrack reads; their values are kept aside"
             )
+    if other:
+        notes.append(
+            f"{'sheets' if len(other) > 1 else 'sheet'} {', '.join(other)}: "
+            "not List 5 or List 7; not read"
+        )
     if not found:
         raise ImportFileError(_not_found(p.name, sheets))
     rows: list[Row] = []
@@ -286,12 +307,26 @@ def read(path: str | os.PathLike, *, progress: bool = False) -> AnnexFile:
         csv_file = len(sheets) == 1 and not p.suffix.lower().startswith(".xls")
         for number, values, extra in table.records():
             where = f"row {number}" if csv_file else f"{table.sheet.name} row {number}"
-            rows.append(_read_row(annex, where, values, extra))
+            note = _note(values, extra)
+            if note is not None:
+                notes.append(f"{where} is a note, not a child ({note[:60]!r}); not read")
+            else:
+                rows.append(_read_row(annex, where, values, extra))
             if bar is not None:
                 bar.update(1)
     if bar is not None:
         bar.close()
     return AnnexFile(p.name, digest, found, rows, notes)
+
+
+def _note(values: dict[str, Any], extra: dict[str, Any]) -> str | None:
+    """The text of a row that is a note under a list (one cell, words with spaces, as the
+    template's "Notes:" lines are), else None: a child's row never holds only that."""
+    filled = [v for v in (*values.values(), *extra.values()) if not blank(v)]
+    if len(filled) != 1 or not isinstance(filled[0], str):
+        return None
+    words = text(filled[0]) or ""
+    return words if " " in words else None
 
 
 def _progress(total: int, name: str):
@@ -320,6 +355,11 @@ def _read_row(annex: AnnexList, where: str, raw: dict[str, Any], extra: dict) ->
         if name in NOT_STORED:
             continue
         if name in KEPT_ASIDE:
+            try:
+                KEPT_ASIDE[name](value)
+            except ValueError as exc:
+                errors[name] = str(exc)
+                continue
             if text(value) is not None:
                 heading = next(c.headings[0] for c in annex.columns if c.name == name)
                 extra = {**extra, heading: value}
@@ -440,6 +480,16 @@ def stage(annex: AnnexFile, reference: dt.date, notes: list[str]) -> Batch:
         if row.child is None:
             continue
         key_date = row.values.get("plan_start") or row.values.get("s47_start")
+        for name in KEPT_ASIDE:
+            if name in row.errors:
+                heading = _heading(row, name)
+                batch.refuse(
+                    "source_extras",
+                    {"child_id": Link("children", (row.child,)), "element": heading},
+                    row.where,
+                    [FieldError(name, row.errors[name])],
+                    names={name: heading},
+                )
         for heading, value in row.extras.items():
             element = f"{row.annex.name}/{heading[:100]}/{key_date or row.where}"
             batch.add(
@@ -553,6 +603,7 @@ def _stage_list_5(
             "start_date": "s47_start",
             "icpc_not_required": "icpc_not_required",
             "held_date": "icpc_date",
+            "icpc_plan": "icpc_plan",
         },
     )
     errors = _row_errors(row, {"s47_start", "icpc_not_required"})
@@ -659,11 +710,43 @@ def census_data(annex: AnnexFile, reference: dt.date) -> CensusData:
     return from_rows(reference, rows, elements=elements, source=FORMAT)
 
 
-def validate_file(path: str | os.PathLike, reference: dt.date, *, progress: bool = False):
+EVENT_DATES = ("plan_start", "plan_end", "last_visit", "latest_review", "s47_start", "icpc_date")
+
+
+def latest_date(annex: AnnexFile) -> dt.date | None:
+    """The file's latest event date (plans, visits, reviews, enquiries, ICPCs): the day it
+    speaks for when no reference date is given. Dates of birth are left out, since an unborn
+    child's is in the future."""
+    days = [
+        v
+        for row in annex.rows
+        for name in EVENT_DATES
+        if isinstance(v := row.values.get(name), dt.date)
+    ]
+    return max(days, default=None)
+
+
+def _reference(annex: AnnexFile, reference: dt.date | None, notes: list[str]) -> dt.date:
+    if reference is not None:
+        return reference
+    latest = latest_date(annex)
+    if latest is None:
+        notes.append(f"reference date {today()} (today): the file holds no event dates")
+        return today()
+    notes.append(
+        f"reference date {latest} (the file's latest date; give --reference-date to set it)"
+    )
+    return latest
+
+
+def validate_file(
+    path: str | os.PathLike, reference: dt.date | None = None, *, progress: bool = False
+):
     """The data-quality findings for an Annex A file, and the file as read."""
     from cptrack.dataquality import Validator
 
     annex = read(path, progress=progress)
+    reference = _reference(annex, reference, [])
     validator = Validator()
     validator.add(census_data(annex, reference))
     return validator.finish(), annex
@@ -672,18 +755,21 @@ def validate_file(path: str | os.PathLike, reference: dt.date, *, progress: bool
 def import_file(
     store,
     path: str | os.PathLike,
-    reference: dt.date,
+    reference: dt.date | None = None,
     *,
     partial: bool = False,
     dry_run: bool = False,
     progress: bool = False,
 ) -> ImportResult:
-    """Import List 7 and List 5 from an Annex A file (see ``run_import``)."""
+    """Import List 7 and List 5 from an Annex A file (see ``run_import``); the reference
+    date is the day the file speaks for (default: its latest event date)."""
     from cptrack.dataquality import Validator
 
     annex = read(path, progress=progress)
+    chosen: list[str] = []
+    reference = _reference(annex, reference, chosen)
     result = ImportResult(FORMAT, annex.name, reference_date=reference)
-    result.notes.extend(annex.notes)
+    result.notes.extend(annex.notes + chosen)
     found = ", ".join(f"{a.name} in sheet {t.sheet.name!r}" for a, t in annex.found)
     result.notes.insert(0, f"found {found}")
     batch = stage(annex, reference, result.notes)

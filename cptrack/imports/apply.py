@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,9 +37,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cptrack import models
-from cptrack.imports.report import ImportRefused, ImportResult, Problem
+from cptrack.imports.report import ImportRefused, ImportResult, LeftAlone, Problem
+from cptrack.integrity import unique_columns
 from cptrack.models import FieldError, RecordError
-from cptrack.store import Store, StoreError, dumps
+from cptrack.store import Store, StoreError, constraint_errors, dumps
 from cptrack.tables import audit_log, table
 
 # Parents before the records that refer to them.
@@ -280,7 +282,7 @@ def _matchable(key: tuple) -> bool:
 # The writer
 
 
-@dataclass
+@dataclass(eq=False)  # each pending record is itself (a key in _clashes)
 class _Pending:
     staged: Staged
     row: dict[str, Any]
@@ -306,6 +308,7 @@ class Writer:
         children = table("children")
         self.stored_children = {r[0] for r in conn.execute(sa.select(children.c.id))}
         self.plan_spans: dict[int, tuple[dt.date, dt.date | None]] = {}
+        self.reference: dt.date | None = result.reference_date
 
     # -- public --------------------------------------------------------------
 
@@ -343,6 +346,7 @@ class Writer:
         claimed: dict[Any, str] = {}
         inserts: list[_Pending] = []
         updates: list[_Pending] = []
+        candidates: list[tuple[Staged, dict, dict]] = []  # matched records the file changes
         for s in self._unique(kind, staged):
             key = s.key
             resolved, errors = self._resolve(s.data)
@@ -395,13 +399,25 @@ class Writer:
             if not diff:
                 self._unchanged(s, match)
                 continue
+            candidates.append((s, match, diff))
+        recorded = self._recorded(kind, candidates)
+        for s, match, diff in candidates:
+            newer = self._newer(record_cls, match, diff, recorded)
+            offered, diff = diff, {k: v for k, v in diff.items() if k not in newer}
             try:
-                row = record_cls.check({**match, **diff}).row()
+                row = record_cls.check({**match, **diff}).row() if diff else None
             except RecordError as exc:
-                self._refuse(s, exc.errors)
-                continue
-            row["id"] = match["id"]
-            changed = {k: v for k, v in row.items() if k != "version" and match.get(k) != v}
+                if not newer:
+                    self._refuse(s, exc.errors)
+                    continue
+                # The rest goes with the values left alone: leave it all.
+                newer.update(dict.fromkeys(diff, ""))
+                diff, row = {}, None
+            self._left_alone(s, record_cls.label, match, offered, newer)
+            changed = {}
+            if row is not None:
+                row["id"] = match["id"]
+                changed = {k: v for k, v in row.items() if k != "version" and match.get(k) != v}
             if not changed:
                 self._unchanged(s, match)
                 continue
@@ -411,6 +427,90 @@ class Writer:
         elif kind == "conferences":
             inserts, updates = self._check_reviews(inserts, updates)
         self._write(kind, inserts, updates)
+
+    # -- returns never move backwards ------------------------------------------
+
+    def _newer(
+        self, record_cls: type[models.Record], match: dict, diff: dict, recorded: dict
+    ) -> dict[str, str]:
+        """The fields of ``diff`` whose stored values were recorded after this file's
+        reference date, each with who recorded them: an older return neither blanks nor
+        replaces them. A blank stored value (or a default nobody stated) may be filled; a
+        source id is always taken."""
+        fields = recorded.get(str(match["id"]))
+        if not fields:
+            return {}
+        newer = {}
+        for name in diff:
+            when = fields.get(name) or fields.get("*")
+            if (
+                _may_be_newer(record_cls, name, match)
+                and when is not None
+                and when[0] > self.reference
+            ):
+                newer[name] = when[1]
+        return newer
+
+    def _left_alone(
+        self, s: Staged, label: str, match: dict, offered: dict, newer: dict[str, str]
+    ) -> None:
+        for name, why in newer.items():
+            self.result.left_alone.append(
+                LeftAlone(
+                    s.where,
+                    label,
+                    s.names.get(name, name),
+                    _shown(match.get(name)),
+                    _shown(offered.get(name)),
+                    why or "goes with the values left alone",
+                    s.child,
+                )
+            )
+
+    def _recorded(
+        self, kind: str, candidates: list[tuple[Staged, dict, dict]]
+    ) -> dict[str, dict[str, tuple[dt.date, str]]]:
+        """For each stored record this file would change: each field's (day it speaks for,
+        who recorded it), from the audit: an import's reference date (in its note), else
+        the day of the write; ``"*"`` stands for every field of a record that came in a
+        bulk load. Asked only about records whose stored values the file would replace, a
+        chunk of records a query: a clean import asks nothing."""
+        if self.reference is None:
+            return {}
+        record_cls = models.kind(kind)
+        ids = [
+            m["id"]
+            for _, m, diff in candidates
+            if any(_may_be_newer(record_cls, k, m) for k in diff)
+        ]
+        out: dict[str, dict[str, tuple[dt.date, str]]] = {}
+        a = audit_log
+        for chunk in _chunks([str(i) for i in ids], IN_CHUNK):
+            rows = self.conn.execute(
+                sa.select(a.c.record_id, a.c.action, a.c.at, a.c.user, a.c.after, a.c.note)
+                .where(a.c.table_name == kind, a.c.record_id.in_(chunk))
+                .order_by(a.c.id)
+            )
+            for record_id, action, at, user, after, note in rows:
+                fields = out.setdefault(record_id, {})
+                when = _recorded_when(at, user, note)
+                if action == "insert":
+                    fields["*"] = when
+                for name in after or {}:
+                    fields[name] = when
+        missing = [str(i) for i in ids if "*" not in out.get(str(i), {})]
+        if missing:
+            bulk = self.conn.execute(
+                sa.select(a.c.at, a.c.user, a.c.note)
+                .where(a.c.table_name == kind, a.c.action == "bulk_insert")
+                .order_by(a.c.id.desc())
+                .limit(1)
+            ).first()
+            if bulk is not None:
+                when = _recorded_when(*bulk)
+                for record_id in missing:
+                    out.setdefault(record_id, {})["*"] = when
+        return out
 
     def _unique(self, kind: str, staged: list[Staged]) -> Iterable[Staged]:
         """Each record once: repeats with the same values merge; different values are refused.
@@ -440,7 +540,7 @@ class Writer:
             elif seen.data != s.data or seen.insert_only != s.insert_only:
                 what = models.kind(kind).label.lower()
                 error = FieldError(
-                    "",
+                    "source_id" if s.source_id else "",
                     f"the same {what} is also given at {seen.where} with different values; "
                     "keep one",
                 )
@@ -560,8 +660,68 @@ class Writer:
     # -- writing ---------------------------------------------------------------
 
     def _write(self, kind: str, inserts: list[_Pending], updates: list[_Pending]) -> None:
+        """Write the records, or, when the database refuses a value another record holds
+        (a source id), refuse the records that hold it, naming the field, and write the
+        rest. The check is made only after such a refusal, so a clean import pays nothing
+        for it but a savepoint per kind and batch."""
+        # PostgreSQL's COPY goes to the driver directly, so its refusals arrive unwrapped.
+        refused = (sa.exc.IntegrityError, self.conn.dialect.dbapi.IntegrityError)
+        try:
+            with self.conn.begin_nested():
+                self._write_now(kind, inserts, updates)
+        except refused as exc:
+            clashes = self._clashes(kind, inserts + updates)
+            if not clashes:
+                table_name, errors = constraint_errors(exc)
+                raise RecordError(models.kind(table_name or kind).label, errors) from None
+            for p, error in clashes.items():
+                self._refuse(p.staged, [error])
+            self._write(
+                kind,
+                [p for p in inserts if p not in clashes],
+                [p for p in updates if p not in clashes],
+            )
+
+    def _clashes(self, kind: str, pending: list[_Pending]) -> dict[_Pending, FieldError]:
+        """The records whose value in a unique column another record (stored, or earlier in
+        this import) already holds."""
+        t = table(kind)
+        label = models.kind(kind).label.lower()
+        found: dict[_Pending, FieldError] = {}
+        for cols in unique_columns(kind):
+            name = cols[-1]
+            if len(cols) != 1:
+                continue
+            own_ids = {p.before["id"] for p in pending if p.before is not None}
+            first: dict[Any, _Pending] = {}
+            for p in pending:
+                value = p.row.get(name)
+                if value is None:
+                    continue
+                if value in first:
+                    found[p] = FieldError(
+                        name,
+                        f"{value!r} is also given at {first[value].staged.where}; each "
+                        f"{label} needs its own",
+                    )
+                else:
+                    first[value] = p
+            for chunk in _chunks(list(first), IN_CHUNK):
+                stored = self.conn.execute(sa.select(t.c.id, t.c[name]).where(t.c[name].in_(chunk)))
+                for other_id, value in stored:
+                    p = first[value]
+                    if other_id != p.row.get("id") and other_id not in own_ids:
+                        found[p] = FieldError(
+                            name,
+                            f"{value!r} is already held by another {label} "
+                            f"({other_id}); each needs its own",
+                        )
+        return found
+
+    def _write_now(self, kind: str, inserts: list[_Pending], updates: list[_Pending]) -> None:
         t = table(kind)
         audits: list[dict] = []
+        registered: list[tuple[_Pending, dict]] = []
         if inserts:
             if models.kind(kind).id_type is int:
                 for p, new_id in zip(inserts, self._new_ids(t, len(inserts)), strict=True):
@@ -570,8 +730,7 @@ class Writer:
             self._insert(t, rows)
             for p, row in zip(inserts, rows, strict=True):
                 audits.append(self._audit_row(kind, row["id"], "insert", 1, None, row))
-                self._register(kind, p, row)
-            self.result.count(kind, "inserted", len(inserts))
+                registered.append((p, row))
         if updates:
             groups: dict[tuple[str, ...], list[_Pending]] = defaultdict(list)
             for p in updates:
@@ -605,10 +764,14 @@ class Writer:
                 audits.append(
                     self._audit_row(kind, p.before["id"], "update", version, before, p.changed)
                 )
-                self._register(kind, p, p.row)
-            self.result.count(kind, "updated", len(updates))
+                registered.append((p, p.row))
         if audits:
             self._insert(audit_log, audits)
+        for p, row in registered:  # only once the database has taken every row
+            self._register(kind, p, row)
+        for outcome, done in (("inserted", inserts), ("updated", updates)):
+            if done:
+                self.result.count(kind, outcome, len(done))
 
     def _insert(self, t: sa.Table, rows: list[dict]) -> None:
         """Insert rows with the driver's ``executemany``: SQLAlchemy's per-row work is the
@@ -708,6 +871,36 @@ class Writer:
         return [rows[k] for k in sorted(rows, key=str if kind == "children" else None)]
 
 
+# Every import's audit note starts "import " and names the day its file speaks for.
+_REFERENCE = re.compile(r"reference date (\d{4}-\d{2}-\d{2})")
+
+
+def _recorded_when(at: dt.datetime, user: str, note: str | None) -> tuple[dt.date, str]:
+    """The day a write speaks for, and how to say who made it."""
+    found = _REFERENCE.search(note or "") if (note or "").startswith("import ") else None
+    if found:
+        day = dt.date.fromisoformat(found[1])
+        return day, f"from a return as of {day:%d/%m/%Y}, newer than this one"
+    return at.date(), f"recorded by {user} on {at:%d/%m/%Y}, after this file's reference date"
+
+
+def _may_be_newer(record_cls: type[models.Record], name: str, stored: dict) -> bool:
+    """Whether the stored value of ``name`` is one an older file must not replace: not the
+    source id, and a value someone stated (not blank, not the field's default, such as a
+    child's sex "U" when a form left it unsaid)."""
+    value = stored.get(name)
+    if name == "source_id" or value is None:
+        return False
+    info = record_cls.model_fields.get(name)
+    return info is None or info.default is None or value != info.default
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
+
+
 def _converter(col_type: sa.types.TypeEngine, sqlite: bool) -> Callable[[Any], Any] | None:
     """How a column's values are handed to the driver: JSON as text; on SQLite, dates and
     times as the ISO text SQLAlchemy's SQLite types write. None: as they are."""
@@ -788,11 +981,19 @@ def run_import(
             result.committed = True
     except _RollBack:
         result.committed = False
-    except sa.exc.IntegrityError as exc:
-        raise StoreError(
-            "import stopped: the database refused a record "
-            f"({str(exc.orig).splitlines()[0]}), most likely because someone else saved the "
-            "same record while the import ran. Nothing was saved; run the import again."
+    except sa.exc.IntegrityError as exc:  # a reference taken away while the import ran
+        table_name, errors = constraint_errors(exc)
+        label = models.kind(table_name).label if table_name in models.BY_TABLE else "Record"
+        raise RecordError(
+            label,
+            [
+                FieldError(
+                    e.field,
+                    f"{e.message}; most likely someone else changed the same records while "
+                    "the import ran. Nothing was saved; run the import again.",
+                )
+                for e in errors
+            ],
         ) from None
     if result.problems and not partial and not dry_run:
         raise ImportRefused(result)

@@ -477,7 +477,7 @@ def import_files(
     validator = Validator()
     validator.add(census_data(read, reference))
     digests = ", ".join(f"{f.name} sha256 {f.sha256[:16]}" for f in read)
-    note = f"import {FORMAT} {digests}"
+    note = f"import {FORMAT} {digests}, reference date {reference}"
     try:
         run_import(store, _one(stage(read)), result, partial=partial, dry_run=dry_run, note=note)
     finally:

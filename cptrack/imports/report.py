@@ -33,6 +33,27 @@ class Problem:
         return f"{self.where}: {self.kind.lower()} not imported: {name}{self.reason}"
 
 
+@dataclass(frozen=True)
+class LeftAlone:
+    """A stored value an import did not change, because it was recorded after the day the
+    file speaks for: by a newer return, or by a person in cptrack."""
+
+    where: str
+    kind: str
+    field: str
+    kept: str
+    offered: str
+    reason: str
+    child: str | None = None
+
+    def __str__(self) -> str:
+        offered = f"{self.offered!r}" if self.offered else "blank"
+        return (
+            f"{self.where}: {self.kind.lower()} {self.field}: kept {self.kept!r}, not "
+            f"{offered} ({self.reason})"
+        )
+
+
 @dataclass
 class ImportResult:
     """The outcome of one import (or dry run)."""
@@ -45,6 +66,7 @@ class ImportResult:
     reference_date: Any = None
     counts: dict[str, Counter] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    left_alone: list[LeftAlone] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     findings: pd.DataFrame | None = None
 
@@ -92,7 +114,20 @@ class ImportResult:
             lines.append("  no records found")
         if self.counts and not self.changed and not self.problems:
             lines.append(f"  Nothing {verb}: the database already holds what this file says.")
+        if self.left_alone:
+            lines.append(
+                f"  Left alone: {len(self.left_alone)} value(s) recorded after this file's "
+                f"reference date ({self.reference_date}), listed below; an older return does "
+                "not blank or replace newer values."
+            )
         lines.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def left_alone_text(self, limit: int | None = None) -> str:
+        shown = self.left_alone if limit is None else self.left_alone[:limit]
+        lines = [str(x) for x in shown]
+        if limit is not None and len(self.left_alone) > limit:
+            lines.append(f"... and {len(self.left_alone) - limit} more (use --out to save all)")
         return "\n".join(lines)
 
     def problems_text(self, limit: int | None = None) -> str:
@@ -113,6 +148,7 @@ class ImportResult:
             "reference_date": None if self.reference_date is None else str(self.reference_date),
             "counts": {k: dict(v) for k, v in self.counts.items()},
             "problems": [asdict(p) for p in self.problems],
+            "left_alone": [asdict(x) for x in self.left_alone],
             "notes": list(self.notes),
             "findings": findings,
         }

@@ -13,7 +13,13 @@ case-system extracts have (DOMAIN.md §3; ``../shared/CIN_RULES.md``):
   (``45747``), and dates or datetimes that a spreadsheet reader already made. A US-style
   ``03/31/2025`` is refused rather than guessed;
 * categories of abuse: the census codes (``NEG``), the labels (``Neglect``) and Annex A's
-  lettered labels (``a) Neglect``, ``e) Multiple/not recommended``).
+  lettered labels (``a) Neglect``, ``e) Multiple/not recommended``);
+* Ofsted's Annex A template: every coded column holds the option as its drop-down list
+  shows it, a letter, a closing bracket and a space before the label or code (``a) Male``,
+  ``a) WBRI``, ``s) NOBT``, ``b) No``); the letter is dropped (``unlettered``) and the rest
+  read as the plain value would be;
+* non-breaking and other odd spaces (pasted from a case system or a web page) read as
+  spaces, and runs of spaces as one (``text``).
 """
 
 from __future__ import annotations
@@ -48,17 +54,39 @@ def blank(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return not value.strip()
+        return not _ODD_SPACES.sub("", value)
     return isinstance(value, float) and value != value
 
 
+# Spaces that look like spaces: no-break, figure, narrow no-break, zero-width, and tabs.
+_ODD_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+
+
 def text(value: Any) -> str | None:
-    """Trimmed text, or None when blank. Whole numbers read from a sheet lose their ``.0``."""
+    """Trimmed text with odd spaces (no-break, zero-width) read as single spaces, or None
+    when blank. Whole numbers read from a sheet lose their ``.0``."""
     if blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    raw = str(value).strip()
+    if raw.isprintable() and "  " not in raw:  # the usual case, without a regex
+        return raw or None
+    return _ODD_SPACES.sub(" ", raw).strip() or None
+
+
+# Annex A's drop-down options: "a) Male", "r) OOTH", "(b) No".
+_LETTERED = re.compile(r"^\(?[A-Za-z]\)\s*(?=\S)")
+
+
+def unlettered(value: str) -> str:
+    """An Annex A drop-down option without its letter: ``a) Male`` → ``Male``."""
+    return _LETTERED.sub("", value, count=1)
+
+
+def _option(value: Any) -> str:
+    """Text as a coded column holds it, its spaces cleaned and any letter dropped."""
+    return unlettered(text(value) or "")
 
 
 def read_date(value: Any) -> dt.date | None:
@@ -73,7 +101,7 @@ def read_date(value: Any) -> dt.date | None:
         raise ValueError(f"{value!r} is not a date")
     if isinstance(value, int | float):
         return excel_serial(value)
-    raw = str(value).strip()
+    raw = text(value) or ""
     if re.fullmatch(r"\d{4,5}(\.0+)?", raw):
         return excel_serial(float(raw))
     iso = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?", raw)
@@ -115,12 +143,15 @@ def read_yes_no(value: Any) -> bool | None:
         return value
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
-    word = str(value).strip().lower().rstrip(".")
+    word = _option(value).lower().rstrip(".")
     if word in _YES:
         return True
     if word in _NO:
         return False
-    raise ValueError(f"{value!r} is not yes or no (use Yes/No, Y/N, true/false or 1/0)")
+    raise ValueError(
+        f"{text(value)!r} is not yes or no; use Yes or No (or Y/N, true/false, 1/0, or the "
+        "Annex A template's 'a) Yes' and 'b) No')"
+    )
 
 
 def read_int(value: Any) -> int | None:
@@ -133,7 +164,7 @@ def read_int(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    raw = str(value).strip()
+    raw = text(value) or ""
     if re.fullmatch(r"[+-]?\d+(\.0+)?", raw):
         return int(float(raw))
     raise ValueError(f"{raw!r} is not a whole number")
@@ -175,13 +206,13 @@ def read_category(value: Any) -> str | None:
         return value
     if blank(value):
         return None
-    raw = str(value).strip()
-    unlettered = re.sub(r"^\(?[a-eA-E]\)\s*", "", raw)
-    found = CATEGORY_WORDS.get(_squash(unlettered))
+    raw = text(value) or ""
+    found = CATEGORY_WORDS.get(_squash(unlettered(raw)))
     if found is None:
         raise ValueError(
-            f"{raw!r} is not a category of abuse; use NEG, PHY, SAB, EMO or MUL, or a label "
-            "such as 'Neglect' or 'a) Neglect'"
+            f"{raw!r} is not a category of abuse; use NEG, PHY, SAB, EMO or MUL, a label "
+            "(Neglect, Physical abuse, Sexual abuse, Emotional abuse, Multiple/not "
+            "recommended) or the Annex A template's lettered label such as 'a) Neglect'"
         )
     return found.value
 
@@ -198,6 +229,8 @@ SEX_WORDS: dict[str, Sex] = {
     "not specified": Sex.U,
     "unborn": Sex.U,
     "indeterminate": Sex.U,
+    "unknown indeterminate": Sex.U,
+    "not known indeterminate": Sex.U,
 }
 
 # GenderCurrent in census returns before 2024: 0 not known, 1 male, 2 female, 9 not specified.
@@ -211,9 +244,12 @@ def read_sex(value: Any) -> str | None:
     raw = text(value) or ""
     if raw in GENDER_CURRENT:
         return GENDER_CURRENT[raw].value
-    found = SEX_WORDS.get(_squash(raw))
+    found = SEX_WORDS.get(_squash(unlettered(raw)))
     if found is None:
-        raise ValueError(f"{raw!r} is not a sex; use M, F or U (or Male, Female, Unknown)")
+        raise ValueError(
+            f"{raw!r} is not a sex; use M, F or U, Male, Female or Unknown, or the Annex A "
+            "template's 'a) Male', 'b) Female'"
+        )
     return found.value
 
 
@@ -258,13 +294,16 @@ def read_ethnicity(value: Any) -> str | None:
     """A DfE ethnicity code from the code itself or its description."""
     if blank(value):
         return None
-    raw = str(value).strip()
-    if raw.upper() in _ETHNICITY_CODES:
-        return raw.upper()
-    found = ETHNICITY_LABELS.get(_squash(raw))
+    raw = text(value) or ""
+    option = unlettered(raw)
+    if option.upper() in _ETHNICITY_CODES:
+        return option.upper()
+    found = ETHNICITY_LABELS.get(_squash(option))
     if found is None:
         raise ValueError(
-            f"{raw!r} is not a DfE ethnicity code (such as WBRI, MWBC, AIND, BAFR, NOBT)"
+            f"{raw!r} is not a DfE ethnicity code; use one of "
+            f"{', '.join(e.value for e in Ethnicity)}, its description (White British), or "
+            "the Annex A template's lettered code such as 'a) WBRI'"
         )
     return found.value
 

@@ -1,0 +1,1 @@
+"""The import page: a file uploaded, checked by a dry run, then imported (``model``, ``view``)."""
