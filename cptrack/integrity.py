@@ -77,17 +77,23 @@ def _unique(conn: Connection, kind: str, row: dict) -> list[FieldError]:
         values = [row.get(c) for c in cols]
         if any(v is None for v in values):
             continue
-        q = sa.select(t.c.id).where(*(t.c[c] == v for c, v in zip(cols, values, strict=True)))
+        named = "name" in t.c  # say who holds it where the record has a name (staff)
+        q = sa.select(t.c.id, *([t.c.name] if named else [])).where(
+            *(t.c[c] == v for c, v in zip(cols, values, strict=True))
+        )
         if row.get("id") is not None:
             q = q.where(t.c.id != row["id"])
         other = conn.execute(q.limit(1)).first()
         if other is not None:
             label = models.kind(kind).label.lower()
             shown = ", ".join(repr(v) for v in values)
+            holder = f"{other.name} ({other.id})" if named else f"({other.id})"
             errors.append(
                 FieldError(
                     cols[-1],
-                    f"{shown} is already held by another {label} ({other.id}); each needs its own",
+                    f"{shown} is already held by another {label}, {holder}; each needs its own"
+                    if named
+                    else f"{shown} is already held by another {label} {holder}; each needs its own",
                 )
             )
     return errors
@@ -232,17 +238,3 @@ def _feedback_after_conference(
         )  # fmt: skip
     return errors
 
-
-@rule("staff")
-def _login_unique(conn: Connection, row: dict, before: dict | None) -> list[FieldError]:
-    """Two people cannot sign in with the same name (their changes would be one person's)."""
-    if not row.get("login"):
-        return []
-    t = TABLES["staff"]
-    q = sa.select(t.c.id, t.c.name).where(t.c.login == row["login"])
-    if row.get("id") is not None:
-        q = q.where(t.c.id != row["id"])
-    other = conn.execute(q).first()
-    if other is None:
-        return []
-    return [FieldError("login", f"{row['login']!r} is already the login of {other.name}")]

@@ -142,8 +142,9 @@ def test_a_login_is_unique(demo):
     chair2 = demo.get("staff", demo.logins["chair2"])
     with pytest.raises(RecordError) as refused:
         demo.update("staff", chair2["id"], {"login": "chair1"}, chair2["version"])
-    chair1 = demo.get("staff", demo.logins["chair1"])["name"]
-    assert {"login": [f"'chair1' is already the login of {chair1}"]} == refused.value.by_field()
+    chair1 = demo.get("staff", demo.logins["chair1"])
+    assert {"login": [f"'chair1' is already held by another staff member, {chair1['name']} "
+                      f"({chair1['id']}); each needs its own"]} == refused.value.by_field()  # fmt: skip
 
 
 def test_an_import_needs_an_admin(demo, monkeypatch):
