@@ -63,6 +63,9 @@ ICPC_WORKING_DAYS = (
 # families with an unborn child only have none, so the others have a little more.
 REPEAT_SHARE = 0.27
 REVIEW_LATE_SHARE = 0.07
+# Steps of the low-discrepancy sequences (``_Generator.spread``): irrational and unrelated,
+# so the draws of one sequence do not follow another's.
+SPREAD_STEPS = {"open": 0.6180339887, "part": 0.4142135624, "ended": 0.7320508076}
 CATEGORIES = (("NEG", 48), ("EMO", 36), ("PHY", 7), ("SAB", 4), ("MUL", 5))
 ETHNICITIES = (
     ("WBRI", 68), ("WOTH", 6), ("MWBC", 4), ("MOTH", 3), ("APKN", 3), ("AIND", 2),
@@ -292,6 +295,8 @@ class _Generator:
         self.days = _Days(
             cfg.as_of - dt.timedelta(days=365 * 8), cfg.as_of + dt.timedelta(days=400)
         )
+        self.repeat_sum = self.random()
+        self.spreads: dict[str, float] = {}
         self.rows: dict[str, list[dict]] = {}
         self.ids: dict[str, int] = {}
         self.children_by_id: dict[str, dict] = {}
@@ -351,6 +356,30 @@ class _Generator:
             others.insert(int(offset + k * step), "awaiting_icpc")
         return others
 
+    def spread(self, name: str, weighted) -> Any:
+        """One item from ``(item, weight)`` pairs, like ``_pick``, but drawn along a
+        low-discrepancy sequence (one per ``name``, from a random start): successive draws
+        cover the weights evenly, so even a small caseload holds its share of rare items
+        (plans past 2 years)."""
+        step = SPREAD_STEPS[name]
+        u = self.spreads[name] = (self.spreads.get(name, self.random()) + step) % 1
+        weighted = tuple(weighted)
+        x = u * sum(w for _, w in weighted)
+        for item, weight in weighted:
+            x -= weight
+            if x < 0:
+                return item
+        return weighted[-1][0]
+
+    def repeat(self) -> bool:
+        """Whether the next family's plan is a repeat plan: REPEAT_SHARE of families, spaced
+        evenly (a running sum from a random start), so even a small caseload has its share."""
+        self.repeat_sum += REPEAT_SHARE
+        if self.repeat_sum >= 1:
+            self.repeat_sum -= 1
+            return True
+        return False
+
     def icpc_working_days(self) -> int:
         """Working days from a strategy discussion to its initial conference."""
         lo, hi = _pick(self.rng, ICPC_WORKING_DAYS)
@@ -384,10 +413,11 @@ class _Generator:
                 icpc = today - rng.randint(20, 360)
             elif stage == "open":
                 # An open plan part way through its length; long plans are open for longer.
-                k = _pick(rng, ((k, w * _plan_months(k)) for k, w in PLAN_ENDS_AT_REVIEW))
-                icpc = today - max(1, int(self.random() * _plan_months(k) * 30.44))
+                k = self.spread("open", ((k, w * _plan_months(k)) for k, w in PLAN_ENDS_AT_REVIEW))
+                part = self.spread("part", ((x / 100, 1) for x in range(100)))
+                icpc = today - max(1, int((part + self.random() / 100) * _plan_months(k) * 30.44))
             elif stage == "ended":
-                end_at = _pick(rng, PLAN_ENDS_AT_REVIEW)
+                end_at = self.spread("ended", PLAN_ENDS_AT_REVIEW)
                 icpc = _months(today - rng.randint(10, 1100), -_plan_months(end_at))
             else:  # pre_birth: conference before the expected date of delivery
                 icpc = today - rng.randint(15, 200)
@@ -435,7 +465,7 @@ class _Generator:
             children.append((child_id, dob, edd))
 
         previous = 0
-        if stage in ("open", "ended") and self.chance(REPEAT_SHARE):
+        if stage in ("open", "ended") and self.repeat():
             previous = 1 + int(self.chance(0.25))
             if self.chance(0.5):
                 # An earlier plan here, with a history of its own, ended before this enquiry
