@@ -167,7 +167,7 @@ def test_a_caseload_loads_alike_from_postgresql_and_sqlite(pg_url: str, sqlite_u
             demo.populate(store, children=60, seed=2, as_of=AS_OF)
             chair = store.rows("children")[0]["chair_id"]
             loaded.append((caseload.load(store), caseload.load(store, chair_id=chair)))
-    for (lite, pg) in zip(*loaded, strict=True):
+    for lite, pg in zip(*loaded, strict=True):
         for name, frame in lite.frames().items():
             pd.testing.assert_frame_equal(frame, getattr(pg, name), obj=name)
     assert len(loaded[0][0].visits) > 0 and len(loaded[0][1].children) > 0
