@@ -7,10 +7,14 @@ no record describes a real person. The caseload is deterministic: the same ``see
 It is built to look like a real conference service's caseload, so that every check has
 something to find: children awaiting an initial conference (some past 15 working days),
 new plans, plans at their 2nd, 3rd and 4th review, plans over two years, ended plans,
-repeat plans, pre-birth plans and sibling groups sharing conferences, with full histories
-of strategy discussions, conferences, reports, attendance, core groups, visits, actions,
-case-tracking records, midway reviews and escalations, and a realistic share of late and
-missed events.
+repeat plans (with the earlier plan's own history), pre-birth plans and sibling groups
+sharing conferences, with full histories of strategy discussions, conferences, reports,
+attendance, core groups, visits, actions, case-tracking records, midway reviews and
+escalations. Its shares are England's: the DfE measures (repeat plans, plans of 2 years or
+more, ICPCs within 15 working days) land within a few points of the published figures; most
+things happen on time, and each late conference, visit, core group or escalation reply has
+its reason recorded; plan actions not done by the next conference are closed there or
+carried into the new plan.
 """
 
 from __future__ import annotations
