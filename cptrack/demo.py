@@ -57,18 +57,21 @@ STAGES = {
 # puts about 2% of open plans past 2 years (England: 2.3%).
 PLAN_ENDS_AT_REVIEW = ((1, 200), (2, 390), (3, 220), (4, 146), (5, 30), (6, 10), (7, 4))
 # Working days from the strategy discussion to the initial conference, per 100 conferences:
-# 81% within 15 working days, median 14, as in England (DOMAIN.md §3).
+# 81% within 15 working days, median 14, as in England (DOMAIN.md §3). The first five ranges
+# end by day 14, the sixth is day 15, the last three are late.
 ICPC_WORKING_DAYS = (
-    ((5, 10), 22), ((11, 11), 4), ((12, 12), 5), ((13, 13), 8), ((14, 14), 14), ((15, 15), 28),
+    ((5, 10), 22), ((11, 11), 4), ((12, 12), 5), ((13, 13), 9), ((14, 14), 16), ((15, 15), 25),
     ((16, 20), 12), ((21, 30), 5), ((31, 45), 2),
 )  # fmt: skip
-# Of the plans starting, the share that are a second or subsequent plan (England: 24.5%);
-# families with an unborn child only have none, so the others have a little more.
-REPEAT_SHARE = 0.265
+# Of the plans starting, the share that are a second or subsequent plan (England: 24.5%).
+# Unborn children have none, and some children's earlier plans here also started in the
+# last year, so the families on a plan now are given a little more.
+REPEAT_SHARE = 0.26
 REVIEW_LATE_SHARE = 0.07
 # Steps of the low-discrepancy sequences (``_Generator.spread``): irrational and unrelated,
 # so the draws of one sequence do not follow another's.
-SPREAD_STEPS = {"open": 0.6180339887, "part": 0.4142135624, "ended": 0.7320508076}
+SPREAD_STEPS = {"open": 0.6180339887, "part": 0.4142135624, "ended": 0.7320508076,
+                "ended when": 0.2360679775, "earlier": 0.5857864376}  # fmt: skip
 CATEGORIES = (("NEG", 48), ("EMO", 36), ("PHY", 7), ("SAB", 4), ("MUL", 5))
 ETHNICITIES = (
     ("WBRI", 68), ("WOTH", 6), ("MWBC", 4), ("MOTH", 3), ("APKN", 3), ("AIND", 2),
@@ -364,8 +367,9 @@ class _Generator:
         low-discrepancy sequence (one per ``name``, from a random start): successive draws
         cover the weights evenly, so even a small caseload holds its share of rare items
         (plans past 2 years)."""
-        step = SPREAD_STEPS[name]
-        u = self.spreads[name] = (self.spreads.get(name, self.random()) + step) % 1
+        if name not in self.spreads:
+            self.spreads[name] = self.random()
+        u = self.spreads[name] = (self.spreads[name] + SPREAD_STEPS[name]) % 1
         weighted = tuple(weighted)
         x = u * sum(w for _, w in weighted)
         for item, weight in weighted:
@@ -376,10 +380,20 @@ class _Generator:
 
     def icpc_working_days(self, key: Any, children: int) -> int:
         """Working days from a strategy discussion to its initial conference, for a family
-        of ``children``: past 15 for a balanced share of children (see ``balanced``)."""
-        late = sum(w for (lo, _), w in ICPC_WORKING_DAYS if lo > 15)
-        late = self.balanced(("icpc", key), late / 100, children)
-        lo, hi = _pick(self.rng, ((r, w) for r, w in ICPC_WORKING_DAYS if (r[0] > 15) == late))
+        of ``children``: past 15, and within 14, each for a balanced share of children (see
+        ``balanced``), so the share in time and the median hold in a small caseload."""
+
+        def share(ranges) -> float:
+            return sum(w for r, w in ranges) / 100
+
+        late = self.balanced(("icpc late", key), share(ICPC_WORKING_DAYS[-3:]), children)
+        if late:
+            ranges = ICPC_WORKING_DAYS[-3:]
+        else:
+            by_14 = share(ICPC_WORKING_DAYS[:5]) / share(ICPC_WORKING_DAYS[:6])
+            early = self.balanced(("icpc by 14", key), by_14, children)
+            ranges = ICPC_WORKING_DAYS[:5] if early else ICPC_WORKING_DAYS[5:6]
+        lo, hi = _pick(self.rng, ranges)
         return self.rng.randint(lo, hi)
 
     def balanced(self, key: Any, share: float, children: int) -> bool:
@@ -388,7 +402,9 @@ class _Generator:
         running difference per ``key``, from a random start). Keyed by whether a plan
         started in the last year, even the DfE measures of a small caseload come near the
         shares."""
-        carried = self.balance.get(key, self.random() - 0.5) + share * children
+        if key not in self.balance:
+            self.balance[key] = self.random() - 0.5
+        carried = self.balance[key] + share * children
         yes = carried >= children / 2
         self.balance[key] = carried - children * yes
         return yes
@@ -426,7 +442,8 @@ class _Generator:
                 icpc = today - max(1, int((part + self.random() / 100) * _plan_months(k) * 30.44))
             elif stage == "ended":
                 end_at = self.spread("ended", PLAN_ENDS_AT_REVIEW)
-                icpc = _months(today - rng.randint(10, 1100), -_plan_months(end_at))
+                ago = self.spread("ended when", ((x, 1) for x in range(10, 700)))
+                icpc = _months(today - ago, -_plan_months(end_at))
             else:  # pre_birth: conference before the expected date of delivery
                 icpc = today - rng.randint(15, 200)
             icpc = days.add(icpc, 0)
@@ -480,7 +497,7 @@ class _Generator:
             if self.chance(0.5):
                 # An earlier plan here, with a history of its own, ended before this enquiry
                 # (for the children born by then).
-                old_end_at = _pick(rng, PLAN_ENDS_AT_REVIEW[:3])
+                old_end_at = self.spread("earlier", PLAN_ENDS_AT_REVIEW)
                 old_icpc = days.add(
                     _months(strategy - rng.randint(60, 400), -_plan_months(old_end_at)), 0
                 )
