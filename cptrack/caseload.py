@@ -300,7 +300,7 @@ def chair_summary(store: Store) -> pd.DataFrame:
     s47, conferences = TABLES["s47_enquiries"], TABLES["conferences"]
     open_plan = sa.exists().where(plans.c.child_id == children.c.id, plans.c.end_date.is_(None))
     held_initial = sa.exists().where(
-        conferences.c.child_id == children.c.id,
+        conferences.c.child_id == s47.c.child_id,  # the enquiry's child (correlated)
         conferences.c.type.in_(("initial", "pre_birth", "transfer_in")),
         conferences.c.held_date.is_not(None),
         conferences.c.held_date >= s47.c.start_date,

@@ -7,10 +7,14 @@ no record describes a real person. The caseload is deterministic: the same ``see
 It is built to look like a real conference service's caseload, so that every check has
 something to find: children awaiting an initial conference (some past 15 working days),
 new plans, plans at their 2nd, 3rd and 4th review, plans over two years, ended plans,
-repeat plans, pre-birth plans and sibling groups sharing conferences, with full histories
-of strategy discussions, conferences, reports, attendance, core groups, visits, actions,
-case-tracking records, midway reviews and escalations, and a realistic share of late and
-missed events.
+repeat plans (with the earlier plan's own history), pre-birth plans and sibling groups
+sharing conferences, with full histories of strategy discussions, conferences, reports,
+attendance, core groups, visits, actions, case-tracking records, midway reviews and
+escalations. Its shares are England's: the DfE measures (repeat plans, plans of 2 years or
+more, ICPCs within 15 working days) land within a few points of the published figures; most
+things happen on time, and each late conference, visit, core group or escalation reply has
+its reason recorded; plan actions not done by the next conference are closed there or
+carried into the new plan.
 """
 
 from __future__ import annotations
@@ -36,16 +40,38 @@ from cptrack import demo_events, demo_qa, workdays
 from cptrack.models import Agency, ConferenceType, today
 from cptrack.store import Columns, Copy, Store, prepare
 
-# Shares of families at each stage (weights, not percentages).
+# Shares of families at each stage, per 100 families. Families are dealt from shuffled decks
+# of 100 with the families awaiting an initial conference spread evenly through each deck,
+# so any stretch of the caseload has its share: new enquiries arrive every week.
 STAGES = {
     "awaiting_icpc": 7,
     "no_plan": 6,
-    "new_plan": 14,
-    "active": 47,
-    "long": 4,
+    "open": 65,
     "ended": 17,
     "pre_birth": 5,
 }
+# The review conference at which a plan ends (1 = the first review, 3 months after the plan
+# starts; each later one 6 months on), per 1,000 plans ending. Plans ending at the 5th review
+# or later have lasted 2 years or more: 4.4%, as in England (DOMAIN.md §3). Open plans are
+# drawn from the same lengths, weighted by length (a long plan is open for longer), which
+# puts about 2% of open plans past 2 years (England: 2.3%).
+PLAN_ENDS_AT_REVIEW = ((1, 200), (2, 390), (3, 220), (4, 146), (5, 30), (6, 10), (7, 4))
+# Working days from the strategy discussion to the initial conference, per 100 conferences:
+# 81% within 15 working days, median 14, as in England (DOMAIN.md §3). The first five ranges
+# end by day 14, the sixth is day 15, the last three are late.
+ICPC_WORKING_DAYS = (
+    ((5, 10), 22), ((11, 11), 4), ((12, 12), 5), ((13, 13), 9), ((14, 14), 16), ((15, 15), 25),
+    ((16, 20), 12), ((21, 30), 5), ((31, 45), 2),
+)  # fmt: skip
+# Of the plans starting, the share that are a second or subsequent plan (England: 24.5%).
+# Unborn children have none, and some children's earlier plans here also started in the
+# last year, so the families on a plan now are given a little more.
+REPEAT_SHARE = 0.26
+REVIEW_LATE_SHARE = 0.07
+# Steps of the low-discrepancy sequences (``_Generator.spread``): irrational and unrelated,
+# so the draws of one sequence do not follow another's.
+SPREAD_STEPS = {"open": 0.6180339887, "part": 0.4142135624, "ended": 0.7320508076,
+                "ended when": 0.2360679775, "earlier": 0.5857864376}  # fmt: skip
 CATEGORIES = (("NEG", 48), ("EMO", 36), ("PHY", 7), ("SAB", 4), ("MUL", 5))
 ETHNICITIES = (
     ("WBRI", 68), ("WOTH", 6), ("MWBC", 4), ("MOTH", 3), ("APKN", 3), ("AIND", 2),
@@ -59,6 +85,10 @@ LATE_REASONS = (
     "Interpreter not available on the first date",
     "Strategy discussion recorded late; request for conference received on day 12",
     "Venue unavailable; family declined a virtual meeting",
+)
+HOLDING_REPLY = (
+    "Holding reply: the team manager is reviewing the case with the service manager and will "
+    "respond in full within a week."
 )
 STAND_DOWN_REASONS = (
     "Social worker's report not available",
@@ -133,6 +163,10 @@ class _Days:
         i = bisect.bisect_right(self.days, day) - 1  # day itself, or the working day before
         return self.days[i + n]
 
+    def index(self, day: int) -> int:
+        """The position of ``day`` (or the working day before it) among the working days."""
+        return bisect.bisect_right(self.days, day) - 1
+
     def roll(self, day: int) -> int:
         """``day`` if a working day, else the next working day."""
         return self.days[bisect.bisect_left(self.days, day)]
@@ -144,6 +178,11 @@ def _months(day: int, n: int) -> int:
     month0 = d.month - 1 + n
     year, month = d.year + month0 // 12, month0 % 12 + 1
     return dt.date(year, month, min(d.day, monthrange(year, month)[1])).toordinal()
+
+
+def _plan_months(review: int) -> int:
+    """Months from the start of a plan to its nth review: 3, then 6 more for each."""
+    return 3 + 6 * (review - 1)
 
 
 def _d(day: int | None) -> dt.date | None:
@@ -262,6 +301,8 @@ class _Generator:
         self.days = _Days(
             cfg.as_of - dt.timedelta(days=365 * 8), cfg.as_of + dt.timedelta(days=400)
         )
+        self.balance: dict[Any, float] = {}
+        self.spreads: dict[str, float] = {}
         self.rows: dict[str, list[dict]] = {}
         self.ids: dict[str, int] = {}
         self.children_by_id: dict[str, dict] = {}
@@ -291,9 +332,11 @@ class _Generator:
         """Families until children ``first`` + 1 to ``last`` exist; the last family is cut
         short at the end of the chunk."""
         n = first
+        deck: list[str] = []
         while n < last:
             size = _pick(self.rng, ((1, 45), (2, 30), (3, 17), (4, 8)))
-            stage = _pick(self.rng, STAGES.items())
+            deck = deck or self.deck()
+            stage = deck.pop()
             if stage == "pre_birth":
                 size = 1
             size = min(size, last - n)
@@ -306,6 +349,65 @@ class _Generator:
                              self.chairs, self.qa_leads, rows)
         )  # fmt: skip
         return rows
+
+    def deck(self) -> list[str]:
+        """The stages of the next 100 families (dealt from the end): shuffled, with the
+        families awaiting an initial conference at even intervals."""
+        others = [s for s, w in STAGES.items() if s != "awaiting_icpc" for _ in range(w)]
+        self.rng.shuffle(others)
+        n = STAGES["awaiting_icpc"]
+        step = len(others) / n
+        offset = self.random() * step
+        for k in reversed(range(n)):
+            others.insert(int(offset + k * step), "awaiting_icpc")
+        return others
+
+    def spread(self, name: str, weighted) -> Any:
+        """One item from ``(item, weight)`` pairs, like ``_pick``, but drawn along a
+        low-discrepancy sequence (one per ``name``, from a random start): successive draws
+        cover the weights evenly, so even a small caseload holds its share of rare items
+        (plans past 2 years)."""
+        if name not in self.spreads:
+            self.spreads[name] = self.random()
+        u = self.spreads[name] = (self.spreads[name] + SPREAD_STEPS[name]) % 1
+        weighted = tuple(weighted)
+        x = u * sum(w for _, w in weighted)
+        for item, weight in weighted:
+            x -= weight
+            if x < 0:
+                return item
+        return weighted[-1][0]
+
+    def icpc_working_days(self, key: Any, children: int) -> int:
+        """Working days from a strategy discussion to its initial conference, for a family
+        of ``children``: past 15, and within 14, each for a balanced share of children (see
+        ``balanced``), so the share in time and the median hold in a small caseload."""
+
+        def share(ranges) -> float:
+            return sum(w for r, w in ranges) / 100
+
+        late = self.balanced(("icpc late", key), share(ICPC_WORKING_DAYS[-3:]), children)
+        if late:
+            ranges = ICPC_WORKING_DAYS[-3:]
+        else:
+            by_14 = share(ICPC_WORKING_DAYS[:5]) / share(ICPC_WORKING_DAYS[:6])
+            early = self.balanced(("icpc by 14", key), by_14, children)
+            ranges = ICPC_WORKING_DAYS[:5] if early else ICPC_WORKING_DAYS[5:6]
+        lo, hi = _pick(self.rng, ranges)
+        return self.rng.randint(lo, hi)
+
+    def balanced(self, key: Any, share: float, children: int) -> bool:
+        """Whether the next family, of ``children``, is one of ``share`` of the children,
+        kept close along the way by carrying the difference so far to the next family (one
+        running difference per ``key``, from a random start). Keyed by whether a plan
+        started in the last year, even the DfE measures of a small caseload come near the
+        shares."""
+        if key not in self.balance:
+            self.balance[key] = self.random() - 0.5
+        carried = self.balance[key] + share * children
+        yes = carried >= children / 2
+        self.balance[key] = carried - children * yes
+        return yes
 
     def family(self, size: int, stage: str, first_index: int) -> None:
         rng, today = self.rng, self.today
@@ -320,24 +422,34 @@ class _Generator:
         parent_ld = self.chance(0.07)
         ethnicity = _pick(rng, ETHNICITIES)
 
-        # Dates that shape the whole history, as day ordinals.
+        # Dates that shape the whole history, as day ordinals: the initial conference (held,
+        # or for an enquiry still awaiting one, the day it will be held), and the strategy
+        # discussion that started the enquiry, working days before it.
+        days = self.days
+        end_at = None  # the review at which the plan ends (None: it is still open)
         if stage == "awaiting_icpc":
-            strategy = self.days.add(today, -rng.randint(1, 24))
-        elif stage == "no_plan":
-            strategy = today - rng.randint(30, 360)
-        elif stage == "new_plan":
-            strategy = today - rng.randint(25, 100)
-        elif stage == "active":
-            strategy = today - rng.randint(100, 900)
-        elif stage == "long":
-            strategy = today - rng.randint(740, 1200)
-        elif stage == "ended":
-            strategy = today - rng.randint(150, 1100)
-        else:  # pre_birth: conference before the expected date of delivery
-            strategy = today - rng.randint(20, 200)
-        strategy = self.days.roll(strategy)
-        if strategy > today:
-            strategy = self.days.add(today, -1)
+            # Part way through the enquiry: longer waits are more often seen part way.
+            lateness = self.icpc_working_days("awaiting", size)
+            strategy = days.add(today, -rng.randint(0, lateness - 1))
+            icpc = days.add(strategy, lateness)
+        else:
+            if stage == "no_plan":
+                icpc = today - rng.randint(20, 360)
+            elif stage == "open":
+                # An open plan part way through its length; long plans are open for longer.
+                k = self.spread("open", ((k, w * _plan_months(k)) for k, w in PLAN_ENDS_AT_REVIEW))
+                part = self.spread("part", ((x / 100, 1) for x in range(100)))
+                icpc = today - max(1, int((part + self.random() / 100) * _plan_months(k) * 30.44))
+            elif stage == "ended":
+                end_at = self.spread("ended", PLAN_ENDS_AT_REVIEW)
+                ago = self.spread("ended when", ((x, 1) for x in range(10, 700)))
+                icpc = _months(today - ago, -_plan_months(end_at))
+            else:  # pre_birth: conference before the expected date of delivery
+                icpc = today - rng.randint(15, 200)
+            icpc = days.add(icpc, 0)
+            recent = icpc > today - 365
+            lateness = self.icpc_working_days(recent, size)
+            strategy = days.add(icpc, -lateness)
 
         children = []
         for k in range(size):
@@ -380,29 +492,24 @@ class _Generator:
             children.append((child_id, dob, edd))
 
         previous = 0
-        if stage in ("active", "long", "ended", "new_plan") and self.chance(0.24):
+        if stage in ("open", "ended") and self.balanced(("repeat", recent), REPEAT_SHARE, size):
             previous = 1 + int(self.chance(0.25))
-            if self.chance(0.5) and strategy - 700 > today - 365 * 7:
-                # an earlier plan with a short history of its own
-                old_start = strategy - rng.randint(500, 900)
-                old_end = old_start + rng.randint(120, 400)
-                if old_end < strategy - 30:
-                    for child_id, dob, _ in children:
-                        if dob is None or dob < old_start:
-                            self.add(
-                                "cp_plans",
-                                child_id=child_id,
-                                start_date=_d(old_start),
-                                end_date=_d(old_end),
-                                initial_category="NEG",
-                                latest_category="NEG",
-                                previous_plans=previous - 1,
-                                end_reason="step_down_cin",
-                                visit_frequency_wd=10,
-                            )
-        self.episode(children, stage, strategy, chair, previous, family_id.replace("F", "M"))
+            if self.chance(0.5):
+                # An earlier plan here, with a history of its own, ended before this enquiry
+                # (for the children born by then).
+                old_end_at = self.spread("earlier", PLAN_ENDS_AT_REVIEW)
+                old_icpc = days.add(
+                    _months(strategy - rng.randint(60, 400), -_plan_months(old_end_at)), 0
+                )
+                earlier = [c for c in children if c[1] is not None and c[1] < old_icpc - 30]
+                if earlier and old_icpc - 200 > days.days[0]:
+                    old_strategy = days.add(old_icpc, -self.icpc_working_days("earlier", 1))
+                    self.episode(earlier, "ended", old_strategy, old_icpc, old_end_at, chair,
+                                 previous - 1, family_id.replace("F", "P"))  # fmt: skip
+        self.episode(children, stage, strategy, icpc, end_at, chair, previous,
+                     family_id.replace("F", "M"))  # fmt: skip
 
-    def episode(self, children, stage, strategy, chair, previous, meeting) -> None:
+    def episode(self, children, stage, strategy, icpc, end_at, chair, previous, meeting) -> None:
         rng, today, days = self.rng, self.today, self.days
 
         referral = strategy - rng.randint(0, 20)
@@ -429,27 +536,25 @@ class _Generator:
             )
 
         # The initial conference.
-        lateness = _pick(rng, ((rng.randint(8, 15), 80), (rng.randint(16, 25), 15),
-                               (rng.randint(26, 40), 5)))  # fmt: skip
-        icpc = days.add(strategy, lateness)
         conf_type = ConferenceType.PRE_BIRTH if stage == "pre_birth" else ConferenceType.INITIAL
-        if stage != "pre_birth" and stage in ("active", "long") and self.chance(0.03):
+        if stage == "open" and self.chance(0.03):
             # The child arrives on another authority's plan: the transfer-in conference
             # takes the place of an initial conference, so the enquiry needs none.
             conf_type = ConferenceType.TRANSFER_IN
             for c, _, _ in children:
                 self.row("s47_enquiries", s47[c])["icpc_not_required"] = True
                 s47[c] = None
-        reason = rng.choice(LATE_REASONS) if lateness > 15 and self.chance(0.7) else None
+        late = days.index(icpc) - days.index(strategy) > 15
+        reason = rng.choice(LATE_REASONS) if late else None
         if stage == "awaiting_icpc":
-            # not yet held; booked, or overdue and not booked within timescale
-            booked = days.add(strategy, rng.randint(10, 20))
+            # Not yet held: booked (after the due date only for a reason recorded), or,
+            # in the first days of the enquiry, not booked yet.
+            if days.index(today) - days.index(strategy) < 3 and self.chance(0.4):
+                return
             for c, _, _ in children:
-                self.conference(c, ConferenceType.INITIAL, booked, None, chair, s47_id=s47[c],
-                                meeting=f"{meeting}-1", upcoming=True)  # fmt: skip
+                self.conference(c, ConferenceType.INITIAL, icpc, None, chair, s47_id=s47[c],
+                                meeting=f"{meeting}-1", upcoming=True, late_reason=reason)  # fmt: skip
             return
-        if icpc > today:
-            icpc = days.add(today, -1)
         category = _pick(rng, CATEGORIES)
         if stage == "no_plan":
             outcome = "cin_plan" if self.chance(0.7) else "nfa"
@@ -464,18 +569,7 @@ class _Generator:
 
         # A plan is made. Decide how far it has gone.
         visit_freq = _pick(rng, ((10, 70), (15, 15), (20, 15)))
-        review_dates = []
-        r = _months(icpc, 3)
-        while True:
-            review_dates.append(r)
-            r = _months(r, 6)
-            if r > today + 200:
-                break
-        if stage == "ended":
-            held_reviews = [d for d in review_dates if d < today - 20]
-            end_at = rng.randint(1, max(1, min(len(held_reviews), 4))) if held_reviews else 0
-        else:
-            end_at = None
+        review_dates = [_months(icpc, 3)]
         plan_chair = chair
         plan_ids = {}
         for c, _dob, _ in children:
@@ -494,7 +588,9 @@ class _Generator:
                 if conf_type == ConferenceType.TRANSFER_IN
                 else None,
             )
-        first_cg = days.add(icpc, _pick(rng, ((rng.randint(4, 10), 85), (rng.randint(11, 20), 15))))
+        first_cg_late = self.chance(0.1)
+        first_cg = days.add(icpc, rng.randint(11, 20) if first_cg_late else rng.randint(4, 10))
+        first_cg_reason = rng.choice(demo_events.CORE_GROUP_LATE) if first_cg_late else None
         for c, _, _ in children:
             self.conference(
                 c, conf_type, icpc, icpc, chair, s47_id=s47[c], plan_id=plan_ids[c],
@@ -504,46 +600,40 @@ class _Generator:
             )  # fmt: skip
         conference_days = [icpc]
 
-        # Reviews.
+        # Reviews: most on time (up to two weeks early), a few late, each for a reason
+        # recorded; now and then one stood down and reconvened a week later.
         end_day = None
         due = review_dates[0]
         k = 0
         while True:
             k += 1
-            if self.chance(0.11):  # late: after the due date
+            if self.chance(REVIEW_LATE_SHARE):
                 held = days.roll(due + rng.randint(1, 30))
-            else:  # on time: the working day on or before a day up to two weeks early
+            else:  # the working day on or before a day up to two weeks early
                 held = days.add(due - rng.randint(0, 14), 0)
-            if held >= today:
-                # The next review: booked in the future, overdue and not held, or not booked.
-                roll = rng.random()
-                booked = None
-                if held > today and roll < 0.86:
-                    booked = held
-                elif roll < 0.93:
-                    booked = days.add(today, -rng.randint(1, 10)) if due < today else held
-                if end_day is None and booked is not None:
-                    for c, _, _ in children:
-                        self.conference(c, ConferenceType.REVIEW, booked, None, plan_chair,
-                                        plan_id=plan_ids[c], meeting=f"{meeting}-{k + 1}",
-                                        upcoming=True)  # fmt: skip
-                break
-            if held > today - 1:
-                break
-            if self.chance(0.12):
-                plan_chair = rng.choice(self.chairs)
-            if self.chance(0.04):
-                # stood down, reconvened a week later
+            late_reason = rng.choice(LATE_REASONS) if held > due else None
+            if held < today and self.chance(0.03):
+                why = rng.choice(STAND_DOWN_REASONS)
                 for c, _, _ in children:
                     self.conference(c, ConferenceType.REVIEW, held, None, plan_chair,
                                     plan_id=plan_ids[c], meeting=f"{meeting}-{k + 1}s",
-                                    stood_down=True)  # fmt: skip
-                held = days.add(held, 5)
-                if held >= today:
-                    break
+                                    stood_down=True, stood_down_reason=why)  # fmt: skip
+                stood_down_on, held = held, days.add(held, 5)
+                if held > due:
+                    late_reason = (f"Stood down on {_d(stood_down_on):%d %B %Y} ({why[0].lower()}"
+                                   f"{why[1:]}); reconvened a week later")  # fmt: skip
+            if held >= today:
+                # The next review: booked, unless it is still months away.
+                if end_day is None and not (held - today > 60 and self.chance(0.3)):
+                    for c, _, _ in children:
+                        self.conference(c, ConferenceType.REVIEW, held, None, plan_chair,
+                                        plan_id=plan_ids[c], meeting=f"{meeting}-{k + 1}",
+                                        upcoming=True, late_reason=late_reason)  # fmt: skip
+                break
+            if self.chance(0.12):
+                plan_chair = rng.choice(self.chairs)
             ends = end_at is not None and k >= end_at
             next_due = _months(held, 6)
-            late_reason = rng.choice(LATE_REASONS) if held > due and self.chance(0.7) else None
             for c, _, _ in children:
                 self.conference(
                     c, ConferenceType.REVIEW, held, held, plan_chair, plan_id=plan_ids[c],
@@ -577,7 +667,8 @@ class _Generator:
                                 cin["end_date"] = _d(closure)
                                 break
         last_day = end_day if end_day is not None else today
-        self.core_groups(children, plan_ids, first_cg, last_day, meeting, end_day is None)
+        self.core_groups(children, plan_ids, first_cg, last_day, meeting, end_day is None,
+                         first_cg_reason)  # fmt: skip
         self.visits(children, plan_ids, icpc, last_day, visit_freq)
         self.tracking(children, plan_ids, conference_days, last_day, plan_chair, end_day is None)
 
@@ -587,7 +678,7 @@ class _Generator:
         self, child_id, conf_type, scheduled, held, chair, *, s47_id=None, plan_id=None,
         outcome=None, category=None, meeting=None, late_reason=None, first_core_group=None,
         next_review=None, visit_freq=None, upcoming=False, stood_down=False,
-        pre_birth_baf=False,
+        stood_down_reason=None, pre_birth_baf=False,
     ) -> int:  # fmt: skip
         rng, days, today = self.rng, self.days, self.today
         row: dict[str, Any] = {
@@ -602,16 +693,17 @@ class _Generator:
             "held_date": _d(held),
             "stood_down": stood_down,
             "venue": _pick(rng, (("in_person", 55), ("virtual", 30), ("hybrid", 15))),
+            # Why it is (or is booked) out of timescale.
+            "out_of_timescale_reason": late_reason,
         }
         if stood_down:
-            row["stood_down_reason"] = rng.choice(STAND_DOWN_REASONS)
+            row["stood_down_reason"] = stood_down_reason
             row["bridging_plan"] = "Existing plan continues; social worker to visit weekly."
         if held is not None and not stood_down:
             row.update(
                 outcome=outcome,
                 category=category,
                 quorate=True,
-                out_of_timescale_reason=late_reason,
                 participation=rng.choice(("PN1", "PN5", "PN6", "PN7", "PN0")),
                 dissent=self.chance(0.04),
                 feedback_sought=self.chance(0.7),
@@ -674,9 +766,9 @@ class _Generator:
 
     # -- between conferences -----------------------------------------------
 
-    def core_groups(self, children, plan_ids, first, last, meeting, open_plan) -> None:
+    def core_groups(self, children, plan_ids, first, last, meeting, open_plan, late) -> None:
         members = [(c, plan_ids[c]) for c, _, _ in children]
-        self.specs["core_groups"].append((members, first, last, meeting, open_plan))
+        self.specs["core_groups"].append((members, first, last, meeting, open_plan, late))
 
     def visits(self, children, plan_ids, start, last, freq) -> None:
         for c, dob, _ in children:
@@ -714,15 +806,26 @@ class _Generator:
                 for c, _, _ in children:
                     esc = None
                     if decision == "escalate":
+                        # Answered by the response date, or a little late with the
+                        # reason given; open only while recent, past its date only with a
+                        # holding reply saying why.
                         due = self.days.add(day, 5)
-                        answered = due + rng.randint(-4, 6) if self.chance(0.75) else None
-                        answered = answered if answered and answered < today else None
+                        late = self.chance(0.15)
+                        answered = self.days.add(due, rng.randint(1, 5) if late
+                                                 else -rng.randint(0, 4))  # fmt: skip
+                        recent = day >= self.days.add(today, -40)
+                        if answered >= today or (recent and self.chance(0.6)):
+                            answered = None
+                        holding = answered is None and due < today
                         esc = self.add(
                             "escalations", child_id=c, plan_id=plan_ids[c], raised_by=chair,
                             raised_on=_d(day), stage="team manager", source_kind="case_tracking",
                             reason="Visits and core groups have not happened as the plan requires.",
                             raised_with="Team manager", response_due=_d(due),
-                            response="Visiting restored; core group booked." if answered else None,
+                            response=("Visiting restored; core group booked."
+                                      + (" Reply delayed: team manager on leave." if late
+                                         else "")) if answered else
+                            (HOLDING_REPLY if holding else None),
                             response_date=_d(max(answered, day)) if answered else None,
                             outcome="Resolved at team manager stage" if answered else None,
                             status="resolved" if answered else "open",
@@ -748,6 +851,20 @@ class _Generator:
 
     # -- the routine events, a column at a time ----------------------------
 
+    def action_specs(self) -> list[tuple]:
+        """Each conference's actions with what follows it: the plan's next conference (or
+        its end), whether the plan continues there, and the conference after that."""
+        by_plan: dict[int, list[tuple]] = {}
+        for child, plan, held in self.specs["actions"]:
+            by_plan.setdefault(plan, []).append((held, child))
+        out = []
+        for plan, sets in by_plan.items():
+            end = self.row("cp_plans", plan).get("end_date")
+            days = [held for held, _ in sets] + [end.toordinal() if end else 0, 0]
+            for i, (held, child) in enumerate(sets):
+                out.append((child, plan, held, days[i + 1], i + 1 < len(sets), days[i + 2]))
+        return out
+
     def events(self) -> dict[str, pd.DataFrame]:
         wd = demo_events.WorkingDays(self.days.days)
         seed, today, specs = (self.cfg.seed, self.chunk_no), self.today, self.specs
@@ -758,7 +875,7 @@ class _Generator:
         frames = {
             "agency_reports": demo_events.reports(specs["reports"], today, seed),
             "attendance": attendance,
-            "plan_actions": demo_events.actions(specs["actions"], today, seed),
+            "plan_actions": demo_events.actions(self.action_specs(), today, seed),
             "core_groups": demo_events.core_groups(specs["core_groups"], wd, today, seed),
             "visits": demo_events.visits(specs["visits"], wd, today, seed),
         }
