@@ -185,6 +185,13 @@ def _plan_months(review: int) -> int:
     return 3 + 6 * (review - 1)
 
 
+VENUE_NAMES = (
+    "Civic Centre, Committee Room 2",
+    "Family Centre, Meeting Room 1",
+    "Children's Services, Riverside House",
+    "Community Hub, Room 4",
+)
+
 def _d(day: int | None) -> dt.date | None:
     return None if day is None else dt.date.fromordinal(day)
 
@@ -568,7 +575,9 @@ class _Generator:
             return
 
         # A plan is made. Decide how far it has gone.
-        visit_freq = _pick(rng, ((10, 70), (15, 15), (20, 15)))
+        # Plans record every 10 working days or more often (a plan may tighten the minimum of
+        # the profiles, never loosen it: docs/standards-profiles.md, "Stricter wins").
+        visit_freq = _pick(rng, ((10, 80), (5, 20)))
         review_dates = [_months(icpc, 3)]
         plan_chair = chair
         plan_ids = {}
@@ -696,6 +705,17 @@ class _Generator:
             # Why it is (or is booked) out of timescale.
             "out_of_timescale_reason": late_reason,
         }
+        if row["venue"] != "virtual":
+            # A child's conferences meet in one place (000), now and then moved for a room.
+            home = VENUE_NAMES[sum(map(ord, child_id)) % len(VENUE_NAMES)]
+            row["venue_name"] = home if self.chance(0.97) else rng.choice(VENUE_NAMES)
+        # The date is set two to four weeks ahead; invitations are requested the next working
+        # day (003 §2.11), now and then a day or two later.
+        date_set = days.add(scheduled, -rng.randint(10, 20))
+        if date_set <= today:
+            row["date_set_on"] = _d(date_set)
+            asked = days.add(date_set, 1 if self.chance(0.95) else rng.randint(2, 3))
+            row["invitations_requested"] = _d(asked) if asked <= today else None
         if stood_down:
             row["stood_down_reason"] = stood_down_reason
             row["bridging_plan"] = "Existing plan continues; social worker to visit weekly."
@@ -839,7 +859,7 @@ class _Generator:
                         decision=decision, next_check_date=_d(next_check), escalation_id=esc,
                     )  # fmt: skip
                 day = next_check + rng.randint(-5, 25)
-            if i == 2 and self.chance(0.5):
+            if i == 2 and self.chance(0.9):
                 # Enhanced Risk Analysis Meeting after the second review (000, chairs' standards)
                 when = start + rng.randint(5, 30)
                 if when < today:

@@ -64,6 +64,7 @@ CORE_GROUP_CANCELLED = (
     "Cancelled: venue unavailable; rearranged within two weeks.",
 )
 REARRANGED = "Rearranged after the cancelled meeting."
+PLAN_SENT_LATE = "Updated plan sent late: the minute-taker was off sick."
 SOCIAL_WORKER_ABSENT = "Social worker in court; team manager attended in her place."
 CARRIED = " (carried forward from the plan of {:%d %B %Y})"
 
@@ -235,6 +236,11 @@ def core_groups(specs: list[tuple], wd: WorkingDays, today: int, seed: int) -> p
     absent = held & (status == "held") & (rng.random(len(group)) < 0.02) & ~rearranged
     notes[absent] = SOCIAL_WORKER_ABSENT
     sw_attended = np.where(held, ~absent, None)
+    # The updated plan goes out within a few days (003 §6.11: 5 days), a few later, with why.
+    sent_late = rng.random(len(group)) < 0.04
+    sent = day + np.where(sent_late, rng.integers(6, 10, len(group)), rng.integers(1, 5, len(group)))
+    sent_ok = (status == "held") & (sent <= today)
+    notes[sent_ok & sent_late & (notes == None)] = PLAN_SENT_LATE  # noqa: E711 (object array)
     # one row per member of the family for each meeting
     size = np.asarray([len(m) for m in members])
     rows = np.repeat(np.arange(len(group)), size[group])
@@ -255,6 +261,7 @@ def core_groups(specs: list[tuple], wd: WorkingDays, today: int, seed: int) -> p
             "status": status[rows],
             "social_worker_attended": sw_attended[rows],
             "plan_updated": np.where(held[rows], status[rows] == "held", None),
+            "plan_distributed": as_dates(np.where(sent_ok, sent, 0)[rows]),
             "notes": notes[rows],
         }
     )

@@ -202,6 +202,12 @@ def eram(ctx: Context, rule: Rule) -> Table | None:
     actual = pick(meetings["date"], row, NAT)
     (closed,) = plan_columns(ctx, second["plan_id"], "closed")
     keep = ~(np.isnat(actual) & ~np.isnat(closed) & (closed <= due))
+    # Not held by the next review: that review has looked at the plan's drift, and the meeting
+    # missed is history from then on (the window also closes when the plan ends).
+    held = c.where(c["held"] & (c["plan_id"] != NO_ID))
+    nxt = pick(held["held_date"],
+               first_after(second["plan_id"], anchor, held["plan_id"], held["held_date"]), NAT)  # fmt: skip
+    closed = np.fmin(closed, nxt)
     second = second.where(keep)
     return Table(
         child=second["child"],

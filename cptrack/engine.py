@@ -452,7 +452,9 @@ def _finalise_batch(parts: list[tuple[Rule, Table]], ctx: Context) -> Table:
     end_ref = np.where(np.isnat(closed) | (closed > as_of), as_of, closed).astype("datetime64[D]")
     compare_to = _safe(np.where(has_actual, actual, end_ref).astype("datetime64[D]"))
     lateness_known = (status == MET) | (status == MET_LATE) | (status == OVERDUE)
-    lateness_known &= ~np.isnat(due)
+    # An alert whose status its family set (a plan past 2 years, a repeat plan, a change of
+    # chair) is a state to act on, not a task late by so many days: no lateness is counted.
+    lateness_known &= ~np.isnat(due) & (preset < 0)
     wd_late = _int_or_na(wd.working_days_between_array(safe_due, compare_to), lateness_known)
     days_late = _int_or_na((compare_to - safe_due).astype("int64"), lateness_known)
     is_due = (status == DUE) & ~np.isnat(due)

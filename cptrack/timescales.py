@@ -489,9 +489,12 @@ def _chain(
     subject_table: str,
     from_plan_start: bool,
     booked: Table | None = None,
+    from_age: int | None = None,
 ) -> Table | None:
     """Rows for a 'next one within N' rule: each event (and the plan's start, when asked)
-    anchors the next event of the same plan. ``events`` has plan_id, date, rec_id."""
+    anchors the next event of the same plan. ``events`` has plan_id, date, rec_id. With
+    ``from_age``, the clock starts no earlier than the child's birthday at that age, and an
+    unborn child's rows are not yet applicable."""
     p = plans(ctx)
     p = p.where(p["start"] <= ctx.as_of)
     prow = lookup(events["plan_id"], p["plan_id"])
@@ -532,6 +535,14 @@ def _chain(
     amount, basis = stricter_of_plan(rule, cols[2]) if field else (None, {})
     for name, values in basis.items():
         rows[name] = values
+    extra = dict(basis)
+    if from_age is not None:
+        dob = pick(_birth_days(ctx), rows["child"], NAT)
+        birthday = days(wd.add_months(dob, 12 * from_age))
+        later = ~np.isnat(birthday) & (birthday > rows["anchor_date"])
+        rows["anchor_date"] = np.where(later, birthday, rows["anchor_date"])
+        rows["nya"] = np.where(np.isnat(dob), "no date of birth recorded: an unborn child is not seen alone", "").astype(object)
+        extra["nya"] = rows["nya"]
     rows["due_date"] = due_dates(rows["anchor_date"], rule, amount)
     if booked is not None and booked.n:
         brow = first_after(rows["plan_id"], rows["anchor_date"], booked["plan_id"], booked["date"])
@@ -546,7 +557,14 @@ def _chain(
         rows,
         np.where(done, S[subject_table], S["cp_plans"]),
         np.where(done, rows["actual_id"], rows["plan_id"]),
-        **{name: rows[name] for name in basis},
+        **{name: rows[name] for name in extra},
+    )
+
+
+def _birth_days(ctx: Context) -> np.ndarray:
+    """Each child's date of birth by child code (NaT when unborn or not recorded)."""
+    return ctx.shared(
+        "birth_days", lambda c: days(c.caseload.children["date_of_birth"].to_numpy())
     )
 
 
@@ -574,7 +592,9 @@ def visit(ctx: Context, rule: Rule) -> Table | None:
 def visit_seen_alone(ctx: Context, rule: Rule) -> Table | None:
     v = visits(ctx)
     mask = v["seen_alone"] & (v["plan_id"] != NO_ID)
-    return _chain(ctx, rule, _events(v, mask), "visits", True)
+    return _chain(
+        ctx, rule, _events(v, mask), "visits", True, from_age=int(ctx.settings["seen_alone_from_age"])
+    )
 
 
 @family("report_to_chair", "report_to_family")

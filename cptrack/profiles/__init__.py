@@ -289,6 +289,13 @@ SETTINGS: tuple[Setting, ...] = (
         "working days within which the child is seen alone again; no national figure",
     ),
     Setting(
+        "seen_alone_from_age",
+        4,
+        "the age, in whole years, from which a child is expected to be seen alone; the clock "
+        "starts at that birthday, and an unborn child is not expected to be (no national "
+        "guidance or seed standard gives an age)",
+    ),
+    Setting(
         "core_group_frequency_wd",
         30,
         "working days between core groups after the first "
