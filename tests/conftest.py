@@ -206,7 +206,7 @@ def serving(
             if time.monotonic() > deadline:
                 raise RuntimeError(f"cptrack serve did not open port {port} in {timeout} s")
             time.sleep(0.2)
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 360  # nine warm kernels on two busy cores
         while preheat and Path(log.name).read_text().count(WARM_LINE) < pages:
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError(f"the warm kernels did not start:\n{Path(log.name).read_text()}")

@@ -277,11 +277,15 @@ def test_the_command_says_what_it_removed(leaky_db, tmp_path, capsys):
     said = capsys.readouterr()
     assert "free text left out" in said.out and "--include-free-text" in said.out
     assert "made a new pseudonym key" in said.err, "said here, not lost in the report's kernel"
-    out = tmp_path / "caseload.xlsx"
-    assert 0 == main(["report", "chair_caseload", "--db", leaky_db, "--to", "xlsx", "--out",
-                      str(out), "--pseudonymise", "--include-free-text"])  # fmt: skip
+    with Store.open(leaky_db) as store:  # a child whose file holds case notes
+        child = store.rows("case_tracking")[0]["child_id"]
+    summary = tmp_path / "child.html"
+    assert 0 == main(["report", "child_summary", "--db", leaky_db, "--child", child, "--to",
+                      "html", "--out", str(summary), "--pseudonymise",
+                      "--include-free-text"])  # fmt: skip
     line = capsys.readouterr().out.splitlines()[-1]
     assert re.fullmatch(r"Pseudonymised; removed from the text: .*\d+ names?.*", line), line
+    out = tmp_path / "caseload.xlsx"
     with pytest.raises(SystemExit, match="--include-free-text goes with --pseudonymise"):
         main(["report", "chair_caseload", "--db", leaky_db, "--to", "xlsx", "--out", str(out),
               "--include-free-text"])  # fmt: skip
