@@ -250,3 +250,55 @@ def date_input(value: dt.date | None = None, description: str = "") -> widgets.D
 def primary(button: widgets.Button) -> widgets.Button:
     button.add_class("cpt-primary")
     return button
+
+
+# ---------------------------------------------------------------------------
+# "Download report" on a page
+
+FORMAT_LABELS = {"xlsx": "Excel", "docx": "Word"}
+
+
+class ReportDownload:
+    """"Download report": the format, the button, and the link to save the file it made
+    (the same file as ``cptrack report``). ``request`` returns the report's name, its
+    parameters and notes on where it cannot match the page (``tracking.model.report_request``,
+    ``record_report``)."""
+
+    def __init__(self, banner: Banner, request, formats: tuple[str, ...]):
+        self.request = request
+        self.format = widgets.Dropdown(
+            options=[(FORMAT_LABELS.get(f, f.upper()), f) for f in formats],
+            value=formats[0], layout=widgets.Layout(width="110px"))  # fmt: skip
+        self.button = widgets.Button(description="Download report",
+                                     layout=widgets.Layout(width="auto"))  # fmt: skip
+        self.link = widgets.HTML("")
+        self.button.on_click(guarded(banner, "make the report")(lambda _b: self.make()))
+        self.widget = widgets.HBox([self.button, self.format, self.link],
+                                   layout=widgets.Layout(gap="8px", align_items="center",
+                                                         margin="6px 0"))  # fmt: skip
+        self.widget.add_class("cpt-download-report")
+
+    def forget(self) -> None:
+        """The page changed: a link made before no longer matches it."""
+        self.link.value = ""
+
+    def make(self) -> None:
+        from cptrack import reports  # here: only a download pays for the report machinery
+
+        name, params, notes = self.request()
+        self.link.value = "<span class='note'>Making the report…</span>"
+        link = reports.download_link(name, self.format.value, **params)
+        self.link.value = link + "".join(f" <span class='note'>{esc(n)}</span>" for n in notes)
+
+
+# The formats a record's own document is offered in: PDF, Word (to upload to the case system
+# or edit) and HTML.
+DOCUMENT_FORMATS = ("pdf", "docx", "html")
+
+
+def record_report(store: Store, name: str, record_id: Any) -> tuple[str, dict[str, Any], list[str]]:
+    """The request for one record's document (a conference record, a midway review, an
+    observation): the same file as ``cptrack report NAME --record ID``."""
+    params = {"db": store.engine.url.render_as_string(hide_password=False),  # the report's kernel
+              "record": str(record_id)}  # fmt: skip
+    return name, params, []

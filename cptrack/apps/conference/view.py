@@ -20,7 +20,17 @@ from cptrack.apps.conference import preparation as prep
 from cptrack.apps.conference import record as rec
 from cptrack.apps.escalation.view import EscalationPanel
 from cptrack.apps.style import esc
-from cptrack.apps.widgets import Banner, guarded, open_store, primary, query_params, style
+from cptrack.apps.widgets import (
+    DOCUMENT_FORMATS,
+    Banner,
+    ReportDownload,
+    guarded,
+    open_store,
+    primary,
+    query_params,
+    record_report,
+    style,
+)
 from cptrack.models import CATEGORY_LABELS, RecordError, today
 from cptrack.profiles import Profile
 from cptrack.sources import legend
@@ -303,6 +313,12 @@ class RecordView:
         self.banner = Banner()
         self._proposed: dict[str, dt.date] = {}  # dates the form proposed, by field
         self.draft = rec.open_draft(file)
+        # The conference record as a document (PDF, Word, HTML), as it stands when made.
+        self.download = ReportDownload(
+            self.banner,
+            lambda: record_report(self.store, "conference_record", self.draft.conference_id),
+            DOCUMENT_FORMATS,
+        )
         d = self.draft
         types = TYPE_CHOICES_INITIAL if d.initial_like else {"review": "Review"}
         frequencies = dict(FREQUENCIES)
@@ -433,7 +449,7 @@ class RecordView:
             parts.side_by_side(f["type"], f["held_date"], f["venue"], f["venue_name"]),
             f["participation"].box, f["stood_down"].box,
             self.stand_down_box, self.held_box,
-            self.banner, parts.buttons(self.save_button), self.schedule,
+            self.banner, parts.buttons(self.save_button), self.download.widget, self.schedule,
             widgets.HTML(parts.box("<p class='note'>Sources: " + "; ".join(
                 esc(line) for line in legend(["000", "001", "002", "003"])) + ".</p>")),
         ])  # fmt: skip
@@ -522,6 +538,7 @@ class RecordView:
                                            self.file.as_of)  # fmt: skip
         self.show(rec.open_draft(self.file))
         self.show_schedule()
+        self.download.forget()  # a document made before the save no longer matches
         if self.on_saved:
             self.on_saved(self.file)
         self.banner.ok(saved.message)

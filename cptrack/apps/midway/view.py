@@ -17,7 +17,17 @@ from cptrack.apps import parts
 from cptrack.apps.escalation.view import EscalationForm, log_table
 from cptrack.apps.midway import model as mw
 from cptrack.apps.style import esc
-from cptrack.apps.widgets import Banner, guarded, open_store, primary, query_params, style
+from cptrack.apps.widgets import (
+    DOCUMENT_FORMATS,
+    Banner,
+    ReportDownload,
+    guarded,
+    open_store,
+    primary,
+    query_params,
+    record_report,
+    style,
+)
 from cptrack.caseload import load
 from cptrack.escalations import log as escalation_log
 from cptrack.models import CATEGORY_LABELS, MidwayDecision, RecordError, today
@@ -193,6 +203,13 @@ class MidwayForm:
         self.banner = Banner()
         d = mw.fill_compliance(file)
         self.draft = d
+        # The saved review as a document (PDF, Word, HTML), once there is one.
+        self.download = ReportDownload(
+            self.banner,
+            lambda: record_report(self.store, "midway_review", self.draft.record_id),
+            DOCUMENT_FORMATS,
+        )
+        self.download.widget.layout.display = None if d.record_id else "none"
         f = self.fields = {
             "date": parts.field("date", "Date of the review", parts.date(d.date), required=True),
             "risks_reducing": parts.field(
@@ -276,7 +293,7 @@ class MidwayForm:
                          "<div class='cpt-help'>Added to the child's plan (who does what, by "
                          "when).</div>"),
             self.actions.widget,
-            self.banner, parts.buttons(self.save_button),
+            self.banner, parts.buttons(self.save_button), self.download.widget,
             widgets.HTML(parts.box("<p class='note'>Sources: " + "; ".join(
                 esc(line) for line in legend(["002", "003", "004"])) + ".</p>")),
             parts.section("Escalations for this child"), self.history,
@@ -407,6 +424,8 @@ class MidwayForm:
         self._decision_changed()
         self.widget.children = (widgets.HTML(parts.box(self.card())), *self.widget.children[1:])
         self.save_button.description = "Save changes"
+        self.download.forget()
+        self.download.widget.layout.display = None
         self.show_history()
         if self.on_saved:  # the list first: everything is up to date when the message shows
             self.on_saved()

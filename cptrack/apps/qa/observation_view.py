@@ -25,13 +25,16 @@ from cptrack.apps.qa.observation_model import (
 )
 from cptrack.apps.style import esc
 from cptrack.apps.widgets import (
+    DOCUMENT_FORMATS,
     Banner,
     Field,
     Form,
+    ReportDownload,
     guarded,
     open_store,
     primary,
     query_params,
+    record_report,
     style,
 )
 from cptrack.models import ObservationStatus, RecordError, today
@@ -83,6 +86,11 @@ class ObservationView:
         self.model = form
         self.role = role
         self.banner = Banner()
+        self.download = ReportDownload(
+            self.banner,
+            lambda: record_report(self.store, "observation", self.model.id),
+            DOCUMENT_FORMATS,
+        )
         self.reflect_banner = Banner()
         self._build()
         self._from_model()
@@ -283,6 +291,7 @@ class ObservationView:
                 part("E", "Overall judgement", self.judgement.box, self.rationale.box),
                 widgets.HBox([self.draft_button, self.submit_button, self.amend_button]),
                 self.banner,
+                self.download.widget,
                 part("F", f"The {role}'s reflection and acknowledgement", self.reflection_note,
                      self.reflection.box, self.acknowledged.box, self.reflect_button),
                 self.reflect_banner,
@@ -356,6 +365,8 @@ class ObservationView:
                 f"<b>Observation no. {m.id}</b> · {esc(m.status_label)} · version {m.version}"
             )
         draft = m.status == ObservationStatus.DRAFT
+        self.download.forget()
+        self.download.widget.layout.display = "none" if m.is_new else None
         self.draft_button.layout.display = None if draft else "none"
         self.submit_button.layout.display = None if draft else "none"
         self.amend_button.layout.display = "none" if draft else None

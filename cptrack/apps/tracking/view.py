@@ -22,7 +22,15 @@ from cptrack.apps import parts
 from cptrack.apps.escalation.view import EscalationPanel
 from cptrack.apps.style import esc
 from cptrack.apps.tracking import model as m
-from cptrack.apps.widgets import STYLE, Banner, guarded, open_store, primary, query_params
+from cptrack.apps.widgets import (
+    STYLE,
+    Banner,
+    ReportDownload,
+    guarded,
+    open_store,
+    primary,
+    query_params,
+)
 from cptrack.models import RecordError, TrackingDecision, today
 from cptrack.profiles import Profile
 from cptrack.store import StaleVersionError, Store, StoreError
@@ -355,40 +363,6 @@ class RecordForm:
 
 # ---------------------------------------------------------------------------
 # The child view
-
-
-FORMAT_LABELS = {"xlsx": "Excel", "docx": "Word"}
-
-
-class ReportDownload:
-    """"Download report": the format, the button, and the link to save the file it made
-    (the same file as ``cptrack report``; see ``model.report_request``)."""
-
-    def __init__(self, banner: Banner, request, formats: tuple[str, ...]):
-        self.request = request
-        self.format = widgets.Dropdown(
-            options=[(FORMAT_LABELS.get(f, f.upper()), f) for f in formats],
-            value=formats[0], layout=widgets.Layout(width="110px"))  # fmt: skip
-        self.button = widgets.Button(description="Download report",
-                                     layout=widgets.Layout(width="auto"))  # fmt: skip
-        self.link = widgets.HTML("")
-        self.button.on_click(guarded(banner, "make the report")(lambda _b: self.make()))
-        self.widget = widgets.HBox([self.button, self.format, self.link],
-                                   layout=widgets.Layout(gap="8px", align_items="center",
-                                                         margin="6px 0"))  # fmt: skip
-        self.widget.add_class("cpt-download-report")
-
-    def forget(self) -> None:
-        """The page changed: a link made before no longer matches it."""
-        self.link.value = ""
-
-    def make(self) -> None:
-        from cptrack import reports  # here: only a download pays for the report machinery
-
-        name, params, notes = self.request()
-        self.link.value = "<span class='note'>Making the report…</span>"
-        link = reports.download_link(name, self.format.value, **params)
-        self.link.value = link + "".join(f" <span class='note'>{esc(n)}</span>" for n in notes)
 
 
 class ChildView:
