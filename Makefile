@@ -57,7 +57,7 @@ test: $(VENV)/.installed-test system-packages lint
 test-dates: $(VENV)/.installed-test system-packages
 	@for day in $(FAKE_DAYS); do \
 		echo "== the tests without a browser, on $$day (faketime)"; \
-		FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$day 10:00:00" \
+		faketime "$$day 10:00:00" \
 			$(BIN)/pytest -q -p no:cacheprovider -m "not browser" || exit 1; \
 	done
 
