@@ -245,3 +245,32 @@ def test_a_hub_refuses_an_sqlite_database(tmp_path, capsys):
         main(["hub", "--db", db, "--state", str(tmp_path / "hub")])
     assert "must be a PostgreSQL URL" in str(stopped.value)
     assert not (tmp_path / "hub").exists()
+
+
+def test_entra_id_sign_in_is_configured_from_the_environment(tmp_path, monkeypatch):
+    """With CPTRACK_HUB_AUTH=entra the hub signs in through AzureAdOAuthenticator with the
+    tenant, client and groups from the environment (no tenant is contacted here)."""
+    from oauthenticator.azuread import AzureAdOAuthenticator
+    from traitlets.config import Config
+
+    from cptrack.hub import configure
+
+    monkeypatch.setenv("CPTRACK_DB", "postgresql://cptrack@127.0.0.1/cptrack")
+    monkeypatch.setenv("CPTRACK_HUB_STATE", str(tmp_path / "hub"))
+    monkeypatch.setenv("CPTRACK_HUB_AUTH", "entra")
+    monkeypatch.setenv("AZURE_TENANT_ID", "tenant-1")
+    monkeypatch.setenv("AZURE_CLIENT_ID", "client-1")
+    monkeypatch.setenv("CPTRACK_HUB_OAUTH_CALLBACK", "https://cp.example/hub/oauth_callback")
+    with pytest.raises(SystemExit) as stopped:
+        configure(Config())
+    assert "needs AZURE_CLIENT_SECRET" in str(stopped.value)
+
+    monkeypatch.setenv("AZURE_CLIENT_SECRET", "secret-1")
+    monkeypatch.setenv("CPTRACK_HUB_ENTRA_GROUPS", "chairs-group, qa-group")
+    c = Config()
+    configure(c)
+    entra = AzureAdOAuthenticator(config=c)
+    assert "oauthenticator.azuread.AzureAdOAuthenticator" == c.JupyterHub.authenticator_class
+    assert "https://login.microsoftonline.com/tenant-1/oauth2/authorize" == entra.authorize_url
+    assert {"chairs-group", "qa-group"} == entra.allowed_groups
+    assert "ruth.baker@council.gov.uk" == entra.normalize_username("Ruth.Baker@Council.gov.uk")
