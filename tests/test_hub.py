@@ -6,6 +6,7 @@ the signed-in person and their staff record's role decides what they may change.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -146,8 +147,6 @@ def sign_in_in_browser(browser, url: str, name: str):
 
 def save_a_check(page, url: str, child: str, note: str) -> None:
     """Open the child on the case-tracking page and save a check (test_roles_browser.py)."""
-    import datetime as dt
-
     page.goto(f"{url}/voila/render/case_tracking.ipynb?child={child}", timeout=LOAD)
     page.locator(f"#tracking-child[data-child='{child}']").wait_for(timeout=LOAD)
     form = page.locator(".cpt-tracking-form")
