@@ -11,7 +11,6 @@ from pathlib import Path
 
 from cptrack import files
 from cptrack.cli import add_db_argument
-from cptrack.hub import team_database
 from cptrack.store import ENV_DB, Store, database_url, hide_password
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cptrack.hub import team_database  # jupyter_server: only when a hub starts
+
     files.owner_only()
     env = dict(os.environ)
     if args.db or not env.get(ENV_DB):
