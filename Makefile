@@ -1,5 +1,6 @@
 # cptrack: two commands do all the set-up.
 #   make serve   create the venv, install, create a demo database if none, serve the apps
+#   make hub     the team server: JupyterHub with sign-in over PostgreSQL (docs/deploy.md)
 #   make test    install what the tests need (Debian's Chromium included) and run every test
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -9,7 +10,7 @@ DB     ?= data/demo.sqlite
 PORT   ?= 8866
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-dates lint demo system-packages clean
+.PHONY: serve hub test test-dates lint demo system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,17 @@ demo: $(DB)
 
 serve: $(VENV)/.installed $(DB)
 	$(BIN)/cptrack serve --db $(DB) --port $(PORT)
+
+# The team server: JupyterHub on 127.0.0.1:$(HUB_PORT), over the PostgreSQL database in
+# CPTRACK_DB (made with `cptrack init` and its staff logins set first; docs/deploy.md).
+HUB_PORT ?= 8000
+$(VENV)/.installed-hub: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[hub]'
+	touch $@ $(VENV)/.installed
+
+hub: $(VENV)/.installed-hub
+	@if [ -z "$$CPTRACK_DB" ]; then echo "make hub: set CPTRACK_DB to a PostgreSQL URL (docs/deploy.md)"; exit 2; fi
+	$(BIN)/cptrack hub --port $(HUB_PORT)
 
 # Debian's Chromium (Playwright cannot download its own browser here) and poppler for PDFs.
 system-packages:

@@ -30,6 +30,7 @@ COMMANDS = (
     "calendar",
     "report",
     "staff",
+    "hub",
 )
 
 
