@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from cptrack import engine, timescales, workdays
+from cptrack import engine, workdays
 from cptrack.apps.conference.agenda import INITIAL_LIKE, ConferenceFile
 from cptrack.caseload import load
 from cptrack.drafts import cleaned, removed
+from cptrack.engine import timescales
 from cptrack.models import (
     AGENCY_LABELS,
     CATEGORY_LABELS,

@@ -25,8 +25,8 @@ from cptrack.columnar import (
     next_in_group,
     pick,
 )
-from cptrack.engine import SUBJECT_CODE as S
-from cptrack.engine import Context
+from cptrack.engine.base import SUBJECT_CODE as S
+from cptrack.engine.base import Context
 
 INITIAL_LIKE = ("initial", "pre_birth", "transfer_in")
 
