@@ -316,7 +316,7 @@ class ReportContext:
         """(escaped name, escaped pseudonym): the last pass over a pseudonymised section, for
         names that reached it through a frame the report did not build itself (the QA
         summaries')."""
-        from cptrack.apps.style import esc
+        from cptrack.render.style import esc
 
         return tuple((esc(name), esc(pseudonym)) for name, pseudonym in self._pseudonyms)
 

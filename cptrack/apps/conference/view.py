@@ -15,14 +15,14 @@ import pandas as pd
 
 from cptrack import checklist, engine, profiles, settings
 from cptrack.apps import parts
-from cptrack.apps.conference import agenda
-from cptrack.apps.conference import preparation as prep
-from cptrack.apps.conference import record as rec
 from cptrack.apps.escalation.view import EscalationPanel
-from cptrack.apps.style import esc
 from cptrack.apps.widgets import Banner, guarded, open_store, primary, query_params, style
+from cptrack.casework.conference import agenda
+from cptrack.casework.conference import preparation as prep
+from cptrack.casework.conference import record as rec
 from cptrack.models import CATEGORY_LABELS, RecordError, today
 from cptrack.profiles import Profile
+from cptrack.render.style import esc
 from cptrack.sources import legend
 from cptrack.store import StaleVersionError, Store, StoreError
 

@@ -20,11 +20,11 @@ import pandas as pd
 from cptrack import engine, profiles, settings
 from cptrack.apps import parts
 from cptrack.apps.escalation.view import EscalationPanel
-from cptrack.apps.style import esc
-from cptrack.apps.tracking import model as m
 from cptrack.apps.widgets import STYLE, Banner, guarded, open_store, primary, query_params
+from cptrack.casework import tracking as m
 from cptrack.models import RecordError, TrackingDecision, today
 from cptrack.profiles import Profile
+from cptrack.render.style import esc
 from cptrack.store import StaleVersionError, Store, StoreError
 
 PAGE_SIZES = {100: "100 most urgent", 250: "250 most urgent", 0: "All"}

@@ -32,8 +32,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from cptrack import engine, workdays
-from cptrack.apps.conference.agenda import INITIAL_LIKE, ConferenceFile
 from cptrack.caseload import load
+from cptrack.casework.conference.agenda import INITIAL_LIKE, ConferenceFile
 from cptrack.drafts import cleaned, removed
 from cptrack.engine import timescales
 from cptrack.models import (

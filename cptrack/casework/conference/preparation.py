@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from cptrack import checklist, engine
-from cptrack.apps.conference.agenda import ConferenceFile
+from cptrack.casework.conference.agenda import ConferenceFile
 from cptrack.checklist import Facts, ReportCheck
 from cptrack.drafts import cleaned, removed
 from cptrack.models import Agency, FieldError, RecordError, Venue, today
