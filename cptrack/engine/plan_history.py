@@ -27,8 +27,7 @@ from cptrack.columnar import (
 )
 from cptrack.engine.base import SUBJECT_CODE as S
 from cptrack.engine.base import Context
-
-INITIAL_LIKE = ("initial", "pre_birth", "transfer_in")
+from cptrack.models import INITIAL_LIKE
 
 
 def child_codes(ctx: Context, child_ids: np.ndarray) -> np.ndarray:

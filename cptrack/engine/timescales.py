@@ -79,10 +79,9 @@ from cptrack.engine.plan_history import (
     review_chain,
     visits,
 )
-from cptrack.models import AGENCY_LABELS
+from cptrack.models import AGENCY_LABELS, PLAN_OUTCOMES
 from cptrack.profiles import BASES, EVENTS, Rule
 
-PLAN_OUTCOMES = ("cp_plan", "plan_continues")
 EARLY = np.datetime64("1900-01-01", "D")
 
 

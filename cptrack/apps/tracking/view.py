@@ -26,6 +26,7 @@ from cptrack.models import RecordError, TrackingDecision, today
 from cptrack.profiles import Profile
 from cptrack.render.style import esc
 from cptrack.store import StaleVersionError, Store, StoreError
+from cptrack.values import fmt
 
 PAGE_SIZES = {100: "100 most urgent", 250: "250 most urgent", 0: "All"}
 AMBER_CHOICES = (3, 5, 10, 15, 20)
@@ -68,7 +69,7 @@ OPEN_JS = (
 
 
 def _d(value) -> str:
-    return m.fmt(value)
+    return fmt(value, "—")
 
 
 def child_link(child_id: str) -> str:
