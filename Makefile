@@ -56,6 +56,7 @@ system-packages:
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Days that stress the calendar: a bank-holiday Monday, Christmas Eve, 29 February. Under CI
 # the tests that need no browser run again on each, under faketime, to prove that no test

@@ -17,7 +17,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from cptrack.models import Agency
+from cptrack.models import PLAN_OUTCOMES, Agency
 
 EPOCH_ORDINAL = 719163  # datetime.date(1970, 1, 1).toordinal()
 
@@ -32,7 +32,6 @@ ACTIONS = (
     ("Direct work with the children about their wishes and feelings", Agency.SOCIAL_CARE),
     ("Register with a GP and attend the health review", Agency.GP),
 )
-PLAN_OUTCOMES = ("cp_plan", "plan_continues")
 # Why a visit or a core group was late, missed or cancelled: every one the demo makes late
 # has its reason recorded in its notes.
 VISIT_LATE = (

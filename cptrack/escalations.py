@@ -34,6 +34,7 @@ from cptrack.profiles import Profile
 from cptrack.store import Store, Transaction
 from cptrack.values import as_date as _day
 from cptrack.values import as_int as _int
+from cptrack.values import fmt
 
 LABEL = "Escalation"
 FORM_FIELDS = (
@@ -83,11 +84,6 @@ def response_due(profile: Profile, raised_on: dt.date) -> dt.date:
 
 def _date(value: Any) -> dt.date:
     return pd.Timestamp(value).date()
-
-
-def fmt(day: dt.date | None) -> str:
-    """A date as a chair reads it: 4 Dec 2026."""
-    return f"{day:%-d %b %Y}" if day else "no date"
 
 
 @dataclass

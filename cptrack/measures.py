@@ -18,7 +18,7 @@ or more; about 81% of ICPCs within 15 working days, median 14; England, 2025).
   S47ActualStartDate; the enquiry's start where no discussion is recorded) to the
   conference: 0-10, 11-15, 16-20, 21 or more;
   with the share within 15 working days and the median. Enquiries are matched to their
-  conferences as the engine does (``cptrack.timescales``).
+  conferences as the engine does (``cptrack.engine.timescales``).
 * **Reviews in timescale**: review conferences held in the period, and how many were held
   within the national timescale (the first within 3 months of the conference that made the
   plan, each later one within 6 months of the one before); and, as the DfE's older child

@@ -164,6 +164,14 @@ class ConferenceOutcome(StrEnum):
     NFA = "nfa"  # no further action
 
 
+# Conference types that can make a plan (an initial conference, a pre-birth one, a transfer
+# in), as against a review, which keeps or ends one.
+INITIAL_LIKE = (ConferenceType.INITIAL.value, ConferenceType.PRE_BIRTH.value,
+                ConferenceType.TRANSFER_IN.value)  # fmt: skip
+# Conference outcomes after which the child is on a plan (one made, or one kept).
+PLAN_OUTCOMES = (ConferenceOutcome.CP_PLAN.value, ConferenceOutcome.PLAN_CONTINUES.value)
+
+
 class PlanEndReason(StrEnum):
     STEP_DOWN_CIN = "step_down_cin"
     STEP_DOWN_EARLY_HELP = "step_down_early_help"

@@ -26,6 +26,13 @@ def as_date(value: Any) -> dt.date | None:
         return None
 
 
+def fmt(day: Any, missing: str = "no date") -> str:
+    """A date as a chair reads it, 4 Dec 2026 (from a date, a datetime or a frame cell);
+    ``missing`` when there is none. The one date format of the apps, reports and messages."""
+    day = as_date(day)
+    return f"{day:%-d %b %Y}" if day else missing
+
+
 def as_int(value: Any) -> int | None:
     try:
         return None if value is None or pd.isna(value) else int(value)

@@ -9,8 +9,8 @@ import meetingcase as mc
 import pytest
 
 from cptrack import profiles
-from cptrack.apps.conference import agenda
-from cptrack.apps.conference import preparation as prep
+from cptrack.casework.conference import agenda
+from cptrack.casework.conference import preparation as prep
 from cptrack.models import RecordError
 from cptrack.store import StaleVersionError, Store
 

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from cptrack import profiles, workdays
-from cptrack.apps.conference import agenda
-from cptrack.apps.conference import record as rec
 from cptrack.caseload import load
+from cptrack.casework.conference import agenda
+from cptrack.casework.conference import record as rec
 from cptrack.models import RecordError
 from cptrack.store import StaleVersionError, Store
 from cptrack.tables import TABLES

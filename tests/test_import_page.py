@@ -10,8 +10,8 @@ from annex_template import build
 from test_import_annex_a_template import five, seven
 
 from conftest import screenshot
-from cptrack.apps.importing import model
-from cptrack.apps.importing.model import Upload
+from cptrack.casework import importing as model
+from cptrack.casework.importing import Upload
 from cptrack.store import Store
 
 LOAD = 120_000

@@ -16,7 +16,6 @@ from cptrack.imports import cin_census
 from cptrack.store import Store
 
 AS_OF = dt.date(2026, 3, 31)
-INITIAL_LIKE = {"initial", "pre_birth", "transfer_in"}
 
 
 @pytest.fixture(scope="module")

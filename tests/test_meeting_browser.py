@@ -12,7 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import screenshot, serving
 from cptrack import caseload, profiles, settings, workdays
-from cptrack.apps.midway import model as mw
+from cptrack.casework import midway as mw
 from cptrack.models import today
 from cptrack.store import Store
 

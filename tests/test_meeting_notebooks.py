@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 
 from conftest import ROOT
 from cptrack import caseload, profiles, settings
-from cptrack.apps.midway import model as mw
+from cptrack.casework import midway as mw
 from cptrack.models import today
 from cptrack.store import Store
 

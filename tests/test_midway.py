@@ -9,8 +9,8 @@ import meetingcase as mc
 import pytest
 
 from cptrack import escalations, profiles
-from cptrack.apps.midway import model as mw
 from cptrack.caseload import load
+from cptrack.casework import midway as mw
 from cptrack.models import RecordError
 from cptrack.store import StaleVersionError, Store
 

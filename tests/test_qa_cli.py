@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cptrack import observation
-from cptrack.apps.qa.dashboard_model import Dashboard
+from cptrack.casework.qa.dashboard import Dashboard
 from cptrack.cli import main
 from cptrack.store import Store
 

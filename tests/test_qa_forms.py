@@ -10,8 +10,8 @@ import pytest
 from test_store import snapshot
 
 from cptrack import observation
-from cptrack.apps.qa.feedback_model import FeedbackForm
-from cptrack.apps.qa.observation_model import ObservationForm
+from cptrack.casework.qa.feedback import FeedbackForm
+from cptrack.casework.qa.observation import ObservationForm
 from cptrack.models import Feedback, PracticeObservation, RecordError, today
 from cptrack.store import StaleVersionError, Store
 
@@ -297,7 +297,7 @@ def test_declined_feedback_is_recorded_without_answers(conf_store: Store):
 def test_the_dashboard_reads_what_the_forms_saved(conf_store: Store):
     """On both databases: an observation and feedback saved through the forms appear on
     the dashboard (heat map, trend, feedback by chair and per conference)."""
-    from cptrack.apps.qa.dashboard_model import Dashboard
+    from cptrack.casework.qa.dashboard import Dashboard
 
     form = _complete_form()
     form.save(conf_store, "submit")

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from cptrack import feedback, observation
-from cptrack.apps.qa import render
-from cptrack.apps.qa.dashboard_model import Dashboard
+from cptrack.casework.qa.dashboard import Dashboard
 from cptrack.models import today
 from cptrack.observation import summary
+from cptrack.render import qa as render
 from cptrack.store import Store
 
 D = dt.date

@@ -384,8 +384,8 @@ def test_the_caseload_report_and_the_dashboard_count_the_same_plans_on_a_past_da
     chair caseload report and the case-tracking dashboard count the same children on a plan,
     not the plans open today."""
     from cptrack import engine, profiles
-    from cptrack.apps.tracking.model import build_rows
     from cptrack.caseload import load
+    from cptrack.casework.tracking import build_rows
 
     day = dt.date.fromisoformat(as_of)
     page = open_report("chair_caseload", db=demo_db, as_of=as_of).document()

@@ -160,7 +160,7 @@ def test_an_import_needs_an_admin(demo, monkeypatch):
 def test_a_chair_completes_their_observation_through_the_form(demo, monkeypatch):
     """The observation form's "reflect", saved by the chair observed, completes it; by
     another chair it is refused."""
-    from cptrack.apps.qa.observation_model import ObservationForm
+    from cptrack.casework.qa.observation import ObservationForm
 
     obs = next(o for o in demo.rows("observations") if o["chair_id"] == demo.logins["chair1"])
     demo.update("observations", obs["id"], {"status": "awaiting_reflection",

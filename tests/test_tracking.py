@@ -10,10 +10,10 @@ import datetime as dt
 import pytest
 
 from cptrack import demo, engine, profiles
-from cptrack.apps.tracking import model as m
 from cptrack.apps.tracking.chart import timeline_svg
 from cptrack.apps.tracking.view import dashboard_table
 from cptrack.caseload import load
+from cptrack.casework import tracking as m
 from cptrack.models import RecordError, today
 from cptrack.store import StaleVersionError, Store
 

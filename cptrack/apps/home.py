@@ -7,9 +7,9 @@ from pathlib import Path
 
 from cptrack import settings
 from cptrack.apps import APPS
-from cptrack.apps.style import esc, notice, page
 from cptrack.caseload import chair_summary
 from cptrack.models import today as clock_today
+from cptrack.render.style import esc, notice, page
 from cptrack.store import Store, StoreError
 
 

@@ -31,8 +31,8 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
-from cptrack.apps.style import CSS, esc
 from cptrack.models import RecordError
+from cptrack.render.style import CSS, esc
 from cptrack.store import StaleVersionError, Store, StoreError
 
 log = logging.getLogger("cptrack.apps")

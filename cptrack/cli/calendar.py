@@ -10,8 +10,8 @@ from pathlib import Path
 from cptrack import ics, profiles, settings
 from cptrack.caseload import load
 from cptrack.cli import add_db_argument
-from cptrack.cli.check import chair_by_name
 from cptrack.models import today
+from cptrack.roles import chair_by_name
 from cptrack.store import Store
 
 

@@ -13,7 +13,8 @@ from cptrack import engine, profiles, safe_cells
 from cptrack.caseload import load
 from cptrack.cli import add_db_argument
 from cptrack.models import today
-from cptrack.store import Store, StoreError
+from cptrack.roles import chair_by_name
+from cptrack.store import Store
 
 TABLE_COLUMNS = ("child_id", "rule_id", "due_date", "actual_date", "status_text", "citation")
 
@@ -66,19 +67,6 @@ def run(args: argparse.Namespace) -> int:
         findings = findings[findings["live"]]
     write(findings, args.format, profile, args.as_of)
     return 0
-
-
-def chair_by_name(store: Store, name: str) -> int:
-    """The staff id of the chair called ``name`` (or with that id); a clear error if none."""
-    chairs = [s for s in store.rows("staff") if s.get("role") == "chair"]
-    for s in chairs:
-        if name.isdigit() and int(name) == s["id"]:
-            return s["id"]
-    matches = [s for s in chairs if s["name"].casefold() == name.casefold()]
-    if len(matches) == 1:
-        return matches[0]["id"]
-    known = ", ".join(sorted(s["name"] for s in chairs)) or "none recorded"
-    raise StoreError(f"no single chair called {name!r}; chairs: {known}")
 
 
 def write(findings: pd.DataFrame, fmt: str, profile: profiles.Profile, as_of: dt.date) -> None:

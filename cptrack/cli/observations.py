@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 
 from cptrack import observation, profiles
-from cptrack.apps.qa.dashboard_model import Dashboard
+from cptrack.casework.qa.dashboard import Dashboard
 from cptrack.cli import add_db_argument
 from cptrack.observation import GRADE, grade_for_score
 from cptrack.store import Store
@@ -103,7 +103,7 @@ def show_framework(args: argparse.Namespace) -> int:
     name = args.framework
     if not name:
         try:
-            from cptrack.apps.qa import common
+            from cptrack.casework.qa import common
 
             with Store.open(args.db) as store:
                 name = common.profile_name(store)

@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
             load_key(store)
     jobs: list[tuple[dict, Path]] = []
     if args.all_chairs:
-        from cptrack.apps.qa.common import chairs
+        from cptrack.casework.qa.common import chairs
 
         ctx = ReportContext.open("", args.db)
         folder = Path(args.out)

@@ -26,6 +26,7 @@ import pandas as pd
 from cptrack import safe_cells, workdays
 from cptrack.caseload import Caseload, load
 from cptrack.imports.annex_a import LIST_5, LIST_7
+from cptrack.models import INITIAL_LIKE
 
 CATEGORY_LABELS = {
     "NEG": "a) Neglect",
@@ -36,7 +37,6 @@ CATEGORY_LABELS = {
 }
 SEX_LABELS = {"M": "Male", "F": "Female", "U": "Unknown"}
 WINDOW_MONTHS = 6
-INITIAL_LIKE = {"initial", "pre_birth", "transfer_in"}
 
 HEADINGS_7 = [c.headings[0] for c in LIST_7]
 HEADINGS_5 = [c.headings[0] for c in LIST_5]

@@ -37,27 +37,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cptrack import models
-from cptrack.imports.report import ImportRefused, ImportResult, LeftAlone, Problem
+from cptrack.imports.report import KIND_ORDER, ImportRefused, ImportResult, LeftAlone, Problem
 from cptrack.integrity import unique_columns
 from cptrack.models import FieldError, RecordError
 from cptrack.store import Store, StoreError, constraint_errors, dumps
 from cptrack.tables import audit_log, table
-
-# Parents before the records that refer to them.
-KIND_ORDER = (
-    "teams",
-    "children",
-    "cin_episodes",
-    "cin_plans",
-    "strategy_discussions",
-    "s47_enquiries",
-    "cp_plans",
-    "conferences",
-    "core_groups",
-    "visits",
-    "plan_actions",
-    "source_extras",
-)
 
 # How each cross-record rule of cptrack.integrity is honoured for imported kinds. A test
 # compares this with integrity.CHECKS, so a new rule there cannot be skipped here unnoticed.

@@ -11,6 +11,23 @@ import pandas as pd
 
 from cptrack import models
 
+# Parents before the records that refer to them: the order in which an import writes
+# (cptrack.imports.apply) and reports its counts.
+KIND_ORDER = (
+    "teams",
+    "children",
+    "cin_episodes",
+    "cin_plans",
+    "strategy_discussions",
+    "s47_enquiries",
+    "cp_plans",
+    "conferences",
+    "core_groups",
+    "visits",
+    "plan_actions",
+    "source_extras",
+)
+
 OUTCOMES = ("inserted", "updated", "unchanged", "rejected")
 
 
@@ -170,6 +187,4 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _kind_order(kind: str) -> int:
-    from cptrack.imports.apply import KIND_ORDER
-
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)

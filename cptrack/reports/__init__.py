@@ -80,7 +80,7 @@ def download_link(name: str, fmt: str = "pdf", **parameters: Any) -> str:
     "Download report" click. Static, so it works in Voila with no file served."""
     import base64
 
-    from cptrack.apps.style import esc
+    from cptrack.render.style import esc
 
     data = base64.b64encode(report_bytes(name, fmt, **parameters)).decode()
     file = filename(name, fmt, **parameters)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from cptrack.apps.style import esc
+from cptrack.render.style import esc
 from cptrack.reports import html
 from cptrack.reports.context import ReportContext
 

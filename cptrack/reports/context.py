@@ -132,7 +132,7 @@ class ReportContext:
         """The chair named by ``chair`` (a name or an id), None for the whole service."""
         if self.chair is None:
             return None
-        from cptrack.cli.check import chair_by_name
+        from cptrack.roles import chair_by_name
 
         return chair_by_name(self.store, self.chair)
 
@@ -316,7 +316,7 @@ class ReportContext:
         """(escaped name, escaped pseudonym): the last pass over a pseudonymised section, for
         names that reached it through a frame the report did not build itself (the QA
         summaries')."""
-        from cptrack.apps.style import esc
+        from cptrack.render.style import esc
 
         return tuple((esc(name), esc(pseudonym)) for name, pseudonym in self._pseudonyms)
 

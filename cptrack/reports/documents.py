@@ -13,13 +13,13 @@ import pandas as pd
 import sqlalchemy as sa
 
 from cptrack import engine
-from cptrack.apps.conference.record import (
+from cptrack.casework.conference.record import (
     OUTCOME_WORDS,
     PARTICIPATION_WORDS,
     STATUS_WORDS,
     VIEW_WORDS,
 )
-from cptrack.apps.midway.model import DECISION_WORDS, RAG_WORDS, RISK_WORDS
+from cptrack.casework.midway import DECISION_WORDS, RAG_WORDS, RISK_WORDS
 from cptrack.models import AGENCY_LABELS, CATEGORY_LABELS, FieldError, RecordError
 from cptrack.reports import html
 from cptrack.reports.base import Report

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from cptrack.apps.style import esc
+from cptrack.render.style import esc
 from cptrack.reports.context import day
 
 CSS = """

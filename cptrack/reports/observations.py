@@ -11,12 +11,12 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from cptrack.apps.qa import common
-from cptrack.apps.qa import render as qa_render
-from cptrack.apps.qa.dashboard_model import HEADINGS, Dashboard
-from cptrack.apps.style import CSS as APP_CSS
-from cptrack.apps.style import esc
+from cptrack.casework.qa import common
+from cptrack.casework.qa.dashboard import HEADINGS, Dashboard
 from cptrack.models import RATING_LABELS, FieldError, RecordError
+from cptrack.render import qa as qa_render
+from cptrack.render.style import CSS as APP_CSS
+from cptrack.render.style import esc
 from cptrack.reports import html
 from cptrack.reports.base import Report
 from cptrack.reports.context import day

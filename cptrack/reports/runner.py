@@ -27,7 +27,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from cptrack.apps.style import esc
+from cptrack.render.style import esc
 from cptrack.reports.exporters import ReportError
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent

@@ -15,11 +15,7 @@ import pandas as pd
 
 from cptrack import checklist, engine, profiles, settings
 from cptrack.apps import parts
-from cptrack.apps.conference import agenda
-from cptrack.apps.conference import preparation as prep
-from cptrack.apps.conference import record as rec
 from cptrack.apps.escalation.view import EscalationPanel
-from cptrack.apps.style import esc
 from cptrack.apps.widgets import (
     DOCUMENT_FORMATS,
     Banner,
@@ -31,10 +27,15 @@ from cptrack.apps.widgets import (
     record_report,
     style,
 )
-from cptrack.models import CATEGORY_LABELS, RecordError, today
+from cptrack.casework.conference import agenda
+from cptrack.casework.conference import preparation as prep
+from cptrack.casework.conference import record as rec
+from cptrack.models import CATEGORY_LABELS, PLAN_OUTCOMES, RecordError, today
 from cptrack.profiles import Profile
+from cptrack.render.style import esc
 from cptrack.sources import legend
 from cptrack.store import StaleVersionError, Store, StoreError
+from cptrack.values import fmt
 
 CATEGORY_CHOICES = {c.value: w for c, w in CATEGORY_LABELS.items()}
 FREQUENCIES = {5: "every 5 working days (weekly)", 10: "every 10 working days (2 weeks)",
@@ -46,16 +47,10 @@ TYPE_CHOICES_INITIAL = {"initial": "Initial", "pre_birth": "Pre-birth",
                         "transfer_in": "Transfer-in"}  # fmt: skip
 
 
-def _fmt(day) -> str:
-    if day is None or (not isinstance(day, dt.date) and pd.isna(day)):
-        return "—"
-    return f"{pd.Timestamp(day):%-d %b %Y}"
-
-
 def card(file: agenda.ConferenceFile) -> str:
     """Who and what the conference is, in one box."""
     c = file.conference
-    when = _fmt(file.date)
+    when = fmt(file.date, "—")
     if c.get("scheduled_time") and not file.held:
         when += f" at {c['scheduled_time']:%H:%M}"
     age = file.age_on(file.date)
@@ -64,7 +59,7 @@ def card(file: agenda.ConferenceFile) -> str:
           ("Conference", f"{agenda.TYPE_WORDS.get(file.type, file.type)}"),
           ("Date", when + (" (held)" if file.held else "")),
           (file.profile.chair_role, file.chair_name()),
-          ("Plan", f"No. {plan['id']}, since {_fmt(plan['start_date'])}" if plan else "none")]  # fmt: skip
+          ("Plan", f"No. {plan['id']}, since {fmt(plan['start_date'], '—')}" if plan else "none")]  # fmt: skip
     if c.get("stood_down"):
         kv.append(("Status", "stood down"))
     body = "".join(f"<span class='cpt-kv'><b>{esc(k)}</b>{esc(v)}</span>" for k, v in kv)
@@ -209,8 +204,8 @@ class PreparationView:
                 kind = {"met": "green", "met_late": "red", "overdue": "red", "due": "amber",
                         "cannot_tell": "amber"}.get(c.status, "grey")  # fmt: skip
                 verb = "received" if event == "report_to_chair" else "shared"
-                done = f"{verb} {_fmt(c.actual_date)}" if c.actual_date else f"not {verb} yet"
-                cells.append(f"due by {_fmt(c.due_date)}; {done}"
+                done = f"{verb} {fmt(c.actual_date, '—')}" if c.actual_date else f"not {verb} yet"
+                cells.append(f"due by {fmt(c.due_date, '—')}; {done}"
                              f"<div>{parts.tag(kind, c.status_text)} <span class='cpt-cite'>"
                              f"[{esc(c.citation)}]</span></div>")  # fmt: skip
             rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
@@ -479,7 +474,7 @@ class RecordView:
         self.stand_down_box.layout.display = None if down else "none"
         self.held_box.layout.display = "none" if down else None
         outcome = f["outcome"].value
-        plan = outcome in rec.PLAN_OUTCOMES
+        plan = outcome in PLAN_OUTCOMES
         self.plan_box.layout.display = None if plan else "none"
         f["category"].box.layout.display = None if plan else "none"
         f["end_reason"].box.layout.display = None if outcome == "plan_ends" else "none"
@@ -557,13 +552,13 @@ class RecordView:
                                                "review", "visit", "midway_review"))]  # fmt: skip
         lines = []
         for r in f.sort_values("due_date").itertuples():
-            booked = f" (booked {_fmt(r.booked_date)})" if not pd.isna(r.booked_date) else ""
-            lines.append(f"<tr><td>{esc(r.message.split(':')[0])}</td><td>{_fmt(r.due_date)}"
+            booked = f" (booked {fmt(r.booked_date, '—')})" if not pd.isna(r.booked_date) else ""
+            lines.append(f"<tr><td>{esc(r.message.split(':')[0])}</td><td>{fmt(r.due_date, '—')}"
                          f"{booked}</td><td>{parts.tag(r.rag, r.status_text)}</td>"
                          f"<td class='cpt-cite'>{esc(engine.short_citation(r.citation))}</td>"
                          "</tr>")  # fmt: skip
         mid = ("" if self.profile.rules_for("midway_review") else
-               f"<p>Midway point: {_fmt(row['midway_point'])} ({esc(self.profile.name)} sets no "
+               f"<p>Midway point: {fmt(row['midway_point'], '—')} ({esc(self.profile.name)} sets no "
                "midway review standard; the midway review app lists it as a prompt).</p>")  # fmt: skip
         self.schedule.value = parts.box(
             f"<h2>What is now due for plan {int(row['plan_id'])}</h2>"

@@ -27,12 +27,12 @@ import pandas as pd
 
 from cptrack import escalations, profiles, settings
 from cptrack.apps import parts
-from cptrack.apps.style import esc
 from cptrack.apps.widgets import Banner, guarded, open_store, primary, query_params, style
 from cptrack.caseload import load
 from cptrack.escalations import STATUS_WORDS, EscalationDraft
 from cptrack.models import RecordError, today
 from cptrack.profiles import Profile
+from cptrack.render.style import esc
 from cptrack.store import StaleVersionError, Store, StoreError
 
 log = logging.getLogger("cptrack.apps")

@@ -1,1 +1,2 @@
-"""The import page: a file uploaded, checked by a dry run, then imported (``model``, ``view``)."""
+"""The import page (``view``) over ``cptrack.casework.importing`` (an uploaded file, its dry
+run, its import; no widgets)."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from cptrack.apps.importing import model
-from cptrack.apps.importing.model import Upload
 from cptrack.apps.widgets import Banner, guarded, open_store, primary, style
+from cptrack.casework import importing as model
+from cptrack.casework.importing import Upload
 from cptrack.imports.report import ImportFileError
 
 

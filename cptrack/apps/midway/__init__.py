@@ -1,2 +1,2 @@
-"""The midway review app: ``model`` (who is due, the form, one save; no widgets) and ``view``
-(the ipywidgets page)."""
+"""The midway review app: ``view`` (the ipywidgets page) over ``cptrack.casework.midway``
+(who is due, the form, one save; no widgets)."""

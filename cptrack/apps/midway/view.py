@@ -15,8 +15,6 @@ import pandas as pd
 from cptrack import profiles, settings
 from cptrack.apps import parts
 from cptrack.apps.escalation.view import EscalationForm, log_table
-from cptrack.apps.midway import model as mw
-from cptrack.apps.style import esc
 from cptrack.apps.widgets import (
     DOCUMENT_FORMATS,
     Banner,
@@ -29,9 +27,11 @@ from cptrack.apps.widgets import (
     style,
 )
 from cptrack.caseload import load
+from cptrack.casework import midway as mw
 from cptrack.escalations import log as escalation_log
 from cptrack.models import CATEGORY_LABELS, MidwayDecision, RecordError, today
 from cptrack.profiles import Profile
+from cptrack.render.style import esc
 from cptrack.sources import legend
 from cptrack.store import StaleVersionError, Store, StoreError
 

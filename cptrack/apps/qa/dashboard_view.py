@@ -15,11 +15,12 @@ import traceback
 import ipywidgets as widgets
 
 from cptrack import settings
-from cptrack.apps.qa import common, render
-from cptrack.apps.qa.dashboard_model import HEADINGS, Dashboard
-from cptrack.apps.style import CSS, esc
 from cptrack.apps.widgets import Banner, Field, Form, guarded, open_store, primary, style
+from cptrack.casework.qa import common
+from cptrack.casework.qa.dashboard import HEADINGS, Dashboard
 from cptrack.models import RecordError
+from cptrack.render import qa as render
+from cptrack.render.style import CSS, esc
 from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
@@ -175,7 +176,7 @@ def show() -> DashboardView | None:
     """Display the dashboard; returns the view so that a test can drive it."""
     from IPython.display import HTML, display
 
-    from cptrack.apps.style import notice
+    from cptrack.render.style import notice
     from cptrack.store import StoreError
 
     try:

@@ -16,9 +16,6 @@ import traceback
 import ipywidgets as widgets
 
 from cptrack import feedback, settings
-from cptrack.apps.qa import common, render
-from cptrack.apps.qa.feedback_model import STATUS_LABELS, FeedbackForm
-from cptrack.apps.style import CSS, esc
 from cptrack.apps.widgets import (
     Banner,
     Field,
@@ -29,7 +26,11 @@ from cptrack.apps.widgets import (
     query_params,
     style,
 )
+from cptrack.casework.qa import common
+from cptrack.casework.qa.feedback import STATUS_LABELS, FeedbackForm
 from cptrack.models import AGENCY_LABELS, Agency, FeedbackStatus, RecordError, Respondent, today
+from cptrack.render import qa as render
+from cptrack.render.style import CSS, esc
 from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
@@ -307,7 +308,7 @@ def show() -> FeedbackView | None:
     """Display the feedback app; returns the view so that a test can drive it."""
     from IPython.display import HTML, display
 
-    from cptrack.apps.style import notice
+    from cptrack.render.style import notice
     from cptrack.store import StoreError
 
     try:

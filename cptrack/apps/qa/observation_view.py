@@ -17,13 +17,6 @@ import traceback
 import ipywidgets as widgets
 
 from cptrack import settings
-from cptrack.apps.qa import common, render
-from cptrack.apps.qa.observation_model import (
-    STATUS_LABELS,
-    ObservationForm,
-    observation_options,
-)
-from cptrack.apps.style import esc
 from cptrack.apps.widgets import (
     DOCUMENT_FORMATS,
     Banner,
@@ -37,8 +30,16 @@ from cptrack.apps.widgets import (
     record_report,
     style,
 )
+from cptrack.casework.qa import common
+from cptrack.casework.qa.observation import (
+    STATUS_LABELS,
+    ObservationForm,
+    observation_options,
+)
 from cptrack.models import ObservationStatus, RecordError, today
 from cptrack.observation import SCALE, Framework
+from cptrack.render import qa as render
+from cptrack.render.style import esc
 from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
@@ -474,7 +475,7 @@ def show() -> ObservationView | None:
     returns the view so that a test can drive it."""
     from IPython.display import HTML, display
 
-    from cptrack.apps.style import notice
+    from cptrack.render.style import notice
     from cptrack.store import StoreError
 
     try:

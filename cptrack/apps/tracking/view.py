@@ -20,8 +20,6 @@ import pandas as pd
 from cptrack import engine, profiles, settings
 from cptrack.apps import parts
 from cptrack.apps.escalation.view import EscalationPanel
-from cptrack.apps.style import esc
-from cptrack.apps.tracking import model as m
 from cptrack.apps.widgets import (
     STYLE,
     Banner,
@@ -31,9 +29,12 @@ from cptrack.apps.widgets import (
     primary,
     query_params,
 )
+from cptrack.casework import tracking as m
 from cptrack.models import RecordError, TrackingDecision, today
 from cptrack.profiles import Profile
+from cptrack.render.style import esc
 from cptrack.store import StaleVersionError, Store, StoreError
+from cptrack.values import fmt
 
 PAGE_SIZES = {100: "100 most urgent", 250: "250 most urgent", 0: "All"}
 AMBER_CHOICES = (3, 5, 10, 15, 20)
@@ -76,7 +77,7 @@ OPEN_JS = (
 
 
 def _d(value) -> str:
-    return m.fmt(value)
+    return fmt(value, "—")
 
 
 def child_link(child_id: str) -> str:

@@ -30,7 +30,6 @@ TYPE_WORDS = {
     ConferenceType.PRE_BIRTH.value: "Pre-birth",
     ConferenceType.TRANSFER_IN.value: "Transfer-in",
 }
-INITIAL_LIKE = ("initial", "pre_birth", "transfer_in")
 RECENT_DAYS = 60
 AHEAD_DAYS = 42  # booked conferences this far ahead are listed (six weeks: time to prepare)
 

@@ -65,10 +65,9 @@ from cptrack.columnar import (
     next_in_group,
     pick,
 )
-from cptrack.engine import SUBJECT_CODE as S
-from cptrack.engine import Context, family
-from cptrack.models import AGENCY_LABELS
-from cptrack.plan_history import (
+from cptrack.engine.base import SUBJECT_CODE as S
+from cptrack.engine.base import Context, family
+from cptrack.engine.plan_history import (
     agency_reports,
     attach_plan,
     child_codes,
@@ -80,9 +79,9 @@ from cptrack.plan_history import (
     review_chain,
     visits,
 )
+from cptrack.models import AGENCY_LABELS, PLAN_OUTCOMES
 from cptrack.profiles import BASES, EVENTS, Rule
 
-PLAN_OUTCOMES = ("cp_plan", "plan_continues")
 EARLY = np.datetime64("1900-01-01", "D")
 
 

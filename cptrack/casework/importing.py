@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from cptrack import models
-from cptrack.apps.style import esc
 from cptrack.imports import annex_a, cin_census
 from cptrack.imports.report import OUTCOMES, ImportRefused, ImportResult
+from cptrack.render.style import esc
 from cptrack.store import Store
 
 FORMATS = {

@@ -23,23 +23,20 @@ from typing import Any
 import pandas as pd
 
 from cptrack import checklist, engine
-from cptrack.apps.conference.agenda import ConferenceFile
+from cptrack.casework.conference.agenda import ConferenceFile
 from cptrack.checklist import Facts, ReportCheck
 from cptrack.drafts import cleaned, removed
 from cptrack.models import Agency, FieldError, RecordError, Venue, today
 from cptrack.profiles import Profile
 from cptrack.store import Store
 from cptrack.values import as_date as _day
+from cptrack.values import fmt
 
 LABEL = "Conference preparation"
 VENUES = {Venue.IN_PERSON.value: "In person", Venue.VIRTUAL.value: "Virtual",
           Venue.HYBRID.value: "Hybrid"}  # fmt: skip
 REPORT_EVENTS = ("report_to_chair", "report_to_family")
 REPORT_FIELDS = ("agency", "author", "received_by_chair", "shared_with_family", "confidential")
-
-
-def fmt(day: dt.date | None) -> str:
-    return f"{day:%-d %b %Y}" if day else "no date"
 
 
 @dataclass

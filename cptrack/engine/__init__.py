@@ -1,12 +1,16 @@
 """The compliance engine: a caseload, a profile and a date in; one frame of findings out.
 
 ``evaluate(caseload, profile, as_of)`` returns one row per child, rule and occurrence, for
-every rule the profile applies: the timescales (``cptrack.timescales``) and the drift and
-delay alerts (``cptrack.drift``). Views, reports and exports read this frame; they never
-compute a timescale themselves.
+every rule the profile applies: the timescales (``cptrack.engine.timescales``) and the drift
+and delay alerts (``cptrack.engine.drift``). Views, reports and exports read this frame; they
+never compute a timescale themselves.
 
-The findings frame it returns, its columns, statuses and rag, and the helpers that read
-it, are in ``cptrack.findings``.
+The package is layered, each module importing only those below it:
+``base`` (``Context``, the family registry, status and subject codes, event labels) →
+``plan_history`` (the caseload as the families read it) → ``timescales`` and ``drift`` (the
+rule families) → this module (``evaluate``: runs the families, finishes their rows, builds
+the frame). The findings frame it returns, its columns, statuses and rag, and the helpers that
+read it, are in ``cptrack.findings``.
 """
 
 from __future__ import annotations
@@ -14,9 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,27 @@ from cptrack.columnar import (
     order_by,
     pick,
     rank_in_group,
+)
+
+# The rule families register themselves in FAMILIES when imported.
+from cptrack.engine import drift, timescales  # noqa: F401
+from cptrack.engine.base import (  # noqa: F401  (re-exported: callers use engine.<name>)
+    CANNOT_TELL,
+    DUE,
+    EVENT_LABELS,
+    FAMILIES,
+    MET,
+    MET_LATE,
+    NAT_D,
+    NYA,
+    OPTIONAL,
+    OVERDUE,
+    RAW_COLUMNS,
+    STATUS_CODE,
+    SUBJECT_CODE,
+    TEXT_COLUMNS,
+    Context,
+    family,
 )
 from cptrack.findings import (  # noqa: F401  (the readers are re-exported for convenience)
     COLUMNS,
@@ -53,109 +75,6 @@ from cptrack.findings import (  # noqa: F401  (the readers are re-exported for c
 from cptrack.profiles import BASES, Profile, Rule
 from cptrack.sources import short_citation  # noqa: F401  (re-exported)
 
-MET, MET_LATE, OVERDUE, DUE, NYA, CANNOT_TELL = range(6)
-
-EVENT_LABELS = {
-    "icpc": "Initial conference",
-    "first_review": "First review conference",
-    "review": "Review conference",
-    "first_core_group": "First core group",
-    "core_group": "Core group",
-    "visit": "Visit",
-    "visit_seen_alone": "Child seen alone",
-    "report_to_chair": "Reports to the {chair}",
-    "report_to_family": "Reports shared with the family",
-    "decisions_distributed": "Decisions distributed",
-    "plan_distributed": "Plan distributed",
-    "minutes_distributed": "Minutes distributed",
-    "birth_arrangements": "Birth Arrangements Form",
-    "core_group_plan_distributed": "Plan distributed after the core group",
-    "invitations_requested": "Invitations requested",
-    "midway_review": "Midway review",
-    "escalation_response": "Escalation response",
-    "cin_meeting": "CIN meeting",
-    "plan_duration": "Plan length",
-    "repeat_plan": "Repeat plan",
-    "eram": "Enhanced Risk Analysis Meeting",
-    "actions_overdue": "Plan action",
-    "core_group_not_held": "Core group not held",
-    "visits_missed": "Visits missed",
-    "chair_change": "Change of {chair}",
-    "venue_change": "Change of venue",
-    "core_group_without_social_worker": "Core group without the social worker",
-    "review_not_booked": "Review not booked",
-}
-
-# The raw rows each rule family returns, before statuses and words are worked out.
-RAW_COLUMNS = (
-    "child_id",
-    "child",  # the child's row in caseload.children (-1 if not there): for sorting
-    "plan_id",
-    "subject_table",
-    "subject_id",
-    "anchor_date",
-    "due_date",
-    "actual_date",
-)
-# Optional raw columns: booked_date, closed_date (the plan ended: the window to act closed),
-# reason (cannot tell: what is missing), nya (not yet applicable: why), late (bool, decided
-# by clock times), hours_late, and for drift: status, status_text.
-
-
-@dataclass
-class Context:
-    """What every rule family reads: the caseload, the profile, the date, shared frames."""
-
-    caseload: Caseload
-    profile: Profile
-    as_of: np.datetime64
-    cache: dict[str, Any] = field(default_factory=dict)
-    threads: int = 1
-    _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
-    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @property
-    def settings(self):
-        return self.profile.settings
-
-    def shared(self, name: str, build: Callable[[Context], Any]) -> Any:
-        """A frame several families use, built once per evaluation (by whichever family
-        asks first; others asking meanwhile wait for it)."""
-        try:
-            return self.cache[name]
-        except KeyError:
-            pass
-        with self._guard:
-            lock = self._locks.setdefault(name, threading.Lock())
-        with lock:
-            if name not in self.cache:
-                self.cache[name] = build(self)
-        return self.cache[name]
-
-    def map(self, fn: Callable[[Any], Any], items: list) -> list:
-        """``[fn(x) for x in items]``, on ``threads`` threads when there are several: numpy
-        lets go of the interpreter lock in its loops, so the steps over whole caseloads run
-        side by side. Only ``evaluate`` itself calls this (never a step it runs)."""
-        if self.threads <= 1 or len(items) <= 1:
-            return [fn(x) for x in items]
-        return list(_executor(self.threads).map(fn, items))
-
-
-_EXECUTORS: dict[int, Any] = {}
-_EXECUTORS_LOCK = threading.Lock()
-# A forked child has none of its parent's threads: it makes its own pools.
-os.register_at_fork(after_in_child=_EXECUTORS.clear)
-
-
-def _executor(threads: int):
-    from concurrent.futures import ThreadPoolExecutor
-
-    with _EXECUTORS_LOCK:  # evaluations on several threads of their own share one pool
-        if threads not in _EXECUTORS:
-            _EXECUTORS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="cptrack-engine")
-        return _EXECUTORS[threads]
-
-
 # Caseloads of at least this many children are evaluated on several threads (one a core, or
 # CPTRACK_THREADS); smaller ones, a team's or a child's, on the calling thread alone: measured
 # on 2 cores, two threads gain nothing at 2,000 children, a fifth at 5,000, a quarter at 10,000.
@@ -169,21 +88,6 @@ def _threads(caseload: Caseload) -> int:
     if setting:
         return max(1, int(setting))
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-
-
-Family = Callable[[Context, Rule], "Table | None"]
-FAMILIES: dict[str, Family] = {}
-
-
-def family(*events: str) -> Callable[[Family], Family]:
-    """Register the function that finds a rule's occurrences for these events."""
-
-    def register(fn: Family) -> Family:
-        for event in events:
-            FAMILIES[event] = fn
-        return fn
-
-    return register
 
 
 def evaluate(
@@ -201,9 +105,6 @@ def evaluate(
     position is the same with or without it; dashboards that show only the present use it
     to skip years of history. Occurrences are numbered within the rows returned.
     """
-    # Imported here so that the families register themselves (they import this module).
-    from cptrack import drift, timescales  # noqa: F401
-
     ctx = Context(caseload, profile, as_day(as_of), threads=_threads(caseload))
     cutoff = as_day(since) if since is not None else None
     # Drift reads the timescale findings, so they are worked out whenever either is asked for;
@@ -215,7 +116,8 @@ def evaluate(
     timescale = (
         complete if cutoff is None else _finalise([(r, _recent(t, cutoff)) for r, t in raw], ctx)
     )
-    ctx.cache["timescale"] = complete if complete is not None else timescale
+    # The drift families read the timescale rows from the context (set before they run).
+    ctx.timescale = complete if complete is not None else timescale
     parts = [timescale] if "timescale" in kinds else []
     if "drift" in kinds:
         drift_rules = [r for r in profile.applied_rules if r.kind == "drift"]
@@ -236,28 +138,8 @@ def _recent(t: Table | None, cutoff: np.datetime64 | None) -> Table | None:
     return Table({k: full(t.n, v)[keep] for k, v in t.items()})
 
 
-NAT_D = np.datetime64("NaT", "D")
-
-
 # ---------------------------------------------------------------------------
 # From raw rows to findings
-
-
-OPTIONAL = {
-    "booked_date": np.datetime64("NaT", "D"),
-    "closed_date": np.datetime64("NaT", "D"),
-    "reason": "",  # cannot tell: what is missing
-    "nya": "",  # not yet applicable: why
-    "late": np.int8(-1),  # 1 late, 0 in time, by clock times; -1 decide by dates
-    "hours_late": np.nan,
-    "status": np.int8(-1),  # a status a drift family sets itself (index into STATUSES)
-    "status_text": "",  # words a drift family sets itself
-    "basis": np.int8(-1),  # a row's own basis (index into BASES) where it is not the rule's
-    "basis_text": "",  # and its words (the plan's stricter frequency, say)
-}
-STATUS_CODE = {s: i for i, s in enumerate(STATUSES)}
-SUBJECT_CODE = {name: i for i, name in enumerate(SUBJECT_TABLES)}
-TEXT_COLUMNS = ("reason", "nya", "status_text", "basis_text")
 
 
 class TextPool:
@@ -704,6 +586,7 @@ def _status_text_codes(pool, status, unit_kind, magnitude, ended, reason, nya) -
 def _booked_late_text(after: int, to_due: int) -> str:
     """A due item booked after its due date, both counts in working days: "booked 1 working
     day after it is due (due in 12 working days)"."""
+
     def wds(n: int) -> str:
         return f"{n} working day{'' if n == 1 else 's'}"
 

@@ -31,13 +31,16 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from cptrack import engine, timescales, workdays
-from cptrack.apps.conference.agenda import INITIAL_LIKE, ConferenceFile
+from cptrack import engine, workdays
 from cptrack.caseload import load
+from cptrack.casework.conference.agenda import ConferenceFile
 from cptrack.drafts import cleaned, removed
+from cptrack.engine import timescales
 from cptrack.models import (
     AGENCY_LABELS,
     CATEGORY_LABELS,
+    INITIAL_LIKE,
+    PLAN_OUTCOMES,
     ActionSource,
     Agency,
     AttendanceStatus,
@@ -55,6 +58,7 @@ from cptrack.profiles import Profile
 from cptrack.store import StaleVersionError, Store
 from cptrack.tables import TABLES
 from cptrack.values import as_date as _day
+from cptrack.values import fmt
 
 LABEL = "Conference record"
 OUTCOME_WORDS = {
@@ -66,7 +70,6 @@ OUTCOME_WORDS = {
 }
 INITIAL_OUTCOMES = ("cp_plan", "cin_plan", "nfa")
 REVIEW_OUTCOMES = ("plan_continues", "plan_ends")
-PLAN_OUTCOMES = ("cp_plan", "plan_continues")
 STATUS_WORDS = {
     AttendanceStatus.ATTENDED.value: "Attended",
     AttendanceStatus.APOLOGIES_REPORT_SENT.value: "Apologies, report sent",
@@ -121,10 +124,6 @@ CITE = {
     "sos": "001",
     "cin": "003 §5.3",
 }
-
-
-def fmt(day: dt.date | None) -> str:
-    return f"{day:%-d %b %Y}" if day else "no date"
 
 
 @dataclass

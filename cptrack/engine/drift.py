@@ -38,9 +38,9 @@ from cptrack.columnar import (
     pick,
     previous_in_group,
 )
-from cptrack.engine import DUE, MET_LATE, OVERDUE, Context, family
-from cptrack.engine import SUBJECT_CODE as S
-from cptrack.plan_history import (
+from cptrack.engine.base import DUE, MET_LATE, OVERDUE, Context, family
+from cptrack.engine.base import SUBJECT_CODE as S
+from cptrack.engine.plan_history import (
     NO_SOCIAL_WORKER,
     attach_plan,
     child_codes,
@@ -296,7 +296,7 @@ def core_group_not_held(ctx: Context, rule: Rule) -> Table | None:
 
 @family("visits_missed")
 def visits_missed(ctx: Context, rule: Rule) -> Table | None:
-    f = ctx.cache.get("timescale")
+    f = ctx.timescale
     if not f:
         return None
     months = int(ctx.settings["drift_window_months"])
@@ -447,7 +447,7 @@ def core_group_without_social_worker(ctx: Context, rule: Rule) -> Table | None:
 
 @family("review_not_booked")
 def review_not_booked(ctx: Context, rule: Rule) -> Table | None:
-    f = ctx.cache.get("timescale")
+    f = ctx.timescale
     if not f:
         return None
     pending = np.flatnonzero(

@@ -25,10 +25,9 @@ from cptrack.columnar import (
     next_in_group,
     pick,
 )
-from cptrack.engine import SUBJECT_CODE as S
-from cptrack.engine import Context
-
-INITIAL_LIKE = ("initial", "pre_birth", "transfer_in")
+from cptrack.engine.base import SUBJECT_CODE as S
+from cptrack.engine.base import Context
+from cptrack.models import INITIAL_LIKE
 
 
 def child_codes(ctx: Context, child_ids: np.ndarray) -> np.ndarray:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cptrack import feedback
-from cptrack.apps.qa import common, render
+from cptrack.casework.qa import common
 from cptrack.models import FieldError, RecordError, today
 from cptrack.observation import Framework
 from cptrack.observation import summary as obs_summary
+from cptrack.render import qa as render
 from cptrack.store import Store
 from cptrack.workdays import add_months
 

@@ -39,7 +39,7 @@ from cptrack.models import (
 )
 from cptrack.profiles import Profile
 from cptrack.store import Store
-from cptrack.values import as_date, as_int, row_dict
+from cptrack.values import as_date, as_int, fmt, row_dict
 
 LABEL = "Case-tracking record"
 DECISION_WORDS = {
@@ -71,11 +71,6 @@ WEEK_DAYS = 7  # "due this week": due in the next seven days
 def yes(value: Any) -> bool:
     """True only for a recorded yes (a missing value is not yes)."""
     return value is not None and not pd.isna(value) and bool(value)
-
-
-def fmt(day: Any) -> str:
-    day = as_date(day)
-    return f"{day:%-d %b %Y}" if day else "—"
 
 
 # ---------------------------------------------------------------------------
@@ -474,7 +469,7 @@ def chronology(caseload: Caseload, child_id: str, as_of: dt.date) -> pd.DataFram
         agency = AGENCY_WORDS.get(r.agency, str(r.agency))
         if as_date(r.received_by_chair):
             add(r.received_by_chair, "Report", f"Report from {agency} received",
-                f"For the conference of {fmt(conf_dates.get(r.conference_id))}")
+                f"For the conference of {fmt(conf_dates.get(r.conference_id), '—')}")
     for r in cl.plan_actions.itertuples():
         if r.status == "done":
             add(r.completed_date, "Plan action", f"Action done ({r.owner})", r.description)
@@ -559,7 +554,7 @@ class TrackingDraft:
         if self.date is None:
             out.append(FieldError("date", "Give the date of the check."))
         elif self.date > on:
-            out.append(FieldError("date", f"{fmt(self.date)} is in the future: record a check "
+            out.append(FieldError("date", f"{fmt(self.date, '—')} is in the future: record a check "
                                           "once it is done."))  # fmt: skip
         if not self.observations:
             out.append(FieldError("observations", "Write what you found: core groups, visits, "
@@ -572,11 +567,11 @@ class TrackingDraft:
         if self.next_check_date is None:
             out.append(FieldError("next_check_date", "Set the date of the next check."))
         elif not self.amending and self.next_check_date < on:
-            out.append(FieldError("next_check_date", f"{fmt(self.next_check_date)} is before "
-                                  f"today ({fmt(on)}): choose a later date."))  # fmt: skip
+            out.append(FieldError("next_check_date", f"{fmt(self.next_check_date, '—')} is before "
+                                  f"today ({fmt(on, '—')}): choose a later date."))  # fmt: skip
         elif self.date is not None and self.next_check_date <= self.date:
             out.append(FieldError("next_check_date", "The next check comes after this one "
-                                  f"({fmt(self.date)})."))  # fmt: skip
+                                  f"({fmt(self.date, '—')})."))  # fmt: skip
         return out
 
     def record_data(self) -> dict[str, Any]:
@@ -647,9 +642,9 @@ def save(store: Store, draft: TrackingDraft, on: dt.date | None = None) -> Saved
         else:
             record = tx.add("case_tracking", draft.record_data())
     verb = "amended" if draft.amending else "saved"
-    message = (f"Case-tracking check of {fmt(draft.date)} {verb} for {draft.child_id}. "
+    message = (f"Case-tracking check of {fmt(draft.date, '—')} {verb} for {draft.child_id}. "
                f"Decision: {DECISION_WORDS[draft.decision]}. Next check "
-               f"{fmt(draft.next_check_date)}. It is in the records and the chronology above.")  # fmt: skip
+               f"{fmt(draft.next_check_date, '—')}. It is in the records and the chronology above.")  # fmt: skip
     if draft.decision == TrackingDecision.ESCALATE.value and not draft.amending:
         message += " Open the escalation in the Escalations section."
     return Saved(record, message)

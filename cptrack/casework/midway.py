@@ -46,6 +46,7 @@ from cptrack.models import (
 from cptrack.profiles import Profile
 from cptrack.store import Store
 from cptrack.values import as_date as _day
+from cptrack.values import fmt
 from cptrack.values import row_dict as _row
 
 LABEL = "Midway review"
@@ -74,10 +75,6 @@ FORM_FIELDS = (
     "core_group_compliance", "visit_compliance", "decision", "decision_rationale", "actions",
     "escalation",
 )  # fmt: skip
-
-
-def fmt(day: dt.date | None) -> str:
-    return f"{day:%-d %b %Y}" if day else "no date"
 
 
 # ---------------------------------------------------------------------------

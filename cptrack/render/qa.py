@@ -15,9 +15,9 @@ import math
 import pandas as pd
 
 from cptrack import feedback
-from cptrack.apps.style import esc
 from cptrack.observation import GRADE, JUDGEMENTS, SCALE, Framework, grade_for_score
 from cptrack.observation.summary import HeatMap
+from cptrack.render.style import esc
 
 # Colours for the grades (dark text on light fills, white on dark), chosen to stay apart
 # for the common colour-vision deficiencies; the words in every cell carry the meaning.
