@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from cptrack.apps.widgets import Banner, guarded, open_store, primary, style
+from cptrack.apps.widgets import Banner, guarded, open_store, primary, style, wait_for_request
 from cptrack.casework import importing as model
 from cptrack.casework.importing import Upload
 from cptrack.imports.report import ImportFileError
@@ -51,6 +51,9 @@ class ImportApp:
 
     @classmethod
     def from_environment(cls) -> ImportApp:
+        # A warm kernel waits for the page's request: who opened it (the audit's user on a
+        # team server) comes with the request, as on every page.
+        wait_for_request()
         return cls()
 
     def _file(self) -> Upload | None:
