@@ -157,6 +157,7 @@ def save_a_check(page, url: str, child: str, note: str) -> None:
     page.get_by_role("button", name="Save the check").click()
 
 
+@pytest.mark.hub
 @pytest.mark.postgres
 @pytest.mark.browser
 def test_two_chairs_sign_in_and_each_save_is_audited_under_them(browser, team_db, tmp_path):
@@ -191,6 +192,7 @@ def test_two_chairs_sign_in_and_each_save_is_audited_under_them(browser, team_db
             assert before == len(store.audit())
 
 
+@pytest.mark.hub
 @pytest.mark.postgres
 def test_the_hub_serves_only_the_apps_and_nothing_without_sign_in(team_db, tmp_path):
     """Without sign-in a request gets the login page and no data; signed in, a person's
