@@ -257,7 +257,9 @@ def next_in_group(groups: np.ndarray, values: np.ndarray, fill) -> np.ndarray:
 
 
 def previous_in_group(groups: np.ndarray, values: np.ndarray, fill) -> np.ndarray:
-    out = full(len(values), fill).copy() if len(values) else values.copy()
+    """Each row's value in the row before it of the same group (``fill`` for a group's first),
+    of the values' own dtype (texts stay whole)."""
+    out = np.full(len(values), fill, dtype=values.dtype)
     if len(values) > 1:
         same = groups[1:] == groups[:-1]
         out[1:] = np.where(same, values[:-1], out[1:])

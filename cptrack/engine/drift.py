@@ -339,67 +339,54 @@ def visits_missed(ctx: Context, rule: Rule) -> Table | None:
 
 @family("chair_change")
 def chair_change(ctx: Context, rule: Rule) -> Table | None:
-    c = conferences(ctx)
-    c = c.where(c["held"] & (c["plan_id"] != NO_ID) & (c["chair_id"] != NO_ID)).sorted(
-        "plan_id", "held_date"
-    )
-    if not c.n:
-        return None
-    prev = previous_in_group(c["plan_id"], c["chair_id"], NO_ID)
-    changed = (prev != NO_ID) & (prev != c["chair_id"]) & _open_plan_mask(ctx, c["plan_id"])
-    if not changed.any():
-        return None
     staff = ctx.caseload.staff
     names = dict(
         zip(staff["id"].astype("Int64").fillna(NO_ID).astype("int64"), staff["name"], strict=True)
     )
     role = ctx.profile.chair_role
-    before, after = prev[changed], c["chair_id"][changed]
-    text = np.array(
-        [
-            f"{role} changed at this conference ({names.get(a, f'#{a}')} to {names.get(b, f'#{b}')})"
-            for a, b in zip(before, after, strict=True)
-        ],
-        dtype=object,
-    )
-    c = c.where(changed)
-    return _alert(
-        c["child_id"],
-        c["child"],
-        c["plan_id"],
-        "conferences",
-        c["conf_id"],
-        c["held_date"],
-        days(wd.shift(c["held_date"], rule.amount, rule.unit)),
-        status="due",
-        status_text=text,
-    )
+    return _changed_at_conference(
+        ctx, rule, "chair_id", NO_ID,
+        lambda a, b: f"{role} changed at this conference ({names.get(a, f'#{a}')} to "
+                     f"{names.get(b, f'#{b}')})",
+    )  # fmt: skip
 
 
 @family("venue_change")
 def venue_change(ctx: Context, rule: Rule) -> Table | None:
-    """A plan's held conference at another venue than the one before it (venue names
-    compared without case or surrounding spaces; a conference with no venue recorded is
-    skipped)."""
+    """Venue names are compared without case or surrounding spaces; a conference with no
+    venue recorded (a virtual one) is skipped."""
+    shown = ctx.caseload.conferences.set_index("id")["venue_name"]
+    return _changed_at_conference(
+        ctx, rule, "venue_name", "",
+        lambda a, b: f"venue changed at this conference (from {shown.get(a)} to {shown.get(b)})",
+        by_conference=True,
+    )
+
+
+def _changed_at_conference(
+    ctx: Context, rule: Rule, column: str, missing, words, *, by_conference: bool = False
+) -> Table | None:
+    """An amber alert at each held conference of an open plan where ``column`` (the chair,
+    the venue) differs from the plan's conference before it; conferences with it missing are
+    skipped. ``words(before, after)`` says what changed, given the two values (or, with
+    ``by_conference``, the two conferences' ids)."""
     c = conferences(ctx)
-    c = c.where(c["held"] & (c["plan_id"] != NO_ID) & (c["venue_name"] != "")).sorted(
+    c = c.where(c["held"] & (c["plan_id"] != NO_ID) & (c[column] != missing)).sorted(
         "plan_id", "held_date"
     )
     if not c.n:
         return None
-    first = np.r_[True, c["plan_id"][1:] != c["plan_id"][:-1]]
-    prev = np.r_[[""], c["venue_name"][:-1]].astype(object)
-    changed = ~first & (prev != c["venue_name"]) & _open_plan_mask(ctx, c["plan_id"])
+    prev = previous_in_group(c["plan_id"], c[column], missing)
+    changed = (prev != missing) & (prev != c[column]) & _open_plan_mask(ctx, c["plan_id"])
     if not changed.any():
         return None
-    names = ctx.caseload.conferences.set_index("id")["venue_name"]
-    before_ids = np.r_[[NO_ID], c["conf_id"][:-1]][changed]
+    if by_conference:
+        before = previous_in_group(c["plan_id"], c["conf_id"], NO_ID)[changed]
+        after = c["conf_id"][changed]
+    else:
+        before, after = prev[changed], c[column][changed]
     text = np.array(
-        [
-            f"venue changed at this conference (from {names.get(a)} to {names.get(b)})"
-            for a, b in zip(before_ids.tolist(), c["conf_id"][changed].tolist(), strict=True)
-        ],
-        dtype=object,
+        [words(a, b) for a, b in zip(before.tolist(), after.tolist(), strict=True)], dtype=object
     )
     c = c.where(changed)
     return _alert(
