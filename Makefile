@@ -31,6 +31,7 @@ $(DB): | $(VENV)/.installed
 demo: $(DB)
 
 serve: $(VENV)/.installed $(DB)
+	$(BIN)/cptrack init --db $(DB)  # a database made by an older cptrack is upgraded first
 	$(BIN)/cptrack serve --db $(DB) --port $(PORT)
 
 # The team server: JupyterHub on 127.0.0.1:$(HUB_PORT), over the PostgreSQL database in
