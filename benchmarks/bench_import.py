@@ -125,6 +125,9 @@ def main() -> int:
     parser.add_argument("--xml", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase == "generate":
+        make_file(args.children, Path(args.xml))
+        return 0
     if args.phase:
         print(json.dumps(phase(args.phase, args.xml, args.db)))
         return 0
@@ -132,6 +135,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
+        # Made in a process of its own: a child process starts with its parent's peak memory
+        # (Linux keeps ru_maxrss across fork and exec), so the parent must stay small for
+        # each phase's peak to be its own.
+        subprocess.run([sys.executable, __file__, "--phase", "generate", "--xml", str(folder),
+                        "--children", str(args.children)], check=True)  # fmt: skip
         xml = str(make_file(args.children, folder))
         db = folder / "import.sqlite"
         for suffix in ("", "-wal", "-shm"):
