@@ -45,9 +45,10 @@ def setting(name: str) -> str | None:
     return value or HUB_SETTINGS[name][0]
 
 
-def team_database() -> str:
-    """cptrack's database for a hub: a PostgreSQL URL, or a clear refusal."""
-    url = setting(ENV_DB)
+def team_database(url: str | None = None) -> str:
+    """cptrack's database for a hub (``url``, else the setting): a PostgreSQL URL, or a clear
+    refusal."""
+    url = url or setting(ENV_DB)
     if not url:
         raise SystemExit(f"cptrack hub: no database: set {ENV_DB} to a PostgreSQL URL")
     if not url.startswith(("postgresql:", "postgresql+")):

@@ -198,24 +198,6 @@ def test_serve_prints_the_database_without_its_password(pg_url):
         assert not any("s3cret-pw" in line for line in lines)
     finally:
         proc.terminate()  # serve holds SIGTERM until Voila has started: allow for a busy machine
-        try:
-            out = proc.communicate(timeout=90)[0]
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out = proc.communicate()[0]
+        out = proc.communicate(timeout=90)[0]
     assert "s3cret-pw" not in out
 
-
-def test_a_database_that_cannot_be_opened_is_named_without_its_password(monkeypatch, capsys):
-    """The apps' banner and the commands' message name the database, never its password."""
-    from cptrack.apps.midway.view import MidwayApp
-    from cptrack.apps.tracking.view import TrackingApp
-
-    url = f"postgresql://cpt:s3cret-pw@127.0.0.1:{free_port()}/cptrack"
-    monkeypatch.setenv("CPTRACK_DB", url)
-    for app in (TrackingApp, MidwayApp):
-        banner = app.from_environment().widget.value
-        assert "cannot open" in banner
-        assert "s3cret-pw" not in banner
-    assert 2 == main(["serve", "--db", url])
-    assert "s3cret-pw" not in capsys.readouterr().err

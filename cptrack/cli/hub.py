@@ -64,8 +64,7 @@ def run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if args.db or not env.get(ENV_DB):
         env[ENV_DB] = database_url(args.db)
-    os.environ[ENV_DB] = env[ENV_DB]
-    url = team_database()
+    url = team_database(env[ENV_DB])  # this process's environment is left as it was
     with Store.open(url) as store:  # refuses a database without cptrack's schema
         store.close()
     if args.port:

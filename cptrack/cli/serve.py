@@ -179,11 +179,11 @@ def run(args: argparse.Namespace) -> int:
     config_dir = write_private_config(voila_config(token, args.allow_host, args.user_header))
     try:
         cmd = voila_command(notebooks, args.ip, port, config_dir, preheat=args.preheat)
+        proc = subprocess.Popen(cmd, env=env, preexec_fn=_unblock_sigterm)
         try:
-            proc = subprocess.Popen(cmd, env=env, preexec_fn=_unblock_sigterm)
-        finally:
+            # A SIGTERM that came while Voila was starting is delivered here, inside the
+            # handler below, so Voila is stopped with us and never left running alone.
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-        try:
             return proc.wait()
         except KeyboardInterrupt:
             proc.terminate()
@@ -193,6 +193,7 @@ def run(args: argparse.Namespace) -> int:
                 proc.kill()
                 return 130
     finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # had Popen failed
         shutil.rmtree(config_dir, ignore_errors=True)
 
 
