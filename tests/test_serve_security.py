@@ -133,6 +133,26 @@ def test_serve_makes_a_token_and_shows_it_once_as_the_address_to_open(demo_db):
         proc.wait(timeout=20)
 
 
+@pytest.mark.parametrize("delay", [0.0, 0.3, 1.0, 2.5])
+def test_a_sigterm_at_any_moment_of_the_start_leaves_nothing_running(demo_db, delay):
+    """A service manager may stop serve while Voila is still starting: serve ends, and no
+    Voila is left behind (it would hold the port and keep serving the data)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cptrack.cli", "serve", "--db", demo_db, "--port", str(port),
+         "--no-preheat", "--token", "t" * 40],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert "cptrack: serving" in proc.stdout.readline()
+    time.sleep(delay)
+    proc.terminate()
+    # Everything serve started writes to this pipe: it closes when the last of them ends.
+    out = proc.communicate(timeout=60)[0]
+    assert proc.returncode is not None
+    left = subprocess.run(["pgrep", "-f", f"Voila.port={port}"], capture_output=True, text=True)
+    assert "" == left.stdout, out
+
+
 def test_files_cptrack_creates_are_owner_only(tmp_path):
     """A new SQLite database, its -wal and -shm, and the files a command writes (a
     calendar) are mode 600, whatever the umask was."""
@@ -197,7 +217,7 @@ def test_serve_prints_the_database_without_its_password(pg_url):
         assert "***@127.0.0.1" in said
         assert not any("s3cret-pw" in line for line in lines)
     finally:
-        proc.terminate()  # serve holds SIGTERM until Voila has started: allow for a busy machine
+        proc.terminate()  # Voila may be starting: allow for a busy machine
         out = proc.communicate(timeout=90)[0]
     assert "s3cret-pw" not in out
 

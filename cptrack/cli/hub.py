@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
 from cptrack import files
 from cptrack.cli import add_db_argument
+from cptrack.cli.child import run_child
 from cptrack.store import ENV_DB, Store, database_url, hide_password
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -85,18 +84,4 @@ def run(args: argparse.Namespace) -> int:
     cmd = [sys.executable, "-m", "jupyterhub", "-f", str(config)]
     # Run from the state folder's parent: JupyterHub writes nothing in the current folder
     # that is not named in the configuration.
-    signal.signal(signal.SIGTERM, _interrupt)
-    proc = subprocess.Popen(cmd, env=env)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.send_signal(signal.SIGTERM)  # JupyterHub stops the proxy and the servers
-        try:
-            return proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            return 130
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    return run_child(cmd, env, grace=30)  # JupyterHub stops the proxy and the servers

@@ -7,14 +7,13 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from cptrack import files, settings
 from cptrack.cli import add_db_argument
+from cptrack.cli.child import run_child
 from cptrack.store import ENV_DB, ENV_USER_HEADER, Store, database_url, hide_password
 
 ENV_TOKEN = "CPTRACK_TOKEN"
@@ -171,35 +170,9 @@ def run(args: argparse.Namespace) -> int:
         print("cptrack: only requests addressed to localhost, 127.0.0.1 or [::1] are served; "
               "name the host others use with --allow-host")  # fmt: skip
     print("cptrack: press Ctrl+C to stop", flush=True)
-    # A SIGTERM (a service manager, a test fixture) stops Voila and its kernels too, as
-    # Ctrl+C does; Python's default would leave them running without a parent. It waits
-    # while Voila is being started, so it cannot come between its start and `proc`.
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     config_dir = write_private_config(voila_config(token, args.allow_host, args.user_header))
     try:
         cmd = voila_command(notebooks, args.ip, port, config_dir, preheat=args.preheat)
-        proc = subprocess.Popen(cmd, env=env, preexec_fn=_unblock_sigterm)
-        try:
-            # A SIGTERM that came while Voila was starting is delivered here, inside the
-            # handler below, so Voila is stopped with us and never left running alone.
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-            return proc.wait()
-        except KeyboardInterrupt:
-            proc.terminate()
-            try:
-                return proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                return 130
+        return run_child(cmd, env, grace=10)
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # had Popen failed
         shutil.rmtree(config_dir, ignore_errors=True)
-
-
-def _unblock_sigterm() -> None:
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
