@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,18 +16,28 @@ from pathlib import Path
 # day: CPTRACK_TODAY=2027-12-24 pytest.
 TEST_TODAY = "2026-11-23"
 os.environ.setdefault("CPTRACK_TODAY", TEST_TODAY)
+# Folders the session makes for itself, removed when it ends.
+_MADE: list[Path] = []
+
+
+def _folder(prefix: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    _MADE.append(folder)
+    return folder
+
+
 # Pseudonymised reports read a key file (made on first use): the session's own, never the
 # developer's (~/.config/cptrack/pseudonym.key).
 os.environ.setdefault(
     "CPTRACK_PSEUDONYM_KEY_FILE",
-    str(Path(tempfile.mkdtemp(prefix="cptrack-key-")) / "pseudonym.key"),
+    str(_folder("cptrack-key-") / "pseudonym.key"),
 )
 
 
 def pytest_configure(config) -> None:
     if os.environ.get("CPTRACK_DB"):
         return
-    folder = Path(tempfile.mkdtemp(prefix="cptrack-nbval-"))
+    folder = _folder("cptrack-nbval-")
     path = folder / "demo.sqlite"
     from cptrack import demo
     from cptrack.models import today
@@ -36,3 +47,8 @@ def pytest_configure(config) -> None:
         demo.populate(store, children=120, seed=7, as_of=today())
     os.environ["CPTRACK_DB"] = str(path)
     os.environ.setdefault("CPTRACK_USER", "nbval")
+
+
+def pytest_unconfigure(config) -> None:
+    for folder in _MADE:
+        shutil.rmtree(folder, ignore_errors=True)
