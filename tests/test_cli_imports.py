@@ -4,6 +4,7 @@ status."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from census_samples import changed, clean_child, plan, write
@@ -73,6 +74,23 @@ def test_annex_a_from_the_command_line(demo_db, tmp_path, capsys):
     assert 0 == status
     assert "Dry run: nothing was written." in capsys.readouterr().out
     assert 0 == Store.open(target).count("children")
+
+
+def test_validate_and_import_take_the_same_date_for_an_annex_a_file(demo_db, tmp_path, capsys):
+    """Without --reference-date, `validate annex-a` checks the file as at its latest event
+    date, the day `import annex-a` takes for it (not today, which may be months later)."""
+    book = str(tmp_path / "annex.xlsx")
+    main(["export", "annex-a", "--db", demo_db, "--out", book, "--reference-date", AS_OF])
+    capsys.readouterr()
+    main(["validate", "annex-a", book])
+    said = capsys.readouterr().out
+    target = str(tmp_path / "target.sqlite")
+    main(["init", "--db", target])
+    main(["import", "annex-a", book, "--db", target, "--dry-run"])
+    imported = capsys.readouterr().out
+    day = re.search(r"reference date (\d{4}-\d{2}-\d{2}) \(the file's latest date", imported)
+    assert day is not None, imported
+    assert f"as at {day.group(1)}" in said
 
 
 def test_a_csv_annex_export_needs_a_list(demo_db, tmp_path):

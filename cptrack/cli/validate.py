@@ -14,7 +14,6 @@ import datetime as dt
 import sys
 
 from cptrack.imports.report import ImportFileError
-from cptrack.models import today
 
 DESCRIPTION = (
     "The DfE CIN census validation rules about child protection, each with its code, the "
@@ -44,7 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     annex.add_argument("file", metavar="FILE")
     annex.add_argument("--reference-date", type=dt.date.fromisoformat, default=None,
-                       metavar="YYYY-MM-DD", help="the date the file was produced (default today)")  # fmt: skip
+                       metavar="YYYY-MM-DD", help="the date the file speaks for (default: its latest "
+                       "plan, visit, review, enquiry or ICPC date, as `cptrack import annex-a` "
+                       "takes it)")  # fmt: skip
     _output(annex)
     annex.set_defaults(func=run_annex)
 
@@ -72,10 +73,8 @@ def run_census(args: argparse.Namespace) -> int:
 def run_annex(args: argparse.Namespace) -> int:
     from cptrack.imports import annex_a
 
-    reference = args.reference_date or today()
-
     def check():
-        findings, annex = annex_a.validate_file(args.file, reference)
+        findings, annex, reference = annex_a.validate_file(args.file, args.reference_date)
         lists = ", ".join(a.name for a, _ in annex.found)
         return findings, f"{annex.name}: Annex A ({lists}), as at {reference}"
 

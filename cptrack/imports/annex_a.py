@@ -742,14 +742,16 @@ def _reference(annex: AnnexFile, reference: dt.date | None, notes: list[str]) ->
 def validate_file(
     path: str | os.PathLike, reference: dt.date | None = None, *, progress: bool = False
 ):
-    """The data-quality findings for an Annex A file, and the file as read."""
+    """The data-quality findings for an Annex A file, the file as read, and the reference
+    date they were checked as at: ``reference``, else the file's latest event date, as an
+    import of the same file would take it."""
     from cptrack.dataquality import Validator
 
     annex = read(path, progress=progress)
     reference = _reference(annex, reference, [])
     validator = Validator()
     validator.add(census_data(annex, reference))
-    return validator.finish(), annex
+    return validator.finish(), annex, reference
 
 
 def import_file(
