@@ -63,18 +63,28 @@ lint: $(VENV)/.installed-test
 # test-dates` runs the tests that need no browser again on each, under faketime, to show that
 # no test reads the real date (the suite fixes its own "today": CPTRACK_TODAY in conftest.py).
 # The JupyterHub tests are left out: the hub's sign-in cookies and tokens are JupyterHub's.
-# Not yet part of `make test`: on 2027-05-03 one notebook test failed once in a whole run (and
-# passed alone), which is still to be understood.
+# A test that fails on a day is run once more on that day: a test that reads the date fails
+# twice and fails the build; one that failed once for another reason (a notebook test did,
+# once in many whole runs, and passed alone) is reported as such. Under CI=true, `make test`
+# runs it too.
 FAKE_DAYS ?= 2027-05-03 2027-12-24 2028-02-29
 
 test: $(VENV)/.installed-test system-packages lint
 	$(BIN)/pytest
+	@if [ "$(CI)" = true ]; then $(MAKE) --no-print-directory test-dates; fi
 
 test-dates: $(VENV)/.installed-test system-packages
 	@for day in $(FAKE_DAYS); do \
 		echo "== the tests without a browser, on $$day (faketime)"; \
-		faketime "$$day 10:00:00" \
-			$(BIN)/pytest -q -p no:cacheprovider -m "not browser and not hub" || exit 1; \
+		cache=$$(mktemp -d); \
+		if ! faketime "$$day 10:00:00" $(BIN)/pytest -q -o cache_dir=$$cache \
+				-m "not browser and not hub"; then \
+			echo "== $$day: the tests that failed, once more on the same day"; \
+			faketime "$$day 10:00:00" $(BIN)/pytest -q -o cache_dir=$$cache --lf \
+				-m "not browser and not hub" || { rm -rf $$cache; exit 1; }; \
+			echo "== $$day: they passed the second time: not the date (see above)"; \
+		fi; \
+		rm -rf $$cache; \
 	done
 
 clean:
