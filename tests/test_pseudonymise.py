@@ -22,13 +22,14 @@ import pytest
 import sqlalchemy as sa
 
 import cptrack
-from cptrack import demo, settings
 from cptrack.cli import main
-from cptrack.models import today
+from cptrack.demo import synthetic as demo
+from cptrack.domain.models import today
 from cptrack.reports import DOCUMENTS, REPORTS, filename, open_report, report_class, runner
 from cptrack.reports.pseudonyms import Scrubber, load_key
-from cptrack.store import REDACTED, Store, StoreError
-from cptrack.tables import TABLES, audit_log
+from cptrack.storage import settings
+from cptrack.storage.store import REDACTED, Store, StoreError
+from cptrack.storage.tables import TABLES, audit_log
 
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof"}
 SHORT_COLUMNS = {  # short text columns, given the identifying text too

@@ -21,10 +21,10 @@ import pytest
 
 import cptrack
 from cptrack.cli import main
-from cptrack.models import today
+from cptrack.domain.models import today
 from cptrack.reports import REPORTS, open_report, report_bytes, report_class, runner
 from cptrack.reports.timeliness import CONFERENCE_EVENTS, month_bounds
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -104,8 +104,9 @@ def test_monthly_out_of_timescale_count_equals_cptrack_check(rendered, demo_db, 
 
 
 def test_caseload_report_counts_match_the_engine(demo_db):
-    from cptrack import engine, profiles
+    from cptrack import engine
     from cptrack.caseload import load
+    from cptrack.rules import profiles
 
     report = open_report("chair_caseload", db=demo_db)
     page = report.document()
@@ -383,9 +384,10 @@ def test_the_caseload_report_and_the_dashboard_count_the_same_plans_on_a_past_da
     """One definition of an open plan (cptrack.caseload.open_plans): on a past as-of day the
     chair caseload report and the case-tracking dashboard count the same children on a plan,
     not the plans open today."""
-    from cptrack import engine, profiles
+    from cptrack import engine
     from cptrack.caseload import load
     from cptrack.casework.tracking import build_rows
+    from cptrack.rules import profiles
 
     day = dt.date.fromisoformat(as_of)
     page = open_report("chair_caseload", db=demo_db, as_of=as_of).document()

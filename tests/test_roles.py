@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from cptrack.cli import main
-from cptrack.models import RecordError, today
-from cptrack.store import IdentityError, Store
+from cptrack.domain.models import RecordError, today
+from cptrack.storage.store import IdentityError, Store
 
 NOTE = "Core group held on time; the plan is progressing."
 

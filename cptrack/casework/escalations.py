@@ -2,7 +2,7 @@
 
 Chairs escalate when practice falls short (``004_112bca42ee448b63.txt §4.15``; in Sunderland
 informally first, then through the Resolving Professional Differences procedure,
-``003_b9b37e5469565ffe.txt §5.10``). Each escalation is one ``cptrack.models.Escalation``
+``003_b9b37e5469565ffe.txt §5.10``). Each escalation is one ``cptrack.domain.models.Escalation``
 record: the stage (from the profile's ``escalation_stages``), the reason, who it went to,
 when a response is due (proposed from the profile's ``escalation_response`` rule, else its
 ``escalation_response_wd`` setting), the response and the outcome.
@@ -26,15 +26,16 @@ from typing import Any
 
 import pandas as pd
 
-from cptrack import engine, workdays
+from cptrack import engine
 from cptrack.caseload import Caseload
-from cptrack.drafts import cleaned
-from cptrack.models import EscalationStatus, FieldError, RecordError, today
-from cptrack.profiles import Profile
-from cptrack.store import Store, Transaction
-from cptrack.values import as_date as _day
-from cptrack.values import as_int as _int
-from cptrack.values import fmt
+from cptrack.domain.drafts import cleaned
+from cptrack.domain.models import EscalationStatus, FieldError, RecordError, today
+from cptrack.domain.values import as_date as _day
+from cptrack.domain.values import as_int as _int
+from cptrack.domain.values import fmt
+from cptrack.rules import workdays
+from cptrack.rules.profiles import Profile
+from cptrack.storage.store import Store, Transaction
 
 LABEL = "Escalation"
 FORM_FIELDS = (

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jupyter_server.auth import Authorizer
 
-from cptrack.store import ENV_DB, ENV_TEAM_SERVER, hide_password
+from cptrack.storage.store import ENV_DB, ENV_TEAM_SERVER, hide_password
 
 # name: (default, meaning). Read by ``configure`` and listed in docs/deploy.md.
 HUB_SETTINGS = {
@@ -81,7 +81,7 @@ def singleuser_args() -> list[str]:
         *root,
         "--ServerApp.jpserver_extensions={" + extensions + "}",
         "--ServerApp.terminals_enabled=False",
-        "--ServerApp.authorizer_class=cptrack.hub.AppsOnlyAuthorizer",
+        "--ServerApp.authorizer_class=cptrack.cli.hub_config.AppsOnlyAuthorizer",
         "--ServerApp.default_url=/voila/render/index.ipynb",
         "--VoilaConfiguration.show_tracebacks=False",
         "--MappingKernelManager.cull_idle_timeout=600",

@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     }  # fmt: skip
     if args.pseudonymise:  # the key made (and said) here, not in a report's kernel
         from cptrack.reports.pseudonyms import load_key
-        from cptrack.store import Store
+        from cptrack.storage.store import Store
 
         with Store.open(args.db) as store:
             load_key(store)

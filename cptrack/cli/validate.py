@@ -13,8 +13,8 @@ import argparse
 import datetime as dt
 import sys
 
-from cptrack.imports.report import ImportFileError
-from cptrack.models import today
+from cptrack.domain.models import today
+from cptrack.interchange.imports.report import ImportFileError
 
 DESCRIPTION = (
     "The DfE CIN census validation rules about child protection, each with its code, the "
@@ -57,7 +57,7 @@ def _output(p: argparse.ArgumentParser) -> None:
 
 
 def run_census(args: argparse.Namespace) -> int:
-    from cptrack.imports import cin_census
+    from cptrack.interchange.imports import cin_census
 
     def check():
         findings, reader = cin_census.validate_file(
@@ -70,7 +70,7 @@ def run_census(args: argparse.Namespace) -> int:
 
 
 def run_annex(args: argparse.Namespace) -> int:
-    from cptrack.imports import annex_a
+    from cptrack.interchange.imports import annex_a
 
     reference = args.reference_date or today()
 
@@ -83,7 +83,7 @@ def run_annex(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, check) -> int:
-    from cptrack.dataquality import render
+    from cptrack.interchange.dataquality import render
 
     try:
         findings, title = check()

@@ -1,6 +1,6 @@
 """The bulk of the synthetic caseload, generated a column at a time.
 
-``cptrack.demo`` walks through families, plans and conferences one at a time and leaves a
+``cptrack.demo.synthetic`` walks through families, plans and conferences one at a time and leaves a
 short specification for each stream of routine events: the visits of a plan, its core
 groups, the reports and attendance of a conference, the actions a conference sets. The
 functions here turn those specifications into frames with numpy, all rows at once, so a
@@ -17,7 +17,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from cptrack.models import PLAN_OUTCOMES, Agency
+from cptrack.domain.models import PLAN_OUTCOMES, Agency
 
 EPOCH_ORDINAL = 719163  # datetime.date(1970, 1, 1).toordinal()
 

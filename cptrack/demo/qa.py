@@ -1,6 +1,6 @@
 """A year of synthetic practice observations and conference feedback for the demo caseload.
 
-Made inside each chunk of the demo (``cptrack.demo``), from that chunk's conferences, so it
+Made inside each chunk of the demo (``cptrack.demo.synthetic``), from that chunk's conferences, so it
 costs little however large the caseload: observations scale with the chairs (each chair is
 observed in one chunk, about every four months, at a conference they chaired), feedback
 with the conferences held in the last year at which feedback was sought. Everything is
@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from cptrack.models import Agency
-from cptrack.observation import grade_for_score, standard
+from cptrack.domain.models import Agency
+from cptrack.quality.observation import grade_for_score, standard
 
 # Criteria weak across the service (added to the chair's level), and criteria that only
 # arise at some conferences (rated Not observed otherwise).

@@ -36,9 +36,11 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
-from cptrack import demo_events, demo_qa, workdays
-from cptrack.models import Agency, ConferenceType, today
-from cptrack.store import Columns, Copy, Store, prepare
+from cptrack.demo import events as demo_events
+from cptrack.demo import qa as demo_qa
+from cptrack.domain.models import Agency, ConferenceType, today
+from cptrack.rules import workdays
+from cptrack.storage.store import Columns, Copy, Store, prepare
 
 # Shares of families at each stage, per 100 families. Families are dealt from shuffled decks
 # of 100 with the families awaiting an initial conference spread evenly through each deck,
@@ -975,7 +977,7 @@ _SHARED = ("teams", "staff", "settings", "children")
 
 def _shifts(table: str, offsets: dict[str, int]) -> dict[str, int]:
     """What to add to a chunk's id and reference columns of ``table`` to renumber them."""
-    from cptrack.tables import TABLES
+    from cptrack.storage.tables import TABLES
 
     shifts = {"id": offsets.get(table, 0)} if table not in _SHARED else {}
     for col in TABLES[table].columns:
@@ -1014,7 +1016,7 @@ def _write_scratch(
     SQLite file, one table per kind and chunk (``visits__3``); returns the row counts."""
     import sqlite3
 
-    from cptrack.tables import TABLES
+    from cptrack.storage.tables import TABLES
 
     n_chunks = -(-cfg.children // CHUNK_CHILDREN)
     out = []

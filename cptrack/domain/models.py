@@ -1,13 +1,13 @@
 """The domain model: every record cptrack keeps, declared once.
 
 Each record kind is a small pydantic model. The model is the single declaration of the
-record: the database tables (``cptrack.tables``) are derived from these classes, so a field
+record: the database tables (``cptrack.storage.tables``) are derived from these classes, so a field
 added here becomes a column (through a migration) and is validated on every write.
 
 Models know nothing of SQL. They check what a record can check on its own: types, codes,
 plausible dates and the order of dates within the record. Checks that need other records
 (a review conference after its plan's start, one open plan per child) live in
-``cptrack.integrity``; the procedural requirements of a form (a contingency plan when a
+``cptrack.storage.integrity``; the procedural requirements of a form (a contingency plan when a
 conference makes a plan) live with the form.
 
 Field names follow the words chairs use (DOMAIN.md §4); codes follow the DfE Children in
@@ -68,7 +68,7 @@ class RecordError(ValueError):
 
 
 # ---------------------------------------------------------------------------
-# Column markers (read by cptrack.tables)
+# Column markers (read by cptrack.storage.tables)
 
 
 @dataclass(frozen=True)
@@ -429,7 +429,7 @@ class Record(BaseModel):
     """Every stored record: an id, a version for optimistic locking, a source id.
 
     ``version`` starts at 1 and goes up by one with every update; an update made from an
-    older version is refused (see ``cptrack.store``). ``source_id`` is the record's id in the
+    older version is refused (see ``cptrack.storage.store``). ``source_id`` is the record's id in the
     system it was imported from, so that importing the same file twice changes nothing.
     """
 
@@ -527,7 +527,7 @@ class Staff(Record):
     email: OptText = None
     active: bool = True
     # The name this person signs in with (the hub's user name, or the proxy's header): the
-    # audit records it, and their role decides what they may change (cptrack.roles).
+    # audit records it, and their role decides what they may change (cptrack.storage.roles).
     login: Annotated[str | None, Unique()] = Field(
         default=None, min_length=1, max_length=120, pattern=r"^\S+$"
     )
@@ -1215,7 +1215,7 @@ class SourceExtra(Record):
 
 
 class Setting(Record):
-    """One stored setting (see ``cptrack.settings`` for the declared names)."""
+    """One stored setting (see ``cptrack.storage.settings`` for the declared names)."""
 
     table: ClassVar[str] = "settings"
     label: ClassVar[str] = "Setting"

@@ -20,9 +20,9 @@ import pandas as pd
 
 from cptrack import engine
 from cptrack.caseload import Caseload, open_plans
-from cptrack.models import TrackingKind
-from cptrack.profiles import Profile
-from cptrack.values import as_date
+from cptrack.domain.models import TrackingKind
+from cptrack.domain.values import as_date
+from cptrack.rules.profiles import Profile
 
 EVENT_WORDS = {
     "icpc": "Initial conference",

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from cptrack.models import Respondent
-from cptrack.observation import Source
-from cptrack.store import Store
-from cptrack.tables import TABLES
+from cptrack.domain.models import Respondent
+from cptrack.quality.observation import Source
+from cptrack.storage.store import Store
+from cptrack.storage.tables import TABLES
 
 A = "000_8cc237e70824866b.txt"
 LBH = "001_27be30c3e1f6e374.txt"

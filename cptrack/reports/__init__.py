@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from cptrack.models import today
+from cptrack.domain.models import today
 from cptrack.reports.context import ReportContext
 
 REPORTS: dict[str, str] = {

@@ -29,8 +29,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from cptrack.models import AGENCY_LABELS
-from cptrack.profiles import CITATION_PATTERN, CONFERENCE_TYPES, Problem
+from cptrack.domain.models import AGENCY_LABELS
+from cptrack.rules.profiles import CITATION_PATTERN, CONFERENCE_TYPES, Problem
 
 SECTION = "preparation_checklist"
 

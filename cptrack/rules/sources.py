@@ -38,7 +38,7 @@ def legend(prefixes: list[str] | tuple[str, ...] | None = None) -> list[str]:
 # deadline for reports, minutes or plans (DOMAIN.md §2). The DfE's national statistics on
 # children in need measure plans lasting 2 years or more and second or subsequent plans.
 # A profile rule whose basis is "national" must match one of these figures exactly, and a
-# rule whose citation names Working Together must be one of them (cptrack.profiles refuses
+# rule whose citation names Working Together must be one of them (cptrack.rules.profiles refuses
 # anything else): a figure an authority chooses is a local setting, and says so.
 
 WORKING_TOGETHER_2023 = (

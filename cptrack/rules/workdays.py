@@ -20,7 +20,7 @@ The rules, stated once:
   days: N hours is ``ceil(N / 24)`` calendar days (``hours_as_days``), so a report due 48
   hours before a conference on the 10th counts as in time when shared on the 8th. A
   profile can read date-only records more strictly (setting ``date_only_hours``; see
-  ``cptrack.profiles``): ``strict`` wants one whole day more, ``cannot_tell`` leaves a
+  ``cptrack.rules.profiles``): ``strict`` wants one whole day more, ``cannot_tell`` leaves a
   date-only record on the boundary day undecided.
 * Weeks are 7 calendar days.
 

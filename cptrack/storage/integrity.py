@@ -1,6 +1,6 @@
 """Checks that need other records, run inside the write's transaction before it is made.
 
-A record's own fields are checked by its model (``cptrack.models``). Here: that the records
+A record's own fields are checked by its model (``cptrack.domain.models``). Here: that the records
 it refers to exist, and the rules that relate one record to others, mirroring the DfE CIN
 census validation rules where they apply (``../shared/CIN_RULES.md``; DOMAIN.md §3).
 Each check returns ``FieldError``s naming the field to correct.
@@ -14,9 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from cptrack import models
-from cptrack.models import FieldError
-from cptrack.tables import TABLES
+from cptrack.domain import models
+from cptrack.domain.models import FieldError
+from cptrack.storage.tables import TABLES
 
 Check = Callable[[Connection, dict, dict | None], list[FieldError]]
 CHECKS: dict[str, list[Check]] = {}

@@ -20,9 +20,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from cptrack.models import ObservationStatus, StaffRole
-from cptrack.store import IdentityError, Store, StoreError, signed_in_user, team_server
-from cptrack.tables import table
+from cptrack.domain.models import ObservationStatus, StaffRole
+from cptrack.storage.store import IdentityError, Store, StoreError, signed_in_user, team_server
+from cptrack.storage.tables import table
 
 CHAIR_KINDS = frozenset({
     "case_tracking", "midway_reviews", "conference_preparations", "conferences", "attendance",

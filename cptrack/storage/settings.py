@@ -6,7 +6,7 @@ Command-line flags, where a command has one, win over all three.
 
 A setting marked ``secret`` (the pseudonym key) is never kept in the database: it comes from
 its environment variable (or a file a setting names), and the audit log records that a secret
-setting changed, never its value (``cptrack.store`` redacts it).
+setting changed, never its value (``cptrack.storage.store`` redacts it).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from cptrack.models import Setting as SettingRecord
-from cptrack.store import ENV_DB, ENV_USER, Store
+from cptrack.domain.models import Setting as SettingRecord
+from cptrack.storage.store import ENV_DB, ENV_USER, Store
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from cptrack import files, integrity, models
-from cptrack.models import FieldError, RecordError
-from cptrack.tables import audit_log, metadata, table
+from cptrack.domain import models
+from cptrack.domain.models import FieldError, RecordError
+from cptrack.storage import files, integrity
+from cptrack.storage.tables import audit_log, metadata, table
 
 ENV_DB = "CPTRACK_DB"
 ENV_USER = "CPTRACK_USER"
@@ -330,7 +331,7 @@ class Store:
 
     def migrate(self) -> str:
         """Create or upgrade the schema to the newest migration; returns its revision."""
-        from cptrack import migrations
+        from cptrack.storage import migrations
 
         try:
             return migrations.upgrade(self.engine)
@@ -338,12 +339,12 @@ class Store:
             raise StoreError(f"cannot open {self.url}: {exc.orig}") from None
 
     def schema_revision(self) -> str | None:
-        from cptrack import migrations
+        from cptrack.storage import migrations
 
         return migrations.current(self.engine)
 
     def require_schema(self) -> None:
-        from cptrack import migrations
+        from cptrack.storage import migrations
 
         try:
             current = migrations.current(self.engine)
@@ -574,7 +575,7 @@ class Transaction:
 
     def require_admin(self, what: str) -> None:
         """Refuse a write of many kinds at once (an import) unless by an admin, when roles
-        apply (``cptrack.roles``)."""
+        apply (``cptrack.storage.roles``)."""
         roles.check_bulk(self.conn, self.user, what)
 
     def bulk_insert(self, parts: Iterable[Mapping[str, Any]]) -> dict[str, int]:
@@ -695,8 +696,8 @@ REDACTED = "(secret: changed, value not recorded)"
 
 
 def is_secret_setting(name: Any) -> bool:
-    """Whether the settings row ``name`` is a secret (``cptrack.settings``: ``secret=True``)."""
-    from cptrack.settings import SECRET_NAMES  # settings imports this module
+    """Whether the settings row ``name`` is a secret (``cptrack.storage.settings``: ``secret=True``)."""
+    from cptrack.storage.settings import SECRET_NAMES  # settings imports this module
 
     return str(name) in SECRET_NAMES
 
@@ -729,7 +730,7 @@ def redact_audit(conn: Connection, kind: str, record_id: Any) -> int:
     return changed
 
 
-from cptrack import roles  # noqa: E402 (roles reads the identity declared above)
+from cptrack.storage import roles  # noqa: E402 (roles reads the identity declared above)
 
 
 def _jsonable(row: dict | None) -> dict | None:

@@ -1,8 +1,8 @@
-"""Database tables, derived from the record models in ``cptrack.models``.
+"""Database tables, derived from the record models in ``cptrack.domain.models``.
 
 Nothing here is declared by hand except the audit log: each record class becomes one table
 whose columns follow the class's fields (types, nullability, references and indexes). The
-migrations under ``cptrack/migrations`` create exactly this schema; a test compares the two.
+migrations under ``cptrack/storage/migrations`` create exactly this schema; a test compares the two.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cptrack import models
+from cptrack.domain import models
 
 metadata = sa.MetaData(
     naming_convention={

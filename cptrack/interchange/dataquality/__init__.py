@@ -6,8 +6,8 @@ batch of children at a time for a large file. Rules are declared as data in
 ``registry.RULES``; ``output.render`` shows findings as a table, CSV or JSON.
 """
 
-from cptrack.dataquality.census import CensusData, census_year
-from cptrack.dataquality.output import render
-from cptrack.dataquality.registry import Validator, all_rules, run
+from cptrack.interchange.dataquality.census import CensusData, census_year
+from cptrack.interchange.dataquality.output import render
+from cptrack.interchange.dataquality.registry import Validator, all_rules, run
 
 __all__ = ["CensusData", "Validator", "all_rules", "census_year", "render", "run"]

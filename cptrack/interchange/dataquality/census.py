@@ -6,10 +6,10 @@ finding can show each value under the name the census gives it. Every frame carr
 CINdetails group, ``s47`` and ``plan`` for a Section47 or ChildProtectionPlans group):
 text unique within one file. Dates are ``datetime64`` (NaT when missing or unreadable).
 
-Two sources build these frames: a CIN census XML file as it is (``cptrack.imports.
+Two sources build these frames: a CIN census XML file as it is (``cptrack.interchange.imports.
 cin_census``; every element is available) and cptrack's own records (``from_records``;
 only the elements those records hold, listed in ``elements``). A rule runs only when the
-source provides every element it reads (``cptrack.dataquality.registry``).
+source provides every element it reads (``cptrack.interchange.dataquality.registry``).
 """
 
 from __future__ import annotations

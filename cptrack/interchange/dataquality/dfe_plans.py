@@ -3,17 +3,17 @@
 Codes, kinds and messages as the DfE publishes them (``../shared/CIN_RULES.md``). Periods
 are inclusive at both ends, as the rules state them ("start..end, or start..ReferenceDate
 if open"). cptrack's own store is slightly more lenient on one point: it lets a new plan
-start on the day the previous one ended (``cptrack.integrity``), which 8940 reports.
+start on the day the previous one ended (``cptrack.storage.integrity``), which 8940 reports.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from cptrack.dataquality.census import CensusData
-from cptrack.dataquality.periods import in_year, pairs, until_reference, within
-from cptrack.dataquality.registry import rule
-from cptrack.models import Category
+from cptrack.domain.models import Category
+from cptrack.interchange.dataquality.census import CensusData
+from cptrack.interchange.dataquality.periods import in_year, pairs, until_reference, within
+from cptrack.interchange.dataquality.registry import rule
 
 CODES = {c.value for c in Category}
 

@@ -2,7 +2,7 @@
 
 Codes, kinds and messages as the DfE publishes them (``../shared/CIN_RULES.md``). Weekend
 rules (8870Q, 8875) check Saturdays and Sundays only, as the DfE's do; 8675Q counts working
-days without bank holidays (``cptrack.workdays``), from the s47 start (not counted) to the
+days without bank holidays (``cptrack.rules.workdays``), from the s47 start (not counted) to the
 reference date.
 """
 
@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cptrack import workdays
-from cptrack.dataquality.census import CensusData
-from cptrack.dataquality.periods import (
+from cptrack.interchange.dataquality.census import CensusData
+from cptrack.interchange.dataquality.periods import (
     in_year,
     not_true,
     on_weekend,
@@ -20,7 +19,8 @@ from cptrack.dataquality.periods import (
     until_reference,
     within,
 )
-from cptrack.dataquality.registry import rule
+from cptrack.interchange.dataquality.registry import rule
+from cptrack.rules import workdays
 
 
 def _open(s: pd.DataFrame) -> pd.Series:

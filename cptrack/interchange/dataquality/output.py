@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from cptrack import safe_cells
+from cptrack.interchange import safe_cells
 
 FORMATS = ("table", "csv", "json")
 

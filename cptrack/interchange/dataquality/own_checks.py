@@ -16,11 +16,11 @@ import datetime as dt
 
 import pandas as pd
 
-from cptrack import workdays
-from cptrack.dataquality.census import DATES, CensusData
-from cptrack.dataquality.periods import not_true
-from cptrack.dataquality.registry import rule
-from cptrack.models import EARLIEST_DATE
+from cptrack.domain.models import EARLIEST_DATE
+from cptrack.interchange.dataquality.census import DATES, CensusData
+from cptrack.interchange.dataquality.periods import not_true
+from cptrack.interchange.dataquality.registry import rule
+from cptrack.rules import workdays
 
 WORKING_TOGETHER = "Working Together to Safeguard Children 2023 (DOMAIN.md §2)"
 ICPC_WORKING_DAYS = 15
@@ -172,7 +172,7 @@ def later_review_late(d: CensusData) -> pd.DataFrame:
     "date: check the year (cptrack will not store it)",
     (),
     source="cptrack",
-    citation="cptrack.models: dates are refused outside this range",
+    citation="cptrack.domain.models: dates are refused outside this range",
 )
 def implausible_dates(d: CensusData) -> pd.DataFrame:
     earliest = pd.Timestamp(EARLIEST_DATE)

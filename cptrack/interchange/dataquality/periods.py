@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cptrack.dataquality.census import CensusData
+from cptrack.interchange.dataquality.census import CensusData
 
 
 def with_episode(d: CensusData, name: str, *cols: str) -> pd.DataFrame:

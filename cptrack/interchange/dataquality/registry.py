@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cptrack.dataquality.census import CensusData
+from cptrack.interchange.dataquality.census import CensusData
 
 FINDING_COLUMNS = ["source", "code", "kind", "message", "child", "values"]
 
@@ -80,7 +80,7 @@ def rule(
 
 def all_rules() -> dict[str, Rule]:
     """Every rule, loading the modules that declare them."""
-    from cptrack.dataquality import dfe_episodes, dfe_plans, dfe_s47, own_checks  # noqa: F401
+    from cptrack.interchange.dataquality import dfe_episodes, dfe_plans, dfe_s47, own_checks  # noqa: F401
 
     return RULES
 

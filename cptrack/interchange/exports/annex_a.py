@@ -11,7 +11,7 @@ before the reference date, as Ofsted asks:
 
 cptrack holds no emergency protection orders: that column is left blank. Categories are
 written as Ofsted's lettered labels ("a) Neglect"); dates as dates. Text that a spreadsheet
-would take for a formula is written as text (``cptrack.safe_cells``).
+would take for a formula is written as text (``cptrack.interchange.safe_cells``).
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from typing import Any
 
 import pandas as pd
 
-from cptrack import safe_cells, workdays
 from cptrack.caseload import Caseload, load
-from cptrack.imports.annex_a import LIST_5, LIST_7
-from cptrack.models import INITIAL_LIKE
+from cptrack.domain.models import INITIAL_LIKE
+from cptrack.interchange import safe_cells
+from cptrack.interchange.imports.annex_a import LIST_5, LIST_7
+from cptrack.rules import workdays
 
 CATEGORY_LABELS = {
     "NEG": "a) Neglect",

@@ -6,7 +6,7 @@ element order. The two are separate so tests can write hand-made (even broken) r
 with the same writer.
 
 The return holds what cptrack holds, for the census year ending on the reference date
-(``cptrack.dataquality.census_year``):
+(``cptrack.interchange.dataquality.census_year``):
 
 * every CIN episode open at some time in the year, with its CIN plans, s47 enquiries and
   child protection plans that were open at some time in the year;
@@ -38,7 +38,7 @@ from xml.sax.saxutils import escape
 import pandas as pd
 
 from cptrack.caseload import Caseload
-from cptrack.dataquality.census import census_year
+from cptrack.interchange.dataquality.census import census_year
 
 INITIAL_TYPES = {"initial", "pre_birth", "transfer_in"}
 

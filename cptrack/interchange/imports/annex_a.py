@@ -4,7 +4,7 @@ Lists are found by their headings, not by sheet names or list numbers, in an ``.
 workbook (any sheets) or a ``.csv`` file (one list). Headings are matched tolerantly
 (``values.header_key``: case, spacing, punctuation and notes in brackets ignored, with the
 variants listed below), so "Age" and "Age of Child (Years)" are the same column. Values
-are read as ``cptrack.imports.values`` reads them: dates as dates, UK text or Excel serial
+are read as ``cptrack.interchange.imports.values`` reads them: dates as dates, UK text or Excel serial
 numbers; Yes/No in their usual forms; categories with or without "a)".
 
 What a row becomes (docs/imports.md has the full table):
@@ -33,17 +33,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cptrack.dataquality.census import CensusData, from_rows
-from cptrack.imports.apply import Batch, Link, run_import
-from cptrack.imports.report import ImportFileError, ImportResult
-from cptrack.imports.tables_in_files import (
+from cptrack.domain.models import ConferenceOutcome, ConferenceType, FieldError, TeamKind, today
+from cptrack.interchange.dataquality.census import CensusData, from_rows
+from cptrack.interchange.imports.apply import Batch, Link, run_import
+from cptrack.interchange.imports.report import ImportFileError, ImportResult
+from cptrack.interchange.imports.tables_in_files import (
     Column,
     FoundTable,
     find_table,
     headings_seen,
     read_sheets,
 )
-from cptrack.imports.values import (
+from cptrack.interchange.imports.values import (
     blank,
     read_category,
     read_date,
@@ -53,7 +54,6 @@ from cptrack.imports.values import (
     read_yes_no,
     text,
 )
-from cptrack.models import ConferenceOutcome, ConferenceType, FieldError, TeamKind, today
 
 FORMAT = "Annex A"
 
@@ -743,7 +743,7 @@ def validate_file(
     path: str | os.PathLike, reference: dt.date | None = None, *, progress: bool = False
 ):
     """The data-quality findings for an Annex A file, and the file as read."""
-    from cptrack.dataquality import Validator
+    from cptrack.interchange.dataquality import Validator
 
     annex = read(path, progress=progress)
     reference = _reference(annex, reference, [])
@@ -763,7 +763,7 @@ def import_file(
 ) -> ImportResult:
     """Import List 7 and List 5 from an Annex A file (see ``run_import``); the reference
     date is the day the file speaks for (default: its latest event date)."""
-    from cptrack.dataquality import Validator
+    from cptrack.interchange.dataquality import Validator
 
     annex = read(path, progress=progress)
     chosen: list[str] = []

@@ -10,7 +10,7 @@ by kind, in the order records refer to each other (``KIND_ORDER``):
 2. it resolves references (``Link``) to the ids of records written earlier in the import or
    already stored; a record whose parent was refused is refused with it;
 3. it validates each new or changed record with its model (``Record.check``) and applies
-   the cross-record rules of ``cptrack.integrity`` to the whole batch at once (DfE 8935,
+   the cross-record rules of ``cptrack.storage.integrity`` to the whole batch at once (DfE 8935,
    8940 and 8841; references to the same child hold by construction, because links are
    made from the child's own key) — see ``INTEGRITY_RULES``;
 4. it writes inserts and updates with ``executemany`` and one audit row per record, the
@@ -19,7 +19,7 @@ by kind, in the order records refer to each other (``KIND_ORDER``):
 
 A record that fails becomes a ``Problem`` naming where it is in the file, the field and the
 reason. Whether the rest is kept is the caller's decision (``--partial``; see
-``cptrack.imports.run``).
+``cptrack.interchange.imports.run``).
 """
 
 from __future__ import annotations
@@ -36,14 +36,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from cptrack import models
-from cptrack.imports.report import KIND_ORDER, ImportRefused, ImportResult, LeftAlone, Problem
-from cptrack.integrity import unique_columns
-from cptrack.models import FieldError, RecordError
-from cptrack.store import Store, StoreError, constraint_errors, dumps
-from cptrack.tables import audit_log, table
+from cptrack.domain import models
+from cptrack.domain.models import FieldError, RecordError
+from cptrack.interchange.imports.report import (
+    KIND_ORDER,
+    ImportRefused,
+    ImportResult,
+    LeftAlone,
+    Problem,
+)
+from cptrack.storage.integrity import unique_columns
+from cptrack.storage.store import Store, StoreError, constraint_errors, dumps
+from cptrack.storage.tables import audit_log, table
 
-# How each cross-record rule of cptrack.integrity is honoured for imported kinds. A test
+# How each cross-record rule of cptrack.storage.integrity is honoured for imported kinds. A test
 # compares this with integrity.CHECKS, so a new rule there cannot be skipped here unnoticed.
 INTEGRITY_RULES: dict[str, dict[str, str]] = {
     "cp_plans": {"_plans_do_not_overlap": "Writer._check_plans"},
@@ -576,7 +582,7 @@ class Writer:
         self.ids[s.kind][s.key] = match["id"]
         self.result.count(s.kind, "unchanged")
 
-    # -- cross-record rules (cptrack.integrity, applied to a batch) ------------
+    # -- cross-record rules (cptrack.storage.integrity, applied to a batch) ------------
 
     def _check_plans(
         self, inserts: list[_Pending], updates: list[_Pending], existing: list[dict]
@@ -760,7 +766,7 @@ class Writer:
     def _insert(self, t: sa.Table, rows: list[dict]) -> None:
         """Insert rows with the driver's ``executemany``: SQLAlchemy's per-row work is the
         slowest part of a large import. Values are stored exactly as SQLAlchemy stores them,
-        so reads through ``cptrack.store`` and ``cptrack.caseload`` see the same values."""
+        so reads through ``cptrack.storage.store`` and ``cptrack.caseload`` see the same values."""
         cols = [c.name for c in t.columns if c.name != "id" or "id" in rows[0]]
         sqlite = self.conn.dialect.name == "sqlite"
         convert = []

@@ -4,9 +4,9 @@ The file is streamed with ``xml.etree.ElementTree.iterparse``: each ``Child`` is
 small ``ChildXml`` and then cleared, so memory stays flat however many children the
 return holds. A batch of children becomes two things:
 
-* census frames (``cptrack.dataquality.census``) with the values as the file gives them,
+* census frames (``cptrack.interchange.dataquality.census``) with the values as the file gives them,
   for the DfE rules and cptrack's own checks;
-* staged records (``cptrack.imports.apply``) for cptrack's store.
+* staged records (``cptrack.interchange.imports.apply``) for cptrack's store.
 
 What a census says, in cptrack's records (docs/imports.md has the full table):
 
@@ -41,11 +41,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cptrack.dataquality.census import CensusData, frame
-from cptrack.imports.apply import Batch, Link
-from cptrack.imports.report import ImportFileError
-from cptrack.imports.values import read_category, read_ethnicity, read_int, read_sex, read_yes_no
-from cptrack.models import ConferenceOutcome, ConferenceType, FieldError
+from cptrack.domain.models import ConferenceOutcome, ConferenceType, FieldError
+from cptrack.interchange.dataquality.census import CensusData, frame
+from cptrack.interchange.imports.apply import Batch, Link
+from cptrack.interchange.imports.report import ImportFileError
+from cptrack.interchange.imports.values import (
+    read_category,
+    read_ethnicity,
+    read_int,
+    read_sex,
+    read_yes_no,
+)
 
 FORMAT = "CIN census"
 
@@ -815,7 +821,7 @@ def validate_file(
     path: str | os.PathLike, *, progress: bool = False, batch_children: int = BATCH_CHILDREN
 ):
     """The data-quality findings for a census file, and its reader (for the header)."""
-    from cptrack.dataquality import Validator
+    from cptrack.interchange.dataquality import Validator
 
     reader = CensusReader(path, progress=progress)
     validator = Validator()
@@ -835,10 +841,10 @@ def import_file(
     progress: bool = False,
     batch_children: int = BATCH_CHILDREN,
 ):
-    """Import a census return into ``store`` (see ``cptrack.imports.apply.run_import``)."""
-    from cptrack.dataquality import Validator
-    from cptrack.imports.apply import run_import
-    from cptrack.imports.report import ImportResult
+    """Import a census return into ``store`` (see ``cptrack.interchange.imports.apply.run_import``)."""
+    from cptrack.interchange.dataquality import Validator
+    from cptrack.interchange.imports.apply import run_import
+    from cptrack.interchange.imports.report import ImportResult
 
     reader = CensusReader(path, progress=progress)
     result = ImportResult(FORMAT, reader.name, reference_date=reader.reference_date)

@@ -24,12 +24,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from cptrack import models
-from cptrack.dataquality.census import CensusData, from_rows
-from cptrack.imports.apply import Batch, Link, run_import
-from cptrack.imports.report import ImportFileError, ImportResult
-from cptrack.imports.tables_in_files import Column, read_sheets
-from cptrack.imports.values import (
+from cptrack.domain import models
+from cptrack.domain.models import FieldError, TeamKind
+from cptrack.interchange.dataquality.census import CensusData, from_rows
+from cptrack.interchange.imports.apply import Batch, Link, run_import
+from cptrack.interchange.imports.report import ImportFileError, ImportResult
+from cptrack.interchange.imports.tables_in_files import Column, read_sheets
+from cptrack.interchange.imports.values import (
     blank,
     header_key,
     read_category,
@@ -40,8 +41,7 @@ from cptrack.imports.values import (
     read_yes_no,
     text,
 )
-from cptrack.models import FieldError, TeamKind
-from cptrack.tables import TABLES
+from cptrack.storage.tables import TABLES
 
 FORMAT = "CSV"
 
@@ -472,7 +472,7 @@ def import_files(
     read = [read_file(path, record_type) for record_type, path in files.items()]
     names = ", ".join(f.name for f in read)
     result = ImportResult(FORMAT, names, reference_date=reference)
-    from cptrack.dataquality import Validator
+    from cptrack.interchange.dataquality import Validator
 
     validator = Validator()
     validator.add(census_data(read, reference))

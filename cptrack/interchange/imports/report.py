@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from cptrack import models
+from cptrack.domain import models
 
 # Parents before the records that refer to them: the order in which an import writes
-# (cptrack.imports.apply) and reports its counts.
+# (cptrack.interchange.imports.apply) and reports its counts.
 KIND_ORDER = (
     "teams",
     "children",

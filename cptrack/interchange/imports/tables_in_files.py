@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cptrack.imports.report import ImportFileError
-from cptrack.imports.values import blank, header_key
+from cptrack.interchange.imports.report import ImportFileError
+from cptrack.interchange.imports.values import blank, header_key
 
 HEADING_SEARCH_ROWS = 30
 

@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from cptrack.models import Category, Ethnicity, Sex
+from cptrack.domain.models import Category, Ethnicity, Sex
 
 # Excel counts days from 1899-12-30 (the day before its phantom 29 February 1900), so
 # serial 45747 is 2025-03-31. Serials in this range are dates from 1950 to 2099.

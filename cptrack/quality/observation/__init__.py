@@ -11,7 +11,7 @@ paragraphs it comes from and quotes their words, so a reader (and a test) can ch
 Criteria are rated on ``SCALE``: Outstanding, Good, Requires improvement to be good,
 Inadequate, or Not observed.
 
-An authority adjusts the framework in its standards profile (``cptrack.profiles``) with an
+An authority adjusts the framework in its standards profile (``cptrack.rules.profiles``) with an
 ``[observation]`` section, read by ``parse``; the section is applied to the standard
 framework (so a profile says only what differs)::
 
@@ -44,7 +44,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cptrack.models import RATING_LABELS, Rating
+from cptrack.domain.models import RATING_LABELS, Rating
 
 HERE = Path(__file__).resolve().parent
 STANDARD_FILE = HERE / "standard.toml"
@@ -212,7 +212,7 @@ class FrameworkError(ValueError):
 
 
 def _problem(where: str, field: str, message: str):
-    from cptrack.profiles import Problem
+    from cptrack.rules.profiles import Problem
 
     return Problem(where, field, message)
 
@@ -354,7 +354,7 @@ SECTION_KEYS = {"base", "name", "description", "interval_months", "drop", "domai
 def parse(value: Any, problems: list) -> Framework:
     """The ``[observation]`` section of a standards profile, applied to the standard framework.
 
-    Registered in ``cptrack.profiles.SECTIONS``; problems are appended, never raised.
+    Registered in ``cptrack.rules.profiles.SECTIONS``; problems are appended, never raised.
     """
     where = "[observation]"
     if not isinstance(value, Mapping):
@@ -458,7 +458,7 @@ def for_profile(profile) -> Framework:
 def framework_named(name: str | None) -> Framework:
     """The framework of the profile ``name`` (a registered name or a file path); the
     standard framework when the profile cannot be loaded (an old observation's file gone)."""
-    from cptrack import profiles
+    from cptrack.rules import profiles
 
     if not name:
         return standard()

@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from cptrack.models import ObservationStatus
-from cptrack.observation import BELOW_GOOD, GRADE, Framework
-from cptrack.store import Store
-from cptrack.tables import TABLES
-from cptrack.workdays import add_months
+from cptrack.domain.models import ObservationStatus
+from cptrack.quality.observation import BELOW_GOOD, GRADE, Framework
+from cptrack.rules.workdays import add_months
+from cptrack.storage.store import Store
+from cptrack.storage.tables import TABLES
 
 OBSERVATION_COLUMNS = [
     "id", "version", "chair_id", "chair", "observer_id", "observer", "conference_id", "date",

@@ -55,14 +55,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from cptrack.models import Agency
-from cptrack.sources import (
+from cptrack.domain.models import Agency
+from cptrack.rules.sources import (
     NATIONAL_FIGURES,
     names_national_source,
     national_figure,
     short_citation,
 )
-from cptrack.workdays import UNITS
+from cptrack.rules.workdays import UNITS
 
 HERE = Path(__file__).resolve().parent
 
@@ -80,14 +80,14 @@ REGISTRY: dict[str, str] = {
 # Extension sections, by name: "module:function" and a line of help (see module doc).
 SECTIONS: dict[str, tuple[str, str]] = {
     "observation": (
-        "cptrack.observation:parse",
+        "cptrack.quality.observation:parse",
         "the practice observation framework: domains and criteria with their sources, "
         "applied to the standard framework (docs/qa.md)",
     ),
     "preparation_checklist": (
-        "cptrack.checklist:parse",
+        "cptrack.rules.checklist:parse",
         "the chair's conference preparation checklist: items with their sources, answered "
-        "by the records or ticked by the chair (cptrack/checklist.py)",
+        "by the records or ticked by the chair (cptrack/rules/checklist.py)",
     ),
 }
 
@@ -96,7 +96,7 @@ OUTCOMES = ("plan", "cin")
 DIRECTIONS = ("before", "after")
 KINDS = ("timescale", "drift")
 # What a rule rests on (docs/standards-profiles.md, "Bases"): national guidance or statistics
-# (only the figures cptrack.sources.NATIONAL_FIGURES lists), the authority's own standard (a
+# (only the figures cptrack.rules.sources.NATIONAL_FIGURES lists), the authority's own standard (a
 # seed file and paragraph, or its published URL), the plan's own record (a date or frequency
 # the conference or core group set), or a local setting (a figure the authority chooses; no
 # source gives it, and cptrack says so).
@@ -635,7 +635,7 @@ def from_dict(
                     f"[{key}]",
                     key,
                     f"is not a known section; known: {known} (see "
-                    "cptrack.profiles to add a section)",
+                    "cptrack.rules.profiles to add a section)",
                 )
             )
             continue
@@ -915,7 +915,7 @@ def _rule(
 
 def _national_problems(e, basis: str, citation: str, amount: int, amount_from: str):
     """A rule may rest on national guidance or statistics only for a figure they fix
-    (cptrack.sources.NATIONAL_FIGURES), and may cite them for nothing else."""
+    (cptrack.rules.sources.NATIONAL_FIGURES), and may cite them for nothing else."""
     figure = national_figure(e["event"], e["anchor"], amount, e["unit"])
     fixed = "; ".join(
         f"{f.document}: {f.amount} {f.unit.replace('_', ' ')} for {f.event}"

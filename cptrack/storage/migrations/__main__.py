@@ -1,3 +1,3 @@
-from cptrack.migrations import main
+from cptrack.storage.migrations import main
 
 main()

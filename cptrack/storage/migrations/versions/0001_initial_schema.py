@@ -1,4 +1,4 @@
-"""Initial schema: every record kind in cptrack.models, and the audit log.
+"""Initial schema: every record kind in cptrack.domain.models, and the audit log.
 
 Revision ID: 0001
 Revises: 
