@@ -7,8 +7,8 @@ from alembic.runtime.migration import MigrationContext
 
 from cptrack.cli import main
 from cptrack.storage import migrations
+from cptrack.storage.connection import make_engine as _make_engine
 from cptrack.storage.store import Store
-from cptrack.storage.store import make_engine as _make_engine
 from cptrack.storage.tables import metadata
 
 

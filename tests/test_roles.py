@@ -7,7 +7,8 @@ import pytest
 
 from cptrack.cli import main
 from cptrack.domain.models import RecordError, today
-from cptrack.storage.store import IdentityError, Store
+from cptrack.storage.identity import IdentityError
+from cptrack.storage.store import Store
 
 NOTE = "Core group held on time; the plan is progressing."
 

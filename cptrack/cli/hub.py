@@ -10,7 +10,8 @@ from pathlib import Path
 from cptrack.cli import add_db_argument
 from cptrack.cli.child import run_child
 from cptrack.storage import files
-from cptrack.storage.store import ENV_DB, Store, database_url, hide_password
+from cptrack.storage.connection import ENV_DB, database_url, hide_password
+from cptrack.storage.store import Store
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from jupyter_server.auth import Authorizer
 
-from cptrack.storage.store import ENV_DB, ENV_TEAM_SERVER, hide_password
+from cptrack.storage.connection import ENV_DB, hide_password
+from cptrack.storage.identity import ENV_TEAM_SERVER
 
 # name: (default, meaning). Read by ``configure`` and listed in docs/deploy.md.
 HUB_SETTINGS = {

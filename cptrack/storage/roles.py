@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cptrack.domain.models import ObservationStatus, StaffRole
-from cptrack.storage.store import IdentityError, Store, StoreError, signed_in_user, team_server
+from cptrack.storage.identity import IdentityError, signed_in_user, team_server
 from cptrack.storage.tables import table
 
 CHAIR_KINDS = frozenset({
@@ -135,15 +135,3 @@ def _a_chairs_reflection(before: dict, changed: dict) -> bool:
     )
     return fields <= CHAIR_OBSERVATION_FIELDS and status_ok
 
-
-def chair_by_name(store: Store, name: str) -> int:
-    """The staff id of the chair called ``name`` (or with that id); a clear error if none."""
-    chairs = [s for s in store.rows("staff") if s.get("role") == "chair"]
-    for s in chairs:
-        if name.isdigit() and int(name) == s["id"]:
-            return s["id"]
-    matches = [s for s in chairs if s["name"].casefold() == name.casefold()]
-    if len(matches) == 1:
-        return matches[0]["id"]
-    known = ", ".join(sorted(s["name"] for s in chairs)) or "none recorded"
-    raise StoreError(f"no single chair called {name!r}; chairs: {known}")

@@ -13,16 +13,13 @@ silently overwriting somebody else's change.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,31 +27,18 @@ from sqlalchemy.engine import Connection, Engine
 
 from cptrack.domain import models
 from cptrack.domain.models import FieldError, RecordError
-from cptrack.storage import files, integrity
+from cptrack.storage import integrity, migrations, roles
+from cptrack.storage.connection import (
+    ENV_DB,
+    StoreError,
+    database_url,
+    dumps,
+    hide_password,
+    make_engine,
+)
+from cptrack.storage.identity import ENV_USER, current_user
+from cptrack.storage.settings_table import SECRET_NAMES
 from cptrack.storage.tables import audit_log, metadata, table
-
-ENV_DB = "CPTRACK_DB"
-ENV_USER = "CPTRACK_USER"
-
-
-class StoreError(RuntimeError):
-    """The database could not be opened or used; the message says why (never a password:
-    any database URL in it is shown with its password hidden)."""
-
-    def __init__(self, message: str = "", *args: Any):
-        super().__init__(hide_password(str(message)), *args)
-
-
-# scheme://user:PASSWORD@host: the password, up to the last @ before the host.
-_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][\w+.-]*://[^:/@\s]*:)([^\s]*)(@[^@\s]*)")
-
-
-def hide_password(text: str | os.PathLike | None) -> str:
-    """A database URL, or any text holding one, with each password shown as ``***``.
-
-    The one function every command and page uses to show a database: a URL with a password
-    is never printed, logged or shown on a page as it is."""
-    return _URL_PASSWORD.sub(r"\1***\3", "" if text is None else str(text))
 
 
 class StaleVersionError(RuntimeError):
@@ -86,7 +70,6 @@ def constraint_errors(exc: Exception) -> tuple[str | None, list[FieldError]]:
     """The table and the field a database's refusal (unique, foreign key, not null or check)
     is about, worded for people; the SQL is left out. SQLite names the table and columns of
     a unique or not-null failure but not a foreign key's; PostgreSQL names them all."""
-    import re
 
     orig = getattr(exc, "orig", exc)  # SQLAlchemy's wrapper, or the driver's own error
     message = str(orig).splitlines()[0] if str(orig) else ""
@@ -139,137 +122,6 @@ def constraint_errors(exc: Exception) -> tuple[str | None, list[FieldError]]:
 # Locations
 
 
-def database_url(location: str | os.PathLike | None = None) -> str:
-    """A SQLAlchemy URL from a path or URL, ``CPTRACK_DB`` when none is given.
-
-    A plain path means an SQLite file; anything containing ``://`` is used as a URL
-    (``postgresql+psycopg://user@host/db``; ``postgresql://`` is taken to mean psycopg 3).
-    """
-    if location is None:
-        location = os.environ.get(ENV_DB)
-    if not location:
-        raise StoreError(
-            f"no database given: pass --db PATH_OR_URL or set {ENV_DB} "
-            "(for example data/demo.sqlite)"
-        )
-    text = str(location)
-    if "://" in text:
-        if text.startswith("postgresql://") or text.startswith("postgres://"):
-            text = "postgresql+psycopg://" + text.split("://", 1)[1]
-        return text
-    path = Path(text).expanduser().resolve()
-    return f"sqlite:///{path}"
-
-
-ENV_HUB_USER = "JUPYTERHUB_USER"
-ENV_USER_HEADER = "CPTRACK_USER_HEADER"
-ENV_TEAM_SERVER = "CPTRACK_TEAM_SERVER"
-
-
-class IdentityError(StoreError):
-    """A write refused for who is making it: nobody signed in on a team server, or a
-    role that may not make it (the message says which role it needs)."""
-
-
-def team_server() -> bool:
-    """A shared server (``CPTRACK_TEAM_SERVER=1``): every write needs a signed-in person."""
-    return os.environ.get(ENV_TEAM_SERVER, "").strip().lower() in ("1", "true", "yes")
-
-
-def signed_in_user() -> str | None:
-    """The person signed in to the server this runs in, if any.
-
-    JupyterHub gives each user's server (and its kernels) ``JUPYTERHUB_USER``. Behind a
-    proxy that signs people in, ``cptrack serve --user-header NAME`` has Voila pass the
-    proxy's header to each page's kernel as ``HTTP_NAME`` (Voila's ``http_header_envs``)
-    and names it in ``CPTRACK_USER_HEADER``."""
-    user = os.environ.get(ENV_HUB_USER, "").strip()
-    if user:
-        return user
-    header = os.environ.get(ENV_USER_HEADER, "").strip()
-    if header:
-        user = os.environ.get("HTTP_" + header.upper().replace("-", "_"), "").strip()
-        if user:
-            return user
-    return None
-
-
-def current_user() -> str:
-    """Who is writing: the signed-in person; else, on one person's machine (not a team
-    server), ``CPTRACK_USER`` or the operating-system user. On a team server nobody signed
-    in may not write (``IdentityError``)."""
-    user = signed_in_user()
-    if user:
-        return user
-    if team_server():
-        raise IdentityError(
-            "nobody is signed in: on a team server every change is recorded under the person "
-            "who makes it, so nothing was saved. Sign in and try again."
-        )
-    user = os.environ.get(ENV_USER, "").strip()
-    if user:
-        return user
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"cannot store {type(value).__name__} as JSON")
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, default=_json_default, ensure_ascii=False)
-
-
-def make_engine(url: str) -> Engine:
-    """An engine with cptrack's connection settings for the URL's database."""
-    kwargs: dict[str, Any] = {"json_serializer": dumps, "future": True}
-    if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            parent = Path(path).parent
-            if not parent.exists():
-                raise StoreError(f"cannot create the database {path}: folder {parent} is missing")
-            # Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
-            files.create_private(path)
-        kwargs["connect_args"] = {"timeout": 30}
-        engine = sa.create_engine(url, **kwargs)
-
-        @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):
-            # Let SQLAlchemy, not the driver, open transactions (BEGIN IMMEDIATE below).
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
-        @sa.event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):
-            # Writers take the write lock at the start, so two writers queue instead of one
-            # failing late; readers start a deferred transaction and never block (WAL).
-            immediate = conn.get_execution_options().get("cptrack_write", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-        return engine
-    kwargs["pool_pre_ping"] = True
-    return sa.create_engine(url, **kwargs)
-
-
-# ---------------------------------------------------------------------------
-# The store
 
 
 class Store:
@@ -331,21 +183,15 @@ class Store:
 
     def migrate(self) -> str:
         """Create or upgrade the schema to the newest migration; returns its revision."""
-        from cptrack.storage import migrations
-
         try:
             return migrations.upgrade(self.engine)
         except sa.exc.OperationalError as exc:
             raise StoreError(f"cannot open {self.url}: {exc.orig}") from None
 
     def schema_revision(self) -> str | None:
-        from cptrack.storage import migrations
-
         return migrations.current(self.engine)
 
     def require_schema(self) -> None:
-        from cptrack.storage import migrations
-
         try:
             current = migrations.current(self.engine)
         except sa.exc.OperationalError as exc:
@@ -697,8 +543,6 @@ REDACTED = "(secret: changed, value not recorded)"
 
 def is_secret_setting(name: Any) -> bool:
     """Whether the settings row ``name`` is a secret (``cptrack.storage.settings``: ``secret=True``)."""
-    from cptrack.storage.settings import SECRET_NAMES  # settings imports this module
-
     return str(name) in SECRET_NAMES
 
 
@@ -728,9 +572,6 @@ def redact_audit(conn: Connection, kind: str, record_id: Any) -> int:
             )
             changed += 1
     return changed
-
-
-from cptrack.storage import roles  # noqa: E402 (roles reads the identity declared above)
 
 
 def _jsonable(row: dict | None) -> dict | None:

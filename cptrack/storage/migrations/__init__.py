@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from alembic import command
 
-    from cptrack.storage.store import make_engine
+    from cptrack.storage.connection import make_engine
 
     parser = argparse.ArgumentParser(prog="python -m cptrack.storage.migrations")
     sub = parser.add_subparsers(dest="cmd", required=True)
