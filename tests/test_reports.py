@@ -22,7 +22,7 @@ import pytest
 import cptrack
 from cptrack.cli import main
 from cptrack.domain.models import today
-from cptrack.reports import REPORTS, open_report, report_bytes, report_class, runner
+from cptrack.reports import REPORTS, open_report, pdf, report_bytes, report_class, runner
 from cptrack.reports.timeliness import CONFERENCE_EVENTS, month_bounds
 from cptrack.storage.store import Store
 
@@ -44,7 +44,7 @@ def pdf_info(path: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, demo_db) -> dict[str, tuple[Path, Path]]:
     """Each report as HTML and PDF, from a fresh copy of the demo database."""
-    if not Path(runner.CHROMIUM).exists() or not shutil.which("pdfinfo"):
+    if not Path(pdf.CHROMIUM).exists() or not shutil.which("pdfinfo"):
         from tests.conftest import unavailable
 
         unavailable("reports need /usr/bin/chromium and poppler-utils (make system-packages)")
@@ -53,7 +53,7 @@ def rendered(tmp_path_factory, demo_db) -> dict[str, tuple[Path, Path]]:
     with sqlite3.connect(demo_db) as src, sqlite3.connect(db) as dst:
         src.backup(dst)
     out = {}
-    with runner.Printer() as printer:
+    with pdf.Printer() as printer:
         for name in REPORTS:
             page = runner.to_html(runner.execute(name, {"db": str(db)}))
             html_path, pdf_path = folder / f"{name}.html", folder / f"{name}.pdf"

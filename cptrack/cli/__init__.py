@@ -13,7 +13,7 @@ import sys
 
 from cptrack.domain.models import RecordError
 from cptrack.storage import files
-from cptrack.storage.store import StaleVersionError, Store, StoreError
+from cptrack.storage.store import StaleVersionError, StoreError
 
 COMMANDS = (
     "init",
@@ -80,20 +80,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
-
-
-def chair_by_name(store: Store, name: str) -> int:
-    """For a command's ``--chair``: the staff id of the chair called ``name`` (or with that
-    id); a clear error if none."""
-    chairs = [s for s in store.rows("staff") if s.get("role") == "chair"]
-    for s in chairs:
-        if name.isdigit() and int(name) == s["id"]:
-            return s["id"]
-    matches = [s for s in chairs if s["name"].casefold() == name.casefold()]
-    if len(matches) == 1:
-        return matches[0]["id"]
-    known = ", ".join(sorted(s["name"] for s in chairs)) or "none recorded"
-    raise StoreError(f"no single chair called {name!r}; chairs: {known}")
 
 
 if __name__ == "__main__":

@@ -9,11 +9,12 @@ import sys
 
 from cptrack.caseload import load
 from cptrack.casework import escalations
-from cptrack.cli import add_db_argument, chair_by_name
+from cptrack.cli import add_db_argument
 from cptrack.domain.models import today
 from cptrack.interchange import safe_cells
 from cptrack.rules import profiles
 from cptrack.storage import settings
+from cptrack.storage.staff import chair_by_name
 from cptrack.storage.store import Store
 
 TABLE_COLUMNS = (

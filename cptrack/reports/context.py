@@ -134,7 +134,7 @@ class ReportContext:
         """The chair named by ``chair`` (a name or an id), None for the whole service."""
         if self.chair is None:
             return None
-        from cptrack.storage.roles import chair_by_name
+        from cptrack.storage.staff import chair_by_name
 
         return chair_by_name(self.store, self.chair)
 

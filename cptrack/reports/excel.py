@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cptrack.interchange import safe_cells
+from cptrack.reports.registry import REPORTS, ReportError, report_class
 
 DATE_FORMAT = "dd/mm/yyyy"
 MAX_WIDTH = 60
@@ -67,9 +68,6 @@ def write_sheet(ws, frame: pd.DataFrame, columns: list[tuple[str, str, str]]) ->
 def workbook_bytes(report) -> bytes:
     """The report's sheets (``report.excel_sheets()``) as an .xlsx file's bytes."""
     if not getattr(report, "excel", False):
-        from cptrack.reports import REPORTS, report_class
-        from cptrack.reports.runner import ReportError
-
         with_excel = [n for n in REPORTS if report_class(n).excel]
         raise ReportError(
             f"{report.name} has no Excel export; xlsx is for: {', '.join(with_excel)}"

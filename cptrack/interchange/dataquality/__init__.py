@@ -3,7 +3,7 @@
 ``run(CensusData)`` applies every rule the data can answer; ``Validator`` does the same a
 batch of children at a time for a large file. Rules are declared as data in
 ``dfe_episodes``, ``dfe_s47``, ``dfe_plans`` and ``own_checks`` and listed in
-``registry.RULES``; ``output.render`` shows findings as a table, CSV or JSON.
+``registry.all_rules()``; ``output.render`` shows findings as a table, CSV or JSON.
 """
 
 from cptrack.interchange.dataquality.census import CensusData, census_year

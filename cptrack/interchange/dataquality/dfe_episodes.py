@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cptrack.interchange.dataquality.base import rule
 from cptrack.interchange.dataquality.census import CensusData
 from cptrack.interchange.dataquality.periods import not_true, with_episode
-from cptrack.interchange.dataquality.registry import rule
 
 
 @rule(

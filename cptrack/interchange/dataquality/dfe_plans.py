@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from cptrack.domain.models import Category
+from cptrack.interchange.dataquality.base import rule
 from cptrack.interchange.dataquality.census import CensusData
 from cptrack.interchange.dataquality.periods import in_year, pairs, until_reference, within
-from cptrack.interchange.dataquality.registry import rule
 
 CODES = {c.value for c in Category}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cptrack.interchange.dataquality.base import rule
 from cptrack.interchange.dataquality.census import CensusData
 from cptrack.interchange.dataquality.periods import (
     in_year,
@@ -19,7 +20,6 @@ from cptrack.interchange.dataquality.periods import (
     until_reference,
     within,
 )
-from cptrack.interchange.dataquality.registry import rule
 from cptrack.rules import workdays
 
 

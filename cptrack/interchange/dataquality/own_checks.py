@@ -17,9 +17,9 @@ import datetime as dt
 import pandas as pd
 
 from cptrack.domain.models import EARLIEST_DATE
+from cptrack.interchange.dataquality.base import rule
 from cptrack.interchange.dataquality.census import DATES, CensusData
 from cptrack.interchange.dataquality.periods import not_true
-from cptrack.interchange.dataquality.registry import rule
 from cptrack.rules import workdays
 
 WORKING_TOGETHER = "Working Together to Safeguard Children 2023 (DOMAIN.md §2)"

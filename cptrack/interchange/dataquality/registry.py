@@ -1,9 +1,9 @@
-"""The data-quality rules, declared once as data, and the runner that applies them.
+"""Every data-quality rule, and the runner that applies them.
 
-A rule is its code, kind, message and the census elements it reads (as the DfE publishes
-them; ``../shared/CIN_RULES.md``), with a small function that returns the rows that break
-it: a frame with ``child`` and the values to show, named by element. ``run`` applies every
-rule the data can answer and returns one findings frame:
+The rules are declared as data (``base.Rule``) in ``dfe_episodes``, ``dfe_plans``,
+``dfe_s47`` and ``own_checks``; each returns the rows that break it: a frame with ``child`` and
+the values to show, named by element. ``run`` applies every rule the data can answer and
+returns one findings frame:
 
 ``source`` (DfE or cptrack) · ``code`` · ``kind`` (error, query or warning) · ``message`` ·
 ``child`` · ``values`` (element → value, as text).
@@ -15,73 +15,20 @@ batch of children and applies them once at the end.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pandas as pd
 
+from cptrack.interchange.dataquality import dfe_episodes, dfe_plans, dfe_s47, own_checks
+from cptrack.interchange.dataquality.base import RULES, Rule
 from cptrack.interchange.dataquality.census import CensusData
+
+# The modules whose ``@rule`` declarations fill ``RULES``, in the order their rules are listed.
+RULE_MODULES = (dfe_episodes, dfe_plans, dfe_s47, own_checks)
 
 FINDING_COLUMNS = ["source", "code", "kind", "message", "child", "values"]
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    kind: str  # "error", "query" (DfE's Q rules) or "warning" (cptrack's own)
-    message: str
-    elements: tuple[str, ...]
-    find: Callable[[CensusData], pd.DataFrame]
-    source: str = "DfE"
-    census_only: bool = False  # judged against the census year, so only for a census
-    level: str = "child"  # or "return"
-    citation: str = "DfE CIN census validation rules (../shared/CIN_RULES.md)"
-
-    def applies(self, data: CensusData) -> bool:
-        if self.census_only and not data.census:
-            return False
-        return set(self.elements) <= data.elements
-
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(
-    code: str,
-    kind: str,
-    message: str,
-    elements: tuple[str, ...],
-    *,
-    source: str = "DfE",
-    census_only: bool = False,
-    level: str = "child",
-    citation: str | None = None,
-) -> Callable[[Callable[[CensusData], pd.DataFrame]], Callable[[CensusData], pd.DataFrame]]:
-    """Register the decorated function as the rule ``code``."""
-
-    def register(fn: Callable[[CensusData], pd.DataFrame]):
-        if code in RULES:
-            raise ValueError(f"rule {code} is declared twice")
-        RULES[code] = Rule(
-            code,
-            kind,
-            message,
-            elements,
-            fn,
-            source=source,
-            census_only=census_only,
-            level=level,
-            citation=citation or Rule.citation,
-        )
-        return fn
-
-    return register
-
-
 def all_rules() -> dict[str, Rule]:
-    """Every rule, loading the modules that declare them."""
-    from cptrack.interchange.dataquality import dfe_episodes, dfe_plans, dfe_s47, own_checks  # noqa: F401
-
+    """Every rule (declared by the modules in ``RULE_MODULES``, imported above)."""
     return RULES
 
 
