@@ -4,7 +4,8 @@ The contracts in pyproject.toml (``lint-imports``, run by ``make lint``) keep th
 way and the modules inside every package acyclic. A package's ``__init__`` and its own
 modules are not siblings to import-linter, so a loop such as ``reports/__init__`` →
 ``reports.runner`` → ``reports/__init__`` passes them; this test walks the whole module graph
-(imports inside functions count) and fails on a loop of any length.
+(imports inside functions count) and fails on a loop of any length. The layers
+docs/layers.md lists are the contract's.
 """
 
 from __future__ import annotations
@@ -76,3 +77,18 @@ def test_no_module_of_cptrack_imports_itself_round_a_loop():
         back = graph.find_shortest_chain(second, first)
         described.append(" → ".join(there + back[1:]))
     assert described == [], "import loops:\n" + "\n".join(described)
+
+
+def test_docs_list_the_layers_of_the_contract_in_its_order():
+    """docs/layers.md lists the layers as pyproject.toml's whole-package contract has them."""
+    import re
+    import tomllib
+
+    from conftest import ROOT
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    whole = next(c for c in contracts if c.get("containers") == ["cptrack"])
+    doc = (ROOT / "docs" / "layers.md").read_text(encoding="utf-8")
+    listed = doc.split("<!-- layers:", 1)[1].split("<!-- /layers -->", 1)[0]
+    assert re.findall(r"^\d+\. `([^`]+)`$", listed, flags=re.M) == whole["layers"]

@@ -1,10 +1,9 @@
-"""The rules as data: what the guidance says and when, each figure with its citation.
+"""The rules as data: what the standards say, each figure with its citation.
 
-* ``workdays``: working days and months, bank holidays.
-* ``sources``: the documents rules cite.
-* ``profiles``: an authority's profile (the timescales and thresholds it applies), loaded
-  from ``profiles/*.toml`` and checked.
-* ``checklist``: the conference preparation checklist.
+* ``workdays``: working days (England and Wales bank holidays), months and hours.
+* ``sources``: the seed standards cptrack cites, by their short prefix.
+* ``profiles``: each authority's standards (``profiles/*.toml``): loaded, checked, resolved.
+* ``checklist``: the conference preparation checklist, a profile section.
 
-Rules read the domain (``cptrack.domain``) only: never the database.
+Rules read the domain (``cptrack.domain``) only, never the database.
 """
