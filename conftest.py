@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 # The test session's "today": every test, page and command under test reads the clock
-# (cptrack.models.today), so the suite gives the same answers on any day it runs. A test
+# (cptrack.domain.models.today), so the suite gives the same answers on any day it runs. A test
 # that wants another day passes its own as-of date. Override to run the suite as of another
 # day: CPTRACK_TODAY=2027-12-24 pytest.
 TEST_TODAY = "2026-11-23"
@@ -39,9 +39,9 @@ def pytest_configure(config) -> None:
         return
     folder = _folder("cptrack-nbval-")
     path = folder / "demo.sqlite"
-    from cptrack import demo
-    from cptrack.models import today
-    from cptrack.store import Store
+    from cptrack.demo import synthetic as demo
+    from cptrack.domain.models import today
+    from cptrack.storage.store import Store
 
     with Store.open(str(path), migrate=True) as store:
         demo.populate(store, children=120, seed=7, as_of=today())

@@ -39,10 +39,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from cptrack import demo
 from cptrack.caseload import chair_summary
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.demo import synthetic as demo
+from cptrack.domain.models import today
+from cptrack.storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

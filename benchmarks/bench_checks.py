@@ -37,11 +37,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cptrack import engine, profiles
-from cptrack import workdays as wd
+from cptrack import engine
 from cptrack.caseload import Caseload, load
 from cptrack.cli.allocator import keep_freed_memory
-from cptrack.store import Store
+from cptrack.rules import profiles
+from cptrack.rules import workdays as wd
+from cptrack.storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 22)

@@ -45,10 +45,10 @@ import requests
 import sqlalchemy as sa
 from playwright.async_api import async_playwright
 
-from cptrack import demo
 from cptrack.cli import main as cli
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.demo import synthetic as demo
+from cptrack.domain.models import today
+from cptrack.storage.store import Store
 
 PG_ADMIN_URL = os.environ.get(
     "CPTRACK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

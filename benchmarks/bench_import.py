@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/bench_import.py [--children 50000] [--keep DIR] [--pg URL]
 
-Builds the synthetic demo caseload (``cptrack.demo``), exports it as a census return
-(``cptrack.exports.cin_census``), then measures, each in its own process so each peak
+Builds the synthetic demo caseload (``cptrack.demo.synthetic``), exports it as a census return
+(``cptrack.interchange.exports.cin_census``), then measures, each in its own process so each peak
 memory is its own:
 
 * baseline: a bare ``iterparse`` pass over the same file (the least any streaming reader
@@ -59,13 +59,13 @@ def phase(name: str, xml: str, db: str | None) -> dict:
                 el.clear()
         detail = f"{n} children"
     elif name == "validate":
-        from cptrack.imports import cin_census
+        from cptrack.interchange.imports import cin_census
 
         findings, _ = cin_census.validate_file(xml)
         detail = f"{len(findings)} findings"
     else:
-        from cptrack.imports import cin_census
-        from cptrack.store import Store
+        from cptrack.interchange.imports import cin_census
+        from cptrack.storage.store import Store
 
         store = Store.open(db, migrate=True)
         # --partial: the demo holds a few records the store refuses (reported as refused).
@@ -95,9 +95,9 @@ def make_file(children: int, folder: Path) -> Path:
     xml = folder / f"census-{children}.xml"
     if xml.exists():
         return xml
-    from cptrack import demo
-    from cptrack.exports import cin_census
-    from cptrack.store import Store
+    from cptrack.demo import synthetic as demo
+    from cptrack.interchange.exports import cin_census
+    from cptrack.storage.store import Store
 
     source = folder / f"demo-{children}.sqlite"
     source.unlink(missing_ok=True)

@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 
 from cptrack.reports import REPORTS, runner
+from cptrack.reports.pdf import Printer
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 22)
@@ -40,7 +41,7 @@ def ensure_database(path: Path, children: int) -> None:
                     str(children), "--seed", "1", "--as-of", AS_OF.isoformat()], check=True)  # fmt: skip
 
 
-def floor(printer: runner.Printer) -> tuple[float, float]:
+def floor(printer: Printer) -> tuple[float, float]:
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")])
@@ -67,7 +68,7 @@ def main() -> None:
     db = Path(args.db)
     ensure_database(db, args.children)
     params = {"db": str(db.resolve()), "as_of": AS_OF.isoformat()}
-    with runner.Printer() as printer:
+    with Printer() as printer:
         floor(printer)  # warm the caches once
         f_html, f_pdf = floor(printer)
         print(f"{args.children} children, as of {AS_OF}\n")

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from cptrack.store import Store
-from cptrack.tables import TABLES
+from cptrack.storage.store import Store
+from cptrack.storage.tables import TABLES
 
 # Record kinds a caseload holds, by the frame's name (the table name).
 CHILD_KINDS = (

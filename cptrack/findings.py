@@ -8,7 +8,7 @@ helpers here. The frame (a contract other modules build on; columns may be added
 ``plan_id``            the CP plan the finding is about (Int64; NA when none)
 ``rule_id``            the profile rule (str); ``kind`` is "timescale" or "drift"
 ``event``              what the rule governs ("icpc", "review", "visit", ...; see
-                       ``cptrack.profiles.EVENTS``)
+                       ``cptrack.rules.profiles.EVENTS``)
 ``occurrence``         1, 2, ... per child and rule, in due-date order
 ``subject_table``,     the record the finding is about ("conferences", 123), e.g. the visit
 ``subject_id``         that met the timescale, or the plan when nothing has met it yet

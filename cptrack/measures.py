@@ -34,9 +34,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from cptrack import engine, profiles
-from cptrack import workdays as wd
+from cptrack import engine
 from cptrack.caseload import Caseload
+from cptrack.rules import profiles
+from cptrack.rules import workdays as wd
 
 DURATION_BANDS = (
     "3 months or less",

@@ -18,7 +18,7 @@ from faker import Faker
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cptrack.models import Ethnicity
+from cptrack.domain.models import Ethnicity
 
 D = dt.date.fromisoformat
 

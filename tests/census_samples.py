@@ -11,7 +11,7 @@ import copy
 import datetime as dt
 from pathlib import Path
 
-from cptrack.exports.cin_census import write_census
+from cptrack.interchange.exports.cin_census import write_census
 
 REF = dt.date(2026, 3, 31)  # a Tuesday; the census year is 1 April 2025 to 31 March 2026
 

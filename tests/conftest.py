@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from cptrack import demo
 from cptrack.apps.widgets import WARM_LINE
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.demo import synthetic as demo
+from cptrack.domain.models import today
+from cptrack.storage.store import Store
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get(

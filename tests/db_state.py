@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from cptrack.store import Store
-from cptrack.tables import metadata
+from cptrack.storage.store import Store
+from cptrack.storage.tables import metadata
 
 
 def snapshot(store: Store) -> dict[str, list[tuple]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 D = dt.date
 TODAY = D(2026, 11, 16)  # a Monday

@@ -8,10 +8,11 @@ import sys
 
 import icalendar
 
-from cptrack import ics, profiles
 from cptrack.caseload import load
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.domain.models import today
+from cptrack.interchange import ics
+from cptrack.rules import profiles
+from cptrack.storage.store import Store
 
 TODAY = today()
 

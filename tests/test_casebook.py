@@ -22,8 +22,8 @@ import pytest
 from casebuilder import case as build_case
 from casebuilder import child, conference, plan
 
-from cptrack import profiles
 from cptrack.engine import COLUMNS, evaluate
+from cptrack.rules import profiles
 
 HERE = Path(__file__).resolve().parent
 CASEBOOK = HERE / "casebook"

@@ -9,9 +9,9 @@ import textwrap
 import pytest
 from test_profiles import _normalise, _paragraph, _seed_text
 
-from cptrack import checklist, profiles
-from cptrack.checklist import Facts, ReportCheck
-from cptrack.profiles import ProfileError
+from cptrack.rules import checklist, profiles
+from cptrack.rules.checklist import Facts, ReportCheck
+from cptrack.rules.profiles import ProfileError
 
 D = dt.date
 ITEMS = profiles.load("national").sections["preparation_checklist"]

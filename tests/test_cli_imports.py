@@ -10,9 +10,9 @@ import pytest
 from census_samples import changed, clean_child, plan, write
 from db_state import snapshot
 
-from cptrack import demo
 from cptrack.cli import main
-from cptrack.store import Store
+from cptrack.demo import synthetic as demo
+from cptrack.storage.store import Store
 
 AS_OF = "2026-03-31"
 

@@ -8,11 +8,11 @@ import datetime as dt
 import meetingcase as mc
 import pytest
 
-from cptrack import profiles
 from cptrack.casework.conference import agenda
 from cptrack.casework.conference import preparation as prep
-from cptrack.models import RecordError
-from cptrack.store import StaleVersionError, Store
+from cptrack.domain.models import RecordError
+from cptrack.rules import profiles
+from cptrack.storage.store import StaleVersionError, Store
 
 D = dt.date
 LBH = profiles.load("lbh")  # reports to the chair 3 working days before; to the family 48 hours

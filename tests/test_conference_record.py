@@ -9,13 +9,13 @@ import meetingcase as mc
 import pytest
 import sqlalchemy as sa
 
-from cptrack import profiles, workdays
 from cptrack.caseload import load
 from cptrack.casework.conference import agenda
 from cptrack.casework.conference import record as rec
-from cptrack.models import RecordError
-from cptrack.store import StaleVersionError, Store
-from cptrack.tables import TABLES
+from cptrack.domain.models import RecordError
+from cptrack.rules import profiles, workdays
+from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.tables import TABLES
 
 D = dt.date
 NATIONAL = profiles.load("national")

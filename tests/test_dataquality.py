@@ -8,9 +8,9 @@ import json
 import pytest
 from census_samples import REF, changed, clean_child, d, episode, plan, s47, write
 
-from cptrack.dataquality import all_rules, render
-from cptrack.dataquality.census import census_year
-from cptrack.imports import cin_census
+from cptrack.interchange.dataquality import all_rules, render
+from cptrack.interchange.dataquality.census import census_year
+from cptrack.interchange.imports import cin_census
 
 
 def _set(target_fn, **values):

@@ -8,9 +8,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from cptrack import caseload, demo, engine, measures, models, profiles, workdays
-from cptrack.store import Store
-from cptrack.tables import TABLES
+from cptrack import caseload, engine, measures
+from cptrack.demo import synthetic as demo
+from cptrack.domain import models
+from cptrack.rules import profiles, workdays
+from cptrack.storage.store import Store
+from cptrack.storage.tables import TABLES
 
 AS_OF = dt.date(2026, 11, 22)
 

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from conftest import ROOT
-from cptrack.dataquality import all_rules
-from cptrack.imports.annex_a import LISTS
-from cptrack.imports.csv_import import CSV_FORMATS
+from cptrack.interchange.dataquality import all_rules
+from cptrack.interchange.imports.annex_a import LISTS
+from cptrack.interchange.imports.csv_import import CSV_FORMATS
 
 DOC = (ROOT / "docs" / "imports.md").read_text(encoding="utf-8")
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 from casebuilder import case, conference, one, plan, rows
 
-from cptrack import profiles
 from cptrack.engine import evaluate
+from cptrack.rules import profiles
 
 D = dt.date
 NATIONAL = profiles.load("national")

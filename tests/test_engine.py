@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from casebuilder import case, child, conference, one, plan, rows
 
-from cptrack import engine, profiles
+from cptrack import engine
 from cptrack.caseload import Caseload
+from cptrack.domain.models import today
 from cptrack.engine import COLUMNS, STATUSES, evaluate
-from cptrack.models import today
+from cptrack.rules import profiles
 
 D = dt.date
 NATIONAL = profiles.load("national")
@@ -727,7 +728,7 @@ def test_since_keeps_every_live_item_and_drift_alert_on_the_demo_caseload(demo_d
     """The current position is the same with or without since, drift alerts included: a
     visits-missed alert counts visits missed before ``since`` too."""
     from cptrack.caseload import load
-    from cptrack.store import Store
+    from cptrack.storage.store import Store
 
     with Store.open(demo_db) as store:
         cl = load(store)

@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cptrack import engine, profiles
+from cptrack import engine
 from cptrack.caseload import Caseload, _shared_strings, load
 from cptrack.columnar import AddressIndex
-from cptrack.store import Store
+from cptrack.rules import profiles
+from cptrack.storage.store import Store
 
 AS_OF = dt.date(2026, 11, 22)
 

@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
-from cptrack import escalations, profiles
 from cptrack.caseload import load
+from cptrack.casework import escalations
 from cptrack.cli import main
-from cptrack.models import RecordError
-from cptrack.store import StaleVersionError, Store
+from cptrack.domain.models import RecordError
+from cptrack.rules import profiles
+from cptrack.storage.store import StaleVersionError, Store
 
 D = dt.date
 MONDAY = D(2026, 11, 16)

@@ -13,7 +13,7 @@ import io
 import pytest
 
 from cptrack.cli import main
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 D = dt.date
 CHILD = {"id": "C1", "given_name": "Sam", "family_name": "Test", "date_of_birth": D(2018, 3, 1)}

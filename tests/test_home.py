@@ -11,7 +11,7 @@ from nbclient import NotebookClient
 from conftest import ROOT, screenshot, serving
 from cptrack.apps import home
 from cptrack.caseload import chair_summary
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 NOTEBOOK = ROOT / "notebooks" / "index.ipynb"
 

@@ -21,10 +21,10 @@ import pytest
 import requests
 
 from conftest import free_port, screenshot
-from cptrack import demo
 from cptrack.cli import main
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.demo import synthetic as demo
+from cptrack.domain.models import today
+from cptrack.storage.store import Store
 
 PASSWORD = "a long pass phrase 2026"
 READY = "JupyterHub is now running"
@@ -254,7 +254,7 @@ def test_entra_id_sign_in_is_configured_from_the_environment(tmp_path, monkeypat
     from oauthenticator.azuread import AzureAdOAuthenticator
     from traitlets.config import Config
 
-    from cptrack.hub import configure
+    from cptrack.cli.hub_config import configure
 
     monkeypatch.setenv("CPTRACK_DB", "postgresql://cptrack@127.0.0.1/cptrack")
     monkeypatch.setenv("CPTRACK_HUB_STATE", str(tmp_path / "hub"))

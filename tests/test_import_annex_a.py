@@ -11,11 +11,12 @@ import pytest
 from db_state import snapshot
 from openpyxl import Workbook
 
-from cptrack import demo, workdays
-from cptrack.exports import annex_a as annex_export
-from cptrack.imports import annex_a
-from cptrack.imports.report import ImportFileError, ImportRefused
-from cptrack.store import Store
+from cptrack.demo import synthetic as demo
+from cptrack.interchange.exports import annex_a as annex_export
+from cptrack.interchange.imports import annex_a
+from cptrack.interchange.imports.report import ImportFileError, ImportRefused
+from cptrack.rules import workdays
+from cptrack.storage.store import Store
 
 REF = dt.date(2026, 3, 31)
 D = dt.date.fromisoformat
@@ -515,9 +516,9 @@ def _findings(store: Store, rules) -> set[tuple]:
     """The engine's findings for ``rules``, the plan named by child and start date."""
     import pandas as pd
 
-    from cptrack import profiles
     from cptrack.caseload import load
     from cptrack.engine import evaluate
+    from cptrack.rules import profiles
 
     plans = {p["id"]: p["start_date"] for p in store.rows("cp_plans")}
     found = evaluate(load(store), profiles.load("national"), AS_OF)

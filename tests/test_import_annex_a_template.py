@@ -19,8 +19,8 @@ from annex_template import (
     workers,
 )
 
-from cptrack.imports import annex_a
-from cptrack.imports.report import ImportRefused
+from cptrack.interchange.imports import annex_a
+from cptrack.interchange.imports.report import ImportRefused
 
 REF = dt.date(2026, 3, 31)
 D = dt.date.fromisoformat
@@ -348,7 +348,7 @@ def test_unknown_list_5_values_are_refused_by_row_and_column(store, tmp_path, he
 
 def test_the_templates_drop_down_options_all_read():
     """Every option of the template's sex and ethnicity lists reads as a code."""
-    from cptrack.imports.values import read_ethnicity, read_sex
+    from cptrack.interchange.imports.values import read_ethnicity, read_sex
 
     assert ["M", "F", "U"] == [read_sex(o) for o in SEX]
     assert [o.split(") ")[1] for o in ETHNICITY] == [read_ethnicity(o) for o in ETHNICITY]

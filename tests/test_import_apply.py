@@ -6,17 +6,17 @@ import datetime as dt
 
 import pytest
 
-from cptrack import integrity
-from cptrack.imports.apply import INTEGRITY_RULES, KIND_ORDER, Batch, Link, run_import
-from cptrack.imports.report import ImportRefused, ImportResult
-from cptrack.models import RecordError
-from cptrack.store import Store
+from cptrack.domain.models import RecordError
+from cptrack.interchange.imports.apply import INTEGRITY_RULES, KIND_ORDER, Batch, Link, run_import
+from cptrack.interchange.imports.report import ImportRefused, ImportResult
+from cptrack.storage import integrity
+from cptrack.storage.store import Store
 
 D = dt.date.fromisoformat
 
 
 def test_every_integrity_rule_for_imported_kinds_is_honoured():
-    """A rule added to cptrack.integrity for a kind imports write must be mirrored here."""
+    """A rule added to cptrack.storage.integrity for a kind imports write must be mirrored here."""
     declared = {
         kind: {fn.__name__ for fn in fns}
         for kind, fns in integrity.CHECKS.items()

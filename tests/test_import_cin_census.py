@@ -11,8 +11,8 @@ import pytest
 from census_samples import REF, changed, clean_child, d, episode, plan, s47, write
 from db_state import counts, snapshot
 
-from cptrack.imports import cin_census
-from cptrack.imports.report import ImportFileError, ImportRefused
+from cptrack.interchange.imports import cin_census
+from cptrack.interchange.imports.report import ImportFileError, ImportRefused
 
 
 def _import(store, path, **kwargs):
@@ -401,7 +401,7 @@ def test_records_the_store_cannot_hold_are_refused_with_the_element_named(
     sqlite_url, tmp_path, change, field, reason
 ):
     """Dates out of range, unreadable values and the cross-record rules refuse the record."""
-    from cptrack.store import Store
+    from cptrack.storage.store import Store
 
     store = Store.open(sqlite_url, migrate=True)
     with pytest.raises(ImportRefused) as refused:
@@ -414,7 +414,7 @@ def test_records_the_store_cannot_hold_are_refused_with_the_element_named(
 
 
 def test_a_child_given_twice_is_refused(sqlite_url, tmp_path):
-    from cptrack.store import Store
+    from cptrack.storage.store import Store
 
     store = Store.open(sqlite_url, migrate=True)
     twice = [clean_child("T0001"), copy.deepcopy(clean_child("T0001"))]
@@ -428,7 +428,7 @@ def test_a_child_given_twice_is_refused(sqlite_url, tmp_path):
 
 def test_findings_come_with_the_import(sqlite_url, tmp_path):
     """The data-quality report is made on every import, from the file's own values."""
-    from cptrack.store import Store
+    from cptrack.storage.store import Store
 
     store = Store.open(sqlite_url, migrate=True)
     late = changed(lambda c: plan(c).update(Reviews=[d("2025-10-01"), d("2026-02-27")]))

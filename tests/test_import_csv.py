@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from db_state import snapshot
 
-from cptrack.imports import csv_import
-from cptrack.imports.report import ImportFileError, ImportRefused
+from cptrack.interchange.imports import csv_import
+from cptrack.interchange.imports.report import ImportFileError, ImportRefused
 
 REF = dt.date(2026, 3, 31)
 D = dt.date.fromisoformat
@@ -126,7 +126,7 @@ def test_a_link_to_a_plan_already_in_cptrack(store, tmp_path):
 
 
 def test_a_link_to_a_plan_nowhere_is_refused_naming_the_column(sqlite_url, tmp_path):
-    from cptrack.store import Store
+    from cptrack.storage.store import Store
 
     store = Store.open(sqlite_url, migrate=True)
     bad = VISITS.replace("X1,2026-03-20,yes,no,2025-10-03", "X1,2026-03-20,yes,no,2025-10-04")
@@ -155,7 +155,7 @@ def test_a_header_that_does_not_match_lists_expected_and_found(tmp_path):
 
 
 def test_bad_values_name_row_column_and_reason(sqlite_url, tmp_path):
-    from cptrack.store import Store
+    from cptrack.storage.store import Store
 
     store = Store.open(sqlite_url, migrate=True)
     bad = PLANS.replace("X2,2026-02-27,,EMO", "X2,2026-02-30,,EMO").replace(

@@ -8,11 +8,11 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from cptrack import demo
-from cptrack.exports import cin_census as census_export
-from cptrack.imports import cin_census, csv_import
-from cptrack.models import today
-from cptrack.tables import TABLES
+from cptrack.demo import synthetic as demo
+from cptrack.domain.models import today
+from cptrack.interchange.exports import cin_census as census_export
+from cptrack.interchange.imports import cin_census, csv_import
+from cptrack.storage.tables import TABLES
 
 D = dt.date.fromisoformat
 OLD_RETURN = D("2026-03-31")

@@ -12,7 +12,7 @@ from test_import_annex_a_template import five, seven
 from conftest import screenshot
 from cptrack.casework import importing as model
 from cptrack.casework.importing import Upload
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 LOAD = 120_000
 ROUND_TRIP = 60_000

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cptrack import demo
-from cptrack.dataquality.census import census_year
-from cptrack.exports import cin_census as census_export
-from cptrack.imports import cin_census
-from cptrack.store import Store
+from cptrack.demo import synthetic as demo
+from cptrack.interchange.dataquality.census import census_year
+from cptrack.interchange.exports import cin_census as census_export
+from cptrack.interchange.imports import cin_census
+from cptrack.storage.store import Store
 
 AS_OF = dt.date(2026, 3, 31)
 
@@ -156,9 +156,9 @@ CENSUS_RULES = (
 def findings(store: Store, rules, keep=lambda row: True) -> set[tuple]:
     """The engine's findings for ``rules`` on the whole store, as comparable tuples: the
     plan named by its child and start date (ids differ between databases)."""
-    from cptrack import profiles
     from cptrack.caseload import load
     from cptrack.engine import evaluate
+    from cptrack.rules import profiles
 
     plans = {p["id"]: p["start_date"] for p in store.rows("cp_plans")}
     found = evaluate(load(store), profiles.load("national"), AS_OF)

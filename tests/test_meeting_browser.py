@@ -11,10 +11,12 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import screenshot, serving
-from cptrack import caseload, profiles, settings, workdays
+from cptrack import caseload
 from cptrack.casework import midway as mw
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.domain.models import today
+from cptrack.rules import profiles, workdays
+from cptrack.storage import settings
+from cptrack.storage.store import Store
 
 pytestmark = pytest.mark.browser
 TODAY = today()

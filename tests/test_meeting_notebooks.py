@@ -11,10 +11,12 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT
-from cptrack import caseload, profiles, settings
+from cptrack import caseload
 from cptrack.casework import midway as mw
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.domain.models import today
+from cptrack.rules import profiles
+from cptrack.storage import settings
+from cptrack.storage.store import Store
 
 NOTEBOOKS = ROOT / "notebooks"
 TODAY = today()
@@ -81,7 +83,7 @@ def test_the_conference_notebook_prepares_and_records_an_icpc(fresh_demo_db, mon
     conf = booked[0]
     out = run("conference.ipynb", fresh_demo_db, f"""
         import datetime as dt
-        from cptrack.models import today
+        from cptrack.domain.models import today
         app.open({conf["id"]})
         p = app.preparation
         p.item_inputs["split_conference"][0].value = "no"

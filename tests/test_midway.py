@@ -8,11 +8,12 @@ import datetime as dt
 import meetingcase as mc
 import pytest
 
-from cptrack import escalations, profiles
 from cptrack.caseload import load
+from cptrack.casework import escalations
 from cptrack.casework import midway as mw
-from cptrack.models import RecordError
-from cptrack.store import StaleVersionError, Store
+from cptrack.domain.models import RecordError
+from cptrack.rules import profiles
+from cptrack.storage.store import StaleVersionError, Store
 
 D = dt.date
 DORSET = profiles.load("dorset")  # holds a midway review rule (004 §4.14)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from cptrack import migrations
 from cptrack.cli import main
-from cptrack.store import Store
-from cptrack.store import make_engine as _make_engine
-from cptrack.tables import metadata
+from cptrack.storage import migrations
+from cptrack.storage.connection import make_engine as _make_engine
+from cptrack.storage.store import Store
+from cptrack.storage.tables import metadata
 
 
 def test_migrating_from_empty_matches_the_models(db_url: str):
-    """After upgrading an empty database, Alembic finds no difference from cptrack.tables."""
+    """After upgrading an empty database, Alembic finds no difference from cptrack.storage.tables."""
     with Store.open(db_url, migrate=True) as store:
         assert migrations.head() == store.schema_revision()
         with store.engine.connect() as conn:

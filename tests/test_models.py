@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cptrack import models
-from cptrack.models import RecordError, today
+from cptrack.domain import models
+from cptrack.domain.models import RecordError, today
 
 CHILD = {"id": "C1", "given_name": "Ada", "family_name": "Synth", "date_of_birth": "2019-04-02"}
 PLAN = {"child_id": "C1", "start_date": "2025-01-10", "initial_category": "NEG",

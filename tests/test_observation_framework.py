@@ -8,9 +8,10 @@ import textwrap
 import pytest
 
 from conftest import unavailable
-from cptrack import observation, profiles
-from cptrack.models import Rating
-from cptrack.observation import Source, verify_source
+from cptrack.domain.models import Rating
+from cptrack.quality import observation
+from cptrack.quality.observation import Source, verify_source
+from cptrack.rules import profiles
 
 NAMED_DOMAINS = {
     "preparation": "preparation and meeting the family beforehand",

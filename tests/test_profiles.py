@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, unavailable
-from cptrack import observation, profiles
-from cptrack.profiles import ProfileError
-from cptrack.sources import NATIONAL_FIGURES
+from cptrack.quality import observation
+from cptrack.rules import profiles
+from cptrack.rules.profiles import ProfileError
+from cptrack.rules.sources import NATIONAL_FIGURES
 
 SEEDS = observation.seeds_dir()  # CPTRACK_SEEDS, else ../shared/seeds
 PROFILE_DIR = Path(profiles.__file__).parent

@@ -22,13 +22,15 @@ import pytest
 import sqlalchemy as sa
 
 import cptrack
-from cptrack import demo, settings
 from cptrack.cli import main
-from cptrack.models import today
+from cptrack.demo import synthetic as demo
+from cptrack.domain.models import today
 from cptrack.reports import DOCUMENTS, REPORTS, filename, open_report, report_class, runner
+from cptrack.reports.pdf import CHROMIUM, Printer
 from cptrack.reports.pseudonyms import Scrubber, load_key
-from cptrack.store import REDACTED, Store, StoreError
-from cptrack.tables import TABLES, audit_log
+from cptrack.storage import settings
+from cptrack.storage.store import REDACTED, Store, StoreError
+from cptrack.storage.tables import TABLES, audit_log
 
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof"}
 SHORT_COLUMNS = {  # short text columns, given the identifying text too
@@ -237,7 +239,7 @@ def test_no_report_file_names_anyone(leaky_db, tmp_path):
     """Every report rendered pseudonymised with its free text (scrubbed) to HTML and PDF (the
     text pdftotext reads, and the PDF's metadata), Excel where it has one and Word where it is
     a document for a file (its text, headers, footers and properties): no hit."""
-    if not Path(runner.CHROMIUM).exists() or not shutil.which("pdftotext"):
+    if not Path(CHROMIUM).exists() or not shutil.which("pdftotext"):
         from tests.conftest import unavailable
 
         unavailable("reports need /usr/bin/chromium and poppler-utils (make system-packages)")
@@ -245,7 +247,7 @@ def test_no_report_file_names_anyone(leaky_db, tmp_path):
     secrets = secrets_of(leaky_db)
     params = {"db": leaky_db, "pseudonymise": True, "include_free_text": True}
     found = {}
-    with runner.Printer() as printer:
+    with Printer() as printer:
         for name in REPORTS:
             page = runner.to_html(runner.execute(name, params))
             pdf = tmp_path / f"{name}.pdf"

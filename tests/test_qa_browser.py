@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from conftest import screenshot
-from cptrack.models import today
+from cptrack.domain.models import today
 
 pytestmark = pytest.mark.browser
 WAIT = 90_000

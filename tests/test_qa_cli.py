@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cptrack import observation
 from cptrack.casework.qa.dashboard import Dashboard
 from cptrack.cli import main
-from cptrack.store import Store
+from cptrack.quality import observation
+from cptrack.storage.store import Store
 
 
 def test_every_chair_is_listed_with_whether_an_observation_is_due(demo_db, capsys):
@@ -43,7 +43,7 @@ def test_the_framework_is_printed_with_every_citation(capsys):
     """Every criterion id and source of Dorset's framework, quoted."""
     assert 0 == main(["observations", "--framework", "dorset"])
     out = capsys.readouterr().out
-    from cptrack import profiles
+    from cptrack.rules import profiles
 
     framework = observation.for_profile(profiles.load("dorset"))
     for c in framework.criteria:

@@ -9,11 +9,11 @@ import datetime as dt
 import pytest
 from test_store import snapshot
 
-from cptrack import observation
 from cptrack.casework.qa.feedback import FeedbackForm
 from cptrack.casework.qa.observation import ObservationForm
-from cptrack.models import Feedback, PracticeObservation, RecordError, today
-from cptrack.store import StaleVersionError, Store
+from cptrack.domain.models import Feedback, PracticeObservation, RecordError, today
+from cptrack.quality import observation
+from cptrack.storage.store import StaleVersionError, Store
 
 HELD = today() - dt.timedelta(days=20)
 
@@ -226,7 +226,7 @@ def test_the_chair_cannot_reflect_on_a_draft(conf_store: Store):
 
 def test_an_authoritys_own_criteria_are_rated_and_saved(conf_store: Store):
     """With Dorset's framework the form asks for Dorset's plan-of-support criterion too."""
-    from cptrack import profiles
+    from cptrack.rules import profiles
 
     dorset = observation.for_profile(profiles.load("dorset"))
     form = _complete_form(dorset)

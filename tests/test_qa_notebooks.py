@@ -10,7 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -70,7 +70,7 @@ def test_an_observation_is_refused_without_its_judgement_then_submitted_and_comp
         "print(json.dumps([view.judgement.error.value, view.banner.value, view.status.value]))",
         "view.judgement.widget.value = 'good'\nview.submit_button.click()\n"
         "print(json.dumps([view.banner.value, view.model.id]))",
-        "from cptrack.models import today\n"
+        "from cptrack.domain.models import today\n"
         "view.reflection.widget.value = 'A fair picture; I will act on it.'\n"
         "view.acknowledged.widget.value = today()\nview.reflect_button.click()\n"
         "print(json.dumps([view.reflect_banner.value, view.status.value]))",

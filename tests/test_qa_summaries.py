@@ -7,12 +7,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cptrack import feedback, observation
 from cptrack.casework.qa.dashboard import Dashboard
-from cptrack.models import today
-from cptrack.observation import summary
+from cptrack.domain.models import today
+from cptrack.quality import feedback, observation
+from cptrack.quality.observation import summary
 from cptrack.render import qa as render
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 D = dt.date
 FW = observation.standard()
@@ -220,7 +220,7 @@ def test_the_demo_has_a_year_of_observations_and_feedback(demo_db):
 
 def test_the_demo_observations_are_deterministic(tmp_path):
     """The same seed and date give the same observations and feedback."""
-    from cptrack import demo
+    from cptrack.demo import synthetic as demo
 
     as_of = D(2026, 9, 30)
     made = [demo.generate(120, seed=3, as_of=as_of) for _ in range(2)]
@@ -232,7 +232,8 @@ def test_the_demo_observations_are_deterministic(tmp_path):
 
 def test_every_demo_observation_and_feedback_passes_validation(demo_db):
     """The synthetic rows would be accepted through the store, checks and all."""
-    from cptrack import integrity, models
+    from cptrack.domain import models
+    from cptrack.storage import integrity
 
     with Store.open(demo_db) as store, store.engine.connect() as conn:
         for kind in ("observations", "feedback"):

@@ -10,15 +10,15 @@ import re
 import docx
 import pytest
 
-from cptrack import profiles
 from cptrack.apps.conference.view import RecordView
 from cptrack.apps.midway.view import MidwayForm
 from cptrack.apps.qa.observation_view import ObservationView
 from cptrack.caseload import load, open_plans
 from cptrack.casework import midway as mw
 from cptrack.casework.conference import agenda
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.domain.models import today
+from cptrack.rules import profiles
+from cptrack.storage.store import Store
 
 
 @pytest.fixture(autouse=True)

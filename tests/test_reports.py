@@ -21,10 +21,10 @@ import pytest
 
 import cptrack
 from cptrack.cli import main
-from cptrack.models import today
-from cptrack.reports import REPORTS, open_report, report_bytes, report_class, runner
+from cptrack.domain.models import today
+from cptrack.reports import REPORTS, open_report, pdf, report_bytes, report_class, runner
 from cptrack.reports.timeliness import CONFERENCE_EVENTS, month_bounds
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +44,7 @@ def pdf_info(path: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, demo_db) -> dict[str, tuple[Path, Path]]:
     """Each report as HTML and PDF, from a fresh copy of the demo database."""
-    if not Path(runner.CHROMIUM).exists() or not shutil.which("pdfinfo"):
+    if not Path(pdf.CHROMIUM).exists() or not shutil.which("pdfinfo"):
         from tests.conftest import unavailable
 
         unavailable("reports need /usr/bin/chromium and poppler-utils (make system-packages)")
@@ -53,7 +53,7 @@ def rendered(tmp_path_factory, demo_db) -> dict[str, tuple[Path, Path]]:
     with sqlite3.connect(demo_db) as src, sqlite3.connect(db) as dst:
         src.backup(dst)
     out = {}
-    with runner.Printer() as printer:
+    with pdf.Printer() as printer:
         for name in REPORTS:
             page = runner.to_html(runner.execute(name, {"db": str(db)}))
             html_path, pdf_path = folder / f"{name}.html", folder / f"{name}.pdf"
@@ -104,8 +104,9 @@ def test_monthly_out_of_timescale_count_equals_cptrack_check(rendered, demo_db, 
 
 
 def test_caseload_report_counts_match_the_engine(demo_db):
-    from cptrack import engine, profiles
+    from cptrack import engine
     from cptrack.caseload import load
+    from cptrack.rules import profiles
 
     report = open_report("chair_caseload", db=demo_db)
     page = report.document()
@@ -383,9 +384,10 @@ def test_the_caseload_report_and_the_dashboard_count_the_same_plans_on_a_past_da
     """One definition of an open plan (cptrack.caseload.open_plans): on a past as-of day the
     chair caseload report and the case-tracking dashboard count the same children on a plan,
     not the plans open today."""
-    from cptrack import engine, profiles
+    from cptrack import engine
     from cptrack.caseload import load
     from cptrack.casework.tracking import build_rows
+    from cptrack.rules import profiles
 
     day = dt.date.fromisoformat(as_of)
     page = open_report("chair_caseload", db=demo_db, as_of=as_of).document()

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from cptrack.cli import main
-from cptrack.models import RecordError, today
-from cptrack.store import IdentityError, Store
+from cptrack.domain.models import RecordError, today
+from cptrack.storage.identity import IdentityError
+from cptrack.storage.store import Store
 
 NOTE = "Core group held on time; the plan is progressing."
 

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import AUTH_HEADER, screenshot, serving
 from cptrack.cli import main
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.domain.models import today
+from cptrack.storage.store import Store
 
 pytestmark = pytest.mark.browser
 LOAD = 120_000

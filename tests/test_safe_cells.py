@@ -15,10 +15,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cptrack import demo, safe_cells
 from cptrack.cli import main
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.demo import synthetic as demo
+from cptrack.domain.models import today
+from cptrack.interchange import safe_cells
+from cptrack.storage.store import Store
 
 HOSTILE = (
     "=1+2",
@@ -121,7 +122,7 @@ def test_report_workbook_holds_no_formula(hostile_db, tmp_path):
 
 def test_validate_csv_holds_no_formula(tmp_path, capsys):
     """`cptrack validate annex-a --format csv` on a list whose cells are formulas."""
-    from cptrack.imports.annex_a import LIST_7
+    from cptrack.interchange.imports.annex_a import LIST_7
 
     headings = [c.headings[0] for c in LIST_7]
     rows = [[text] + ["=1+2"] * (len(headings) - 1) for text in HOSTILE]

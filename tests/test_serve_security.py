@@ -17,10 +17,11 @@ import pytest
 import sqlalchemy as sa
 
 from conftest import SERVE_TOKEN, free_port, serving
-from cptrack import files
 from cptrack.cli import main
 from cptrack.cli.serve import voila_command, voila_config
-from cptrack.store import Store, StoreError, hide_password
+from cptrack.storage import files
+from cptrack.storage.connection import hide_password
+from cptrack.storage.store import Store, StoreError
 
 DATA = ("/voila/render/index.ipynb", "/voila/api/contents/reports", "/voila/tree")
 

@@ -7,7 +7,7 @@ import difflib
 import pytest
 import snapshots
 
-from cptrack import profiles
+from cptrack.rules import profiles
 
 
 @pytest.mark.parametrize("name", profiles.available())

@@ -7,9 +7,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from cptrack.models import RecordError
-from cptrack.store import StaleVersionError, Store, StoreError, database_url
-from cptrack.tables import TABLES
+from cptrack.domain.models import RecordError
+from cptrack.storage.store import StaleVersionError, Store, StoreError, database_url
+from cptrack.storage.tables import TABLES
 
 CHILD = {"id": "C1", "given_name": "Ada", "family_name": "Synth", "date_of_birth": "2019-04-02"}
 PLAN = {"child_id": "C1", "start_date": "2025-01-10", "initial_category": "NEG",
@@ -222,7 +222,7 @@ def test_changing_a_source_id_to_one_held_is_refused_naming_the_field(store: Sto
 def test_the_databases_own_refusals_name_the_field(store: Store, monkeypatch):
     """When the database, not cptrack's checks, refuses a write (another writer took the
     value first), the refusal still names the field and leaves nothing half-saved."""
-    from cptrack import integrity
+    from cptrack.storage import integrity
 
     store.add("children", CHILD)
     store.add("visits", VISIT)

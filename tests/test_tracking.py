@@ -9,13 +9,15 @@ import datetime as dt
 
 import pytest
 
-from cptrack import demo, engine, profiles
+from cptrack import engine
 from cptrack.apps.tracking.chart import timeline_svg
 from cptrack.apps.tracking.view import dashboard_table
 from cptrack.caseload import load
 from cptrack.casework import tracking as m
-from cptrack.models import RecordError, today
-from cptrack.store import StaleVersionError, Store
+from cptrack.demo import synthetic as demo
+from cptrack.domain.models import RecordError, today
+from cptrack.rules import profiles
+from cptrack.storage.store import StaleVersionError, Store
 
 TODAY = today()
 NATIONAL = profiles.load("national")

@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import screenshot
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.domain.models import today
+from cptrack.storage.store import Store
 
 pytestmark = pytest.mark.browser
 TODAY = today()

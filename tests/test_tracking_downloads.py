@@ -16,7 +16,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 LINK = r'<a download="({name}-[^"]+\.{ext})" href="data:[^;]+;base64,([^"]+)"'
 

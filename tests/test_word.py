@@ -17,7 +17,7 @@ from docx.shared import Cm
 from cptrack.cli import main
 from cptrack.reports import DOCUMENTS, open_report
 from cptrack.reports.word import child_of
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 HOSTILE = 'Mum said <b>stop</b> & "go" <script>alert(1)</script>\nSecond line\x01 end'
 SHOWN = 'Mum said <b>stop</b> & "go" <script>alert(1)</script>\nSecond line\ufffd end'

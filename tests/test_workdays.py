@@ -1,4 +1,4 @@
-"""Working-day, month and week arithmetic (cptrack.workdays), as the module doc states it."""
+"""Working-day, month and week arithmetic (cptrack.rules.workdays), as the module doc states it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cptrack import workdays as wd
+from cptrack.rules import workdays as wd
 
 D = dt.date
 dates = st.dates(min_value=D(2000, 1, 1), max_value=D(2035, 12, 31))
@@ -256,7 +256,7 @@ def test_the_cached_bank_holidays_are_the_holidays_packages(tmp_path, monkeypatc
     """The list kept in the cache folder is the one the holidays package gives."""
     import holidays
 
-    from cptrack import workdays
+    from cptrack.rules import workdays
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     workdays.bank_holidays.cache_clear()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cptrack import settings
 from cptrack.apps import APPS
 from cptrack.caseload import chair_summary
-from cptrack.models import today as clock_today
+from cptrack.domain.models import today as clock_today
 from cptrack.render.style import esc, notice, page
-from cptrack.store import Store, StoreError
+from cptrack.storage import settings
+from cptrack.storage.store import Store, StoreError
 
 
 def render(store: Store, notebooks: Path | None = None, today: dt.date | None = None) -> str:

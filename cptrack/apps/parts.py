@@ -23,7 +23,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from cptrack.apps.widgets import Banner, Field
-from cptrack.models import AGENCY_LABELS
+from cptrack.domain.models import AGENCY_LABELS
 from cptrack.render.style import esc
 
 AGENCY_CHOICES = {a.value: w for a, w in AGENCY_LABELS.items()}

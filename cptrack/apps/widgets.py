@@ -31,9 +31,9 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
-from cptrack.models import RecordError
+from cptrack.domain.models import RecordError
 from cptrack.render.style import CSS, esc
-from cptrack.store import StaleVersionError, Store, StoreError
+from cptrack.storage.store import StaleVersionError, Store, StoreError
 
 log = logging.getLogger("cptrack.apps")
 

@@ -10,5 +10,5 @@ command line all read these; nothing here imports ``cptrack.apps``.
 * ``qa``: the Practice Observation Form (``observation``), feedback after a conference
   (``feedback``), the QA dashboard (``dashboard``) and the look-ups they share (``common``).
 
-The escalation model is ``cptrack.escalations``.
+The escalation model is ``cptrack.casework.escalations``.
 """

@@ -1,5 +1,5 @@
 """The import page without widgets: what an uploaded file is, its dry run, its import, and
-the report as HTML. The same importers as ``cptrack import`` (``cptrack.imports``), each
+the report as HTML. The same importers as ``cptrack import`` (``cptrack.interchange.imports``), each
 run one transaction; a dry run abandons its transaction.
 """
 
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from cptrack import models
-from cptrack.imports import annex_a, cin_census
-from cptrack.imports.report import OUTCOMES, ImportRefused, ImportResult
+from cptrack.domain import models
+from cptrack.interchange.imports import annex_a, cin_census
+from cptrack.interchange.imports.report import OUTCOMES, ImportRefused, ImportResult
 from cptrack.render.style import esc
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 FORMATS = {
     "cin-census": "CIN census return (XML)",

@@ -29,11 +29,12 @@ from typing import Any
 
 import pandas as pd
 
-from cptrack import engine, escalations
+from cptrack import engine
 from cptrack.caseload import Caseload, load, open_plans
-from cptrack.drafts import cleaned, removed
-from cptrack.escalations import EscalationDraft
-from cptrack.models import (
+from cptrack.casework import escalations
+from cptrack.casework.escalations import EscalationDraft
+from cptrack.domain.drafts import cleaned, removed
+from cptrack.domain.models import (
     ActionSource,
     ActionStatus,
     FieldError,
@@ -43,11 +44,11 @@ from cptrack.models import (
     RisksReducing,
     today,
 )
-from cptrack.profiles import Profile
-from cptrack.store import Store
-from cptrack.values import as_date as _day
-from cptrack.values import fmt
-from cptrack.values import row_dict as _row
+from cptrack.domain.values import as_date as _day
+from cptrack.domain.values import fmt
+from cptrack.domain.values import row_dict as _row
+from cptrack.rules.profiles import Profile
+from cptrack.storage.store import Store
 
 LABEL = "Midway review"
 LOOK_AHEAD_WD = 20  # the list shows reviews due within this many working days (and overdue)

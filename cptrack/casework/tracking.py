@@ -27,8 +27,8 @@ import pandas as pd
 
 from cptrack import engine
 from cptrack.caseload import Caseload, load, open_plans
-from cptrack.drafts import cleaned
-from cptrack.models import (
+from cptrack.domain.drafts import cleaned
+from cptrack.domain.models import (
     AGENCY_LABELS,
     CATEGORY_LABELS,
     FieldError,
@@ -37,9 +37,9 @@ from cptrack.models import (
     TrackingKind,
     today,
 )
-from cptrack.profiles import Profile
-from cptrack.store import Store
-from cptrack.values import as_date, as_int, fmt, row_dict
+from cptrack.domain.values import as_date, as_int, fmt, row_dict
+from cptrack.rules.profiles import Profile
+from cptrack.storage.store import Store
 
 LABEL = "Case-tracking record"
 DECISION_WORDS = {
@@ -354,7 +354,7 @@ def report_request(store: Store, profile: Profile, as_of: dt.date, *,
     when none is chosen). The as-of date and the standards are the page's; a profile changed
     on the page only by its amber window, or loaded from a file, is reported under the
     registered profile it came from, and the notes say so."""
-    from cptrack import profiles
+    from cptrack.rules import profiles
 
     notes: list[str] = []
     registered = profile.id if profile.id in profiles.available() else None
@@ -595,7 +595,7 @@ NEXT_CHECK_WD = 20  # the proposed next check: four working weeks on
 
 def new_draft(file: ChildFile, on: dt.date | None = None) -> TrackingDraft:
     """A blank record dated today, with the next check proposed four working weeks on."""
-    from cptrack import workdays
+    from cptrack.rules import workdays
 
     on = on or today()
     plan_id = file.plan["id"] if file.plan_open else None

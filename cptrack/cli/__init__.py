@@ -11,9 +11,9 @@ import argparse
 import importlib
 import sys
 
-from cptrack import files
-from cptrack.models import RecordError
-from cptrack.store import StaleVersionError, StoreError
+from cptrack.domain.models import RecordError
+from cptrack.storage import files
+from cptrack.storage.store import StaleVersionError, StoreError
 
 COMMANDS = (
     "init",
@@ -84,3 +84,4 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+

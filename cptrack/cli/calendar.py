@@ -7,12 +7,14 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from cptrack import ics, profiles, settings
 from cptrack.caseload import load
 from cptrack.cli import add_db_argument
-from cptrack.models import today
-from cptrack.roles import chair_by_name
-from cptrack.store import Store
+from cptrack.domain.models import today
+from cptrack.interchange import ics
+from cptrack.rules import profiles
+from cptrack.storage import settings
+from cptrack.storage.staff import chair_by_name
+from cptrack.storage.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

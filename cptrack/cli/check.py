@@ -9,12 +9,14 @@ import sys
 
 import pandas as pd
 
-from cptrack import engine, profiles, safe_cells
+from cptrack import engine
 from cptrack.caseload import load
 from cptrack.cli import add_db_argument
-from cptrack.models import today
-from cptrack.roles import chair_by_name
-from cptrack.store import Store
+from cptrack.domain.models import today
+from cptrack.interchange import safe_cells
+from cptrack.rules import profiles
+from cptrack.storage.staff import chair_by_name
+from cptrack.storage.store import Store
 
 TABLE_COLUMNS = ("child_id", "rule_id", "due_date", "actual_date", "status_text", "citation")
 

@@ -6,9 +6,9 @@ import argparse
 import datetime as dt
 import time
 
-from cptrack import demo
 from cptrack.cli import add_db_argument
-from cptrack.store import Store
+from cptrack.demo import synthetic as demo
+from cptrack.storage.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

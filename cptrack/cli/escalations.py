@@ -7,12 +7,15 @@ import datetime as dt
 import json
 import sys
 
-from cptrack import escalations, profiles, safe_cells, settings
 from cptrack.caseload import load
+from cptrack.casework import escalations
 from cptrack.cli import add_db_argument
-from cptrack.models import today
-from cptrack.roles import chair_by_name
-from cptrack.store import Store
+from cptrack.domain.models import today
+from cptrack.interchange import safe_cells
+from cptrack.rules import profiles
+from cptrack.storage import settings
+from cptrack.storage.staff import chair_by_name
+from cptrack.storage.store import Store
 
 TABLE_COLUMNS = (
     "id",

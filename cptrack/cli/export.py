@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 
 from cptrack.cli import add_db_argument
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 DESCRIPTION = (
     "The files hold what cptrack holds (docs/imports.md says what each is made of): useful "
@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_census(args: argparse.Namespace) -> int:
-    from cptrack.exports import cin_census
+    from cptrack.interchange.exports import cin_census
 
     with Store.open(args.db) as store:
         summary = cin_census.export(store, args.out, args.reference_date, la_code=args.la_code)
@@ -65,7 +65,7 @@ def run_census(args: argparse.Namespace) -> int:
 
 
 def run_annex(args: argparse.Namespace) -> int:
-    from cptrack.exports import annex_a
+    from cptrack.interchange.exports import annex_a
 
     if args.out.lower().endswith(".csv") and args.only is None:
         raise SystemExit("cptrack export annex-a: a .csv file holds one list; add --list 5 or 7")

@@ -7,10 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from cptrack import files
 from cptrack.cli import add_db_argument
 from cptrack.cli.child import run_child
-from cptrack.store import ENV_DB, Store, database_url, hide_password
+from cptrack.storage import files
+from cptrack.storage.connection import ENV_DB, database_url, hide_password
+from cptrack.storage.store import Store
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cptrack.hub import team_database  # jupyter_server: only when a hub starts
+    from cptrack.cli.hub_config import team_database  # jupyter_server: only when a hub starts
 
     files.owner_only()
     env = dict(os.environ)

@@ -14,9 +14,9 @@ import datetime as dt
 import sys
 
 from cptrack.cli import add_db_argument
-from cptrack.imports.report import ImportFileError, ImportRefused, ImportResult
-from cptrack.models import today
-from cptrack.store import Store
+from cptrack.domain.models import today
+from cptrack.interchange.imports.report import ImportFileError, ImportRefused, ImportResult
+from cptrack.storage.store import Store
 
 CSV_OPTIONS = ("children", "plans", "conferences", "core_groups", "visits", "actions")
 
@@ -112,7 +112,7 @@ def progress_wanted(args: argparse.Namespace) -> bool:
 
 
 def run_census(args: argparse.Namespace) -> int:
-    from cptrack.imports import cin_census
+    from cptrack.interchange.imports import cin_census
 
     return _run(args, lambda store: cin_census.import_file(
         store, args.file, partial=args.partial, dry_run=args.dry_run,
@@ -120,7 +120,7 @@ def run_census(args: argparse.Namespace) -> int:
 
 
 def run_annex(args: argparse.Namespace) -> int:
-    from cptrack.imports import annex_a
+    from cptrack.interchange.imports import annex_a
 
     return _run(args, lambda store: annex_a.import_file(
         store, args.file, args.reference_date, partial=args.partial, dry_run=args.dry_run,
@@ -128,7 +128,7 @@ def run_annex(args: argparse.Namespace) -> int:
 
 
 def run_csv(args: argparse.Namespace) -> int:
-    from cptrack.imports import csv_import
+    from cptrack.interchange.imports import csv_import
 
     files = {name: getattr(args, name) for name in CSV_OPTIONS if getattr(args, name)}
     if not files:
@@ -155,7 +155,7 @@ def _run(args: argparse.Namespace, do) -> int:
 
 def report(result: ImportResult, args: argparse.Namespace) -> None:
     """Print (or write to --out) the import's report in the format asked for."""
-    from cptrack.dataquality import render
+    from cptrack.interchange.dataquality import render
 
     findings = result.findings
     if args.output == "json":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cptrack.cli import add_db_argument
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -10,7 +10,7 @@ import sys
 from cptrack.caseload import load
 from cptrack.cli import add_db_argument
 from cptrack.measures import national_measures
-from cptrack.store import Store
+from cptrack.storage.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,11 +8,12 @@ import sys
 
 import pandas as pd
 
-from cptrack import observation, profiles
 from cptrack.casework.qa.dashboard import Dashboard
 from cptrack.cli import add_db_argument
-from cptrack.observation import GRADE, grade_for_score
-from cptrack.store import Store
+from cptrack.quality import observation
+from cptrack.quality.observation import GRADE, grade_for_score
+from cptrack.rules import profiles
+from cptrack.storage.store import Store
 
 ABBREVIATIONS = {"outstanding": "Outstanding", "good": "Good", "requires_improvement": "RI",
                  "inadequate": "Inadequate"}  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cptrack import profiles
+from cptrack.rules import profiles
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -98,7 +98,7 @@ def pseudonymised_note(removed: Counter, include_free_text: bool) -> str:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from cptrack.reports import filename, runner
+    from cptrack.reports import ReportError, filename, pdf, runner
     from cptrack.reports.context import ReportContext
 
     fmt, end = _split_to(args)
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     }  # fmt: skip
     if args.pseudonymise:  # the key made (and said) here, not in a report's kernel
         from cptrack.reports.pseudonyms import load_key
-        from cptrack.store import Store
+        from cptrack.storage.store import Store
 
         with Store.open(args.db) as store:
             load_key(store)
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         ctx.store.close()
     else:
         jobs.append((params, Path(args.out)))
-    printer = runner.Printer() if fmt == "pdf" else None
+    printer = pdf.Printer() if fmt == "pdf" else None
     removed: Counter = Counter()
     try:
         if printer is not None:
@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{args.out}: {len(jobs)} {fmt} files, one per chair")
         if args.pseudonymise:
             print(pseudonymised_note(removed, args.include_free_text))
-    except runner.ReportError as exc:
+    except ReportError as exc:
         print(f"cptrack report: {exc}", file=sys.stderr)
         return 2
     finally:

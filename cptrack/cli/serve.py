@@ -11,10 +11,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cptrack import files, settings
 from cptrack.cli import add_db_argument
 from cptrack.cli.child import run_child
-from cptrack.store import ENV_DB, ENV_USER_HEADER, Store, database_url, hide_password
+from cptrack.storage import files, settings
+from cptrack.storage.connection import ENV_DB, database_url, hide_password
+from cptrack.storage.identity import ENV_USER_HEADER
+from cptrack.storage.store import Store
 
 ENV_TOKEN = "CPTRACK_TOKEN"
 # The names a browser on this machine uses; any other Host header is refused (a web page

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from cptrack.cli import add_db_argument
-from cptrack.models import StaffRole
-from cptrack.store import Store, StoreError
+from cptrack.domain.models import StaffRole
+from cptrack.storage.store import Store, StoreError
 
 ROLES = [r.value for r in StaffRole]
 

@@ -13,7 +13,7 @@ import argparse
 import datetime as dt
 import sys
 
-from cptrack.imports.report import ImportFileError
+from cptrack.interchange.imports.report import ImportFileError
 
 DESCRIPTION = (
     "The DfE CIN census validation rules about child protection, each with its code, the "
@@ -58,7 +58,7 @@ def _output(p: argparse.ArgumentParser) -> None:
 
 
 def run_census(args: argparse.Namespace) -> int:
-    from cptrack.imports import cin_census
+    from cptrack.interchange.imports import cin_census
 
     def check():
         findings, reader = cin_census.validate_file(
@@ -71,7 +71,7 @@ def run_census(args: argparse.Namespace) -> int:
 
 
 def run_annex(args: argparse.Namespace) -> int:
-    from cptrack.imports import annex_a
+    from cptrack.interchange.imports import annex_a
 
     def check():
         findings, annex, reference = annex_a.validate_file(args.file, args.reference_date)
@@ -82,7 +82,7 @@ def run_annex(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, check) -> int:
-    from cptrack.dataquality import render
+    from cptrack.interchange.dataquality import render
 
     try:
         findings, title = check()

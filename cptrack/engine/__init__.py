@@ -22,7 +22,6 @@ import threading
 import numpy as np
 import pandas as pd
 
-from cptrack import workdays as wd
 from cptrack.caseload import Caseload
 from cptrack.columnar import (
     NO_ID,
@@ -72,8 +71,9 @@ from cptrack.findings import (  # noqa: F401  (the readers are re-exported for c
     plan_schedule,
     upcoming,
 )
-from cptrack.profiles import BASES, Profile, Rule
-from cptrack.sources import short_citation  # noqa: F401  (re-exported)
+from cptrack.rules import workdays as wd
+from cptrack.rules.profiles import BASES, Profile, Rule
+from cptrack.rules.sources import short_citation  # noqa: F401  (re-exported)
 
 # Caseloads of at least this many children are evaluated on several threads (one a core, or
 # CPTRACK_THREADS); smaller ones, a team's or a child's, on the calling thread alone: measured

@@ -20,7 +20,7 @@ import numpy as np
 from cptrack.caseload import Caseload
 from cptrack.columnar import Table
 from cptrack.findings import STATUSES, SUBJECT_TABLES
-from cptrack.profiles import Profile, Rule
+from cptrack.rules.profiles import Profile, Rule
 
 MET, MET_LATE, OVERDUE, DUE, NYA, CANNOT_TELL = range(6)
 

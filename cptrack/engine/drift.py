@@ -26,7 +26,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cptrack import workdays as wd
 from cptrack.columnar import (
     NAT,
     NO_ID,
@@ -49,7 +48,8 @@ from cptrack.engine.plan_history import (
     plan_columns,
     plans,
 )
-from cptrack.profiles import Rule
+from cptrack.rules import workdays as wd
+from cptrack.rules.profiles import Rule
 
 DRIFT_EVENTS = (
     "plan_duration",

@@ -25,9 +25,9 @@ from cptrack.columnar import (
     next_in_group,
     pick,
 )
+from cptrack.domain.models import INITIAL_LIKE
 from cptrack.engine.base import SUBJECT_CODE as S
 from cptrack.engine.base import Context
-from cptrack.models import INITIAL_LIKE
 
 
 def child_codes(ctx: Context, child_ids: np.ndarray) -> np.ndarray:

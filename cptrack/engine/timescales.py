@@ -50,7 +50,6 @@ import math
 
 import numpy as np
 
-from cptrack import workdays as wd
 from cptrack.columnar import (
     NAT,
     NO_ID,
@@ -65,6 +64,7 @@ from cptrack.columnar import (
     next_in_group,
     pick,
 )
+from cptrack.domain.models import AGENCY_LABELS, PLAN_OUTCOMES
 from cptrack.engine.base import SUBJECT_CODE as S
 from cptrack.engine.base import Context, family
 from cptrack.engine.plan_history import (
@@ -79,8 +79,8 @@ from cptrack.engine.plan_history import (
     review_chain,
     visits,
 )
-from cptrack.models import AGENCY_LABELS, PLAN_OUTCOMES
-from cptrack.profiles import BASES, EVENTS, Rule
+from cptrack.rules import workdays as wd
+from cptrack.rules.profiles import BASES, EVENTS, Rule
 
 EARLY = np.datetime64("1900-01-01", "D")
 
@@ -101,7 +101,7 @@ def due_dates(anchor: np.ndarray, rule: Rule, amount=None) -> np.ndarray:
 
 
 def hours_rule(ctx: Context, rule: Rule, anchor, anchor_s, actual, actual_s) -> Table:
-    """Due dates and lateness for an hours rule (see ``cptrack.workdays`` for the reading).
+    """Due dates and lateness for an hours rule (see ``cptrack.rules.workdays`` for the reading).
 
     With clock times on both sides the rule is counted in hours; otherwise in whole days by
     the profile's ``date_only_hours`` reading.

@@ -14,9 +14,9 @@ import math
 
 import pandas as pd
 
-from cptrack import feedback
-from cptrack.observation import GRADE, JUDGEMENTS, SCALE, Framework, grade_for_score
-from cptrack.observation.summary import HeatMap
+from cptrack.quality import feedback
+from cptrack.quality.observation import GRADE, JUDGEMENTS, SCALE, Framework, grade_for_score
+from cptrack.quality.observation.summary import HeatMap
 from cptrack.render.style import esc
 
 # Colours for the grades (dark text on light fills, white on dark), chosen to stay apart

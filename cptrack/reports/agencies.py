@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cptrack.models import AGENCY_LABELS
+from cptrack.domain.models import AGENCY_LABELS
 from cptrack.reports import html
 from cptrack.reports.base import Report
 

@@ -10,8 +10,8 @@ import pandas as pd
 
 from cptrack import engine
 from cptrack.caseload import open_plans
+from cptrack.domain.models import CATEGORY_LABELS
 from cptrack.findings import child_summary, plan_schedule
-from cptrack.models import CATEGORY_LABELS
 from cptrack.reports import html
 from cptrack.reports.base import Report
 from cptrack.reports.context import day

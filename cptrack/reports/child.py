@@ -10,11 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 from cptrack import engine
-from cptrack.models import CATEGORY_LABELS, FieldError, RecordError
+from cptrack.domain.models import CATEGORY_LABELS, FieldError, RecordError
 from cptrack.reports import html
 from cptrack.reports.base import Report
 from cptrack.reports.caseload_report import event_label
-from cptrack.tables import TABLES
+from cptrack.storage.tables import TABLES
 
 OUTCOMES = {
     "cp_plan": "Child protection plan", "plan_continues": "Plan continues",

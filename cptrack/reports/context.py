@@ -24,10 +24,12 @@ from typing import Any
 
 import pandas as pd
 
-from cptrack import engine, profiles, settings
+from cptrack import engine
 from cptrack.caseload import Caseload, load
-from cptrack.models import FieldError, RecordError, today
-from cptrack.store import Store, StoreError
+from cptrack.domain.models import FieldError, RecordError, today
+from cptrack.rules import profiles
+from cptrack.storage import settings
+from cptrack.storage.store import Store, StoreError
 
 LEFT_OUT = "(free text left out)"
 
@@ -132,7 +134,7 @@ class ReportContext:
         """The chair named by ``chair`` (a name or an id), None for the whole service."""
         if self.chair is None:
             return None
-        from cptrack.roles import chair_by_name
+        from cptrack.storage.staff import chair_by_name
 
         return chair_by_name(self.store, self.chair)
 

@@ -20,12 +20,12 @@ from cptrack.casework.conference.record import (
     VIEW_WORDS,
 )
 from cptrack.casework.midway import DECISION_WORDS, RAG_WORDS, RISK_WORDS
-from cptrack.models import AGENCY_LABELS, CATEGORY_LABELS, FieldError, RecordError
+from cptrack.domain.models import AGENCY_LABELS, CATEGORY_LABELS, FieldError, RecordError
 from cptrack.reports import html
 from cptrack.reports.base import Report
 from cptrack.reports.child import TYPES
 from cptrack.reports.context import day
-from cptrack.tables import TABLES
+from cptrack.storage.tables import TABLES
 
 
 def _latest(store, table: str, date_col: str, child: str | None, where=None) -> int | None:

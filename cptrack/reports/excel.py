@@ -3,7 +3,7 @@
 Each sheet has a bold header row that stays in view (frozen), column widths fitted to the
 contents, dates stored as dates (shown dd/mm/yyyy), numbers as numbers, and an autofilter.
 Text that a spreadsheet would read as a formula (starting ``=``, ``+``, ``-`` or ``@``, or a
-tab or carriage return) is stored as text, never evaluated (``cptrack.safe_cells``): free text
+tab or carriage return) is stored as text, never evaluated (``cptrack.interchange.safe_cells``): free text
 in a case record cannot run anything on the reader's machine.
 """
 
@@ -18,7 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from cptrack import safe_cells
+from cptrack.interchange import safe_cells
+from cptrack.reports.registry import REPORTS, ReportError, report_class
 
 DATE_FORMAT = "dd/mm/yyyy"
 MAX_WIDTH = 60
@@ -67,9 +68,6 @@ def write_sheet(ws, frame: pd.DataFrame, columns: list[tuple[str, str, str]]) ->
 def workbook_bytes(report) -> bytes:
     """The report's sheets (``report.excel_sheets()``) as an .xlsx file's bytes."""
     if not getattr(report, "excel", False):
-        from cptrack.reports import REPORTS, report_class
-        from cptrack.reports.runner import ReportError
-
         with_excel = [n for n in REPORTS if report_class(n).excel]
         raise ReportError(
             f"{report.name} has no Excel export; xlsx is for: {', '.join(with_excel)}"

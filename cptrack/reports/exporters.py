@@ -4,7 +4,7 @@ Registered under the ``nbconvert.exporters`` entry point (pyproject.toml), so
 ``jupyter nbconvert --to cptrack_pdf --execute notebooks/reports/chair_caseload.ipynb`` works
 as well as ``cptrack report``. The HTML holds the outputs only: the HTML and images the
 cells displayed, never their code, prompts or tracebacks (a cell that failed stops the
-export). The PDF is that page printed by Debian's Chromium on A4 (``runner.Printer``), where
+export). The PDF is that page printed by Debian's Chromium on A4 (``cptrack.reports.pdf``), where
 ``--to webpdf`` cannot find a browser.
 """
 
@@ -15,11 +15,8 @@ import html as html_lib
 from nbconvert.exporters import Exporter
 
 from cptrack.reports import html as report_html
-
-
-class ReportError(RuntimeError):
-    """A report could not be made; the message says why (never a traceback)."""
-
+from cptrack.reports.pdf import html_to_pdf, page_meta
+from cptrack.reports.registry import ReportError
 
 PAGE_CSS = """
 @page { size: A4; margin: 16mm 12mm 14mm 12mm; }
@@ -53,8 +50,6 @@ def outputs_html(nb) -> str:
 
 
 def page(body: str) -> str:
-    from cptrack.reports.runner import page_meta
-
     meta = page_meta(body)
     title = " · ".join(x for x in (meta.get("title"), meta.get("subject")) if x) or "Report"
     return (
@@ -88,8 +83,6 @@ class ReportPDFExporter(ReportHTMLExporter):
         return ".pdf"
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        from cptrack.reports.runner import html_to_pdf
-
         body, resources = super().from_notebook_node(nb, resources, **kw)
         resources["output_extension"] = ".pdf"
         return html_to_pdf(body), resources

@@ -13,14 +13,14 @@ import sqlalchemy as sa
 
 from cptrack.casework.qa import common
 from cptrack.casework.qa.dashboard import HEADINGS, Dashboard
-from cptrack.models import RATING_LABELS, FieldError, RecordError
+from cptrack.domain.models import RATING_LABELS, FieldError, RecordError
 from cptrack.render import qa as qa_render
 from cptrack.render.style import CSS as APP_CSS
 from cptrack.render.style import esc
 from cptrack.reports import html
 from cptrack.reports.base import Report
 from cptrack.reports.context import day
-from cptrack.tables import TABLES
+from cptrack.storage.tables import TABLES
 
 # The QA apps' HTML, sized for paper inside a report.
 QA_PRINT_CSS = """

@@ -31,8 +31,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from cptrack import settings
-from cptrack.store import StaleVersionError, Store, StoreError, redact_audit
+from cptrack.storage import settings
+from cptrack.storage.store import StaleVersionError, Store, StoreError, redact_audit
 
 LEGACY_SETTING = "pseudonym_key"
 KEY_ENV = "CPTRACK_PSEUDONYM_KEY"

@@ -12,8 +12,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from cptrack import engine, profiles
+from cptrack import engine
 from cptrack.caseload import Caseload
+from cptrack.rules import profiles
 
 HERE = Path(__file__).resolve().parent
 AS_OF = dt.date(2026, 11, 22)
@@ -367,7 +368,7 @@ def demo_caseload() -> Caseload:
     """The demo generator's caseload: fixed size, seed and date (synthetic people only)."""
     from dataclasses import fields
 
-    from cptrack import demo
+    from cptrack.demo import synthetic as demo
 
     rows = demo.generate(children=DEMO_CHILDREN, seed=DEMO_SEED, as_of=AS_OF)
     names = {f.name for f in fields(Caseload)}
@@ -394,7 +395,7 @@ def snapshot(name: str, demo: Caseload | None = None, hand: Caseload | None = No
     return {
         "profile": name,
         "as_of": AS_OF.isoformat(),
-        "demo": f"cptrack.demo.generate(children={DEMO_CHILDREN}, seed={DEMO_SEED})",
+        "demo": f"cptrack.demo.synthetic.generate(children={DEMO_CHILDREN}, seed={DEMO_SEED})",
         "rules": rules,
         "columns": list(FIELDS),
         "demo_findings": _rows(engine.evaluate(demo, profile, AS_OF)),

@@ -13,7 +13,7 @@ import datetime as dt
 import ipywidgets as widgets
 import pandas as pd
 
-from cptrack import checklist, engine, profiles, settings
+from cptrack import engine
 from cptrack.apps import parts
 from cptrack.apps.escalation.view import EscalationPanel
 from cptrack.apps.widgets import (
@@ -30,12 +30,14 @@ from cptrack.apps.widgets import (
 from cptrack.casework.conference import agenda
 from cptrack.casework.conference import preparation as prep
 from cptrack.casework.conference import record as rec
-from cptrack.models import CATEGORY_LABELS, PLAN_OUTCOMES, RecordError, today
-from cptrack.profiles import Profile
+from cptrack.domain.models import CATEGORY_LABELS, PLAN_OUTCOMES, RecordError, today
+from cptrack.domain.values import fmt
 from cptrack.render.style import esc
-from cptrack.sources import legend
-from cptrack.store import StaleVersionError, Store, StoreError
-from cptrack.values import fmt
+from cptrack.rules import checklist, profiles
+from cptrack.rules.profiles import Profile
+from cptrack.rules.sources import legend
+from cptrack.storage import settings
+from cptrack.storage.store import StaleVersionError, Store, StoreError
 
 CATEGORY_CHOICES = {c.value: w for c, w in CATEGORY_LABELS.items()}
 FREQUENCIES = {5: "every 5 working days (weekly)", 10: "every 10 working days (2 weeks)",

@@ -1,2 +1,2 @@
 """The escalation widgets (``view``): a form and a panel any app can embed, and the log page.
-The model is ``cptrack.escalations``."""
+The model is ``cptrack.casework.escalations``."""

@@ -1,7 +1,7 @@
 """Escalation widgets: a form any app can embed, a panel for one child, and the log app.
 
 * ``EscalationForm``: the inputs of one escalation (new or being answered), bound to an
-  ``cptrack.escalations.EscalationDraft``. A host form that saves the escalation with its
+  ``cptrack.casework.escalations.EscalationDraft``. A host form that saves the escalation with its
   own record (the midway review) reads ``draft()`` and passes refusals to ``show_errors``
   with its prefix; the response date follows the date raised (the profile's default) until
   the chair changes it.
@@ -25,15 +25,17 @@ import logging
 import ipywidgets as widgets
 import pandas as pd
 
-from cptrack import escalations, profiles, settings
 from cptrack.apps import parts
 from cptrack.apps.widgets import Banner, guarded, open_store, primary, query_params, style
 from cptrack.caseload import load
-from cptrack.escalations import STATUS_WORDS, EscalationDraft
-from cptrack.models import RecordError, today
-from cptrack.profiles import Profile
+from cptrack.casework import escalations
+from cptrack.casework.escalations import STATUS_WORDS, EscalationDraft
+from cptrack.domain.models import RecordError, today
 from cptrack.render.style import esc
-from cptrack.store import StaleVersionError, Store, StoreError
+from cptrack.rules import profiles
+from cptrack.rules.profiles import Profile
+from cptrack.storage import settings
+from cptrack.storage.store import StaleVersionError, Store, StoreError
 
 log = logging.getLogger("cptrack.apps")
 FINDING_WORDS = {"overdue": "red", "due": "amber", "met": "green", "met_late": "grey",

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from cptrack.apps.widgets import Banner, guarded, open_store, primary, style, wait_for_request
 from cptrack.casework import importing as model
 from cptrack.casework.importing import Upload
-from cptrack.imports.report import ImportFileError
+from cptrack.interchange.imports.report import ImportFileError
 
 
 class ImportApp:

@@ -12,7 +12,6 @@ import datetime as dt
 import ipywidgets as widgets
 import pandas as pd
 
-from cptrack import profiles, settings
 from cptrack.apps import parts
 from cptrack.apps.escalation.view import EscalationForm, log_table
 from cptrack.apps.widgets import (
@@ -28,12 +27,14 @@ from cptrack.apps.widgets import (
 )
 from cptrack.caseload import load
 from cptrack.casework import midway as mw
-from cptrack.escalations import log as escalation_log
-from cptrack.models import CATEGORY_LABELS, MidwayDecision, RecordError, today
-from cptrack.profiles import Profile
+from cptrack.casework.escalations import log as escalation_log
+from cptrack.domain.models import CATEGORY_LABELS, MidwayDecision, RecordError, today
 from cptrack.render.style import esc
-from cptrack.sources import legend
-from cptrack.store import StaleVersionError, Store, StoreError
+from cptrack.rules import profiles
+from cptrack.rules.profiles import Profile
+from cptrack.rules.sources import legend
+from cptrack.storage import settings
+from cptrack.storage.store import StaleVersionError, Store, StoreError
 
 WINDOWS = {10: "2 weeks", 20: "4 weeks", 40: "8 weeks"}
 

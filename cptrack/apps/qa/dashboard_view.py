@@ -14,14 +14,14 @@ import traceback
 
 import ipywidgets as widgets
 
-from cptrack import settings
 from cptrack.apps.widgets import Banner, Field, Form, guarded, open_store, primary, style
 from cptrack.casework.qa import common
 from cptrack.casework.qa.dashboard import HEADINGS, Dashboard
-from cptrack.models import RecordError
+from cptrack.domain.models import RecordError
 from cptrack.render import qa as render
 from cptrack.render.style import CSS, esc
-from cptrack.store import Store
+from cptrack.storage import settings
+from cptrack.storage.store import Store
 
 log = logging.getLogger("cptrack.apps")
 
@@ -177,7 +177,7 @@ def show() -> DashboardView | None:
     from IPython.display import HTML, display
 
     from cptrack.render.style import notice
-    from cptrack.store import StoreError
+    from cptrack.storage.store import StoreError
 
     try:
         view = DashboardView.open(open_store())

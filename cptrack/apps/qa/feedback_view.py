@@ -15,7 +15,6 @@ import traceback
 
 import ipywidgets as widgets
 
-from cptrack import feedback, settings
 from cptrack.apps.widgets import (
     Banner,
     Field,
@@ -28,10 +27,19 @@ from cptrack.apps.widgets import (
 )
 from cptrack.casework.qa import common
 from cptrack.casework.qa.feedback import STATUS_LABELS, FeedbackForm
-from cptrack.models import AGENCY_LABELS, Agency, FeedbackStatus, RecordError, Respondent, today
+from cptrack.domain.models import (
+    AGENCY_LABELS,
+    Agency,
+    FeedbackStatus,
+    RecordError,
+    Respondent,
+    today,
+)
+from cptrack.quality import feedback
 from cptrack.render import qa as render
 from cptrack.render.style import CSS, esc
-from cptrack.store import Store
+from cptrack.storage import settings
+from cptrack.storage.store import Store
 
 log = logging.getLogger("cptrack.apps")
 CHOOSE = ""
@@ -309,7 +317,7 @@ def show() -> FeedbackView | None:
     from IPython.display import HTML, display
 
     from cptrack.render.style import notice
-    from cptrack.store import StoreError
+    from cptrack.storage.store import StoreError
 
     try:
         view = FeedbackView.open(open_store())

@@ -16,7 +16,6 @@ import traceback
 
 import ipywidgets as widgets
 
-from cptrack import settings
 from cptrack.apps.widgets import (
     DOCUMENT_FORMATS,
     Banner,
@@ -36,11 +35,12 @@ from cptrack.casework.qa.observation import (
     ObservationForm,
     observation_options,
 )
-from cptrack.models import ObservationStatus, RecordError, today
-from cptrack.observation import SCALE, Framework
+from cptrack.domain.models import ObservationStatus, RecordError, today
+from cptrack.quality.observation import SCALE, Framework
 from cptrack.render import qa as render
 from cptrack.render.style import esc
-from cptrack.store import Store
+from cptrack.storage import settings
+from cptrack.storage.store import Store
 
 log = logging.getLogger("cptrack.apps")
 CHOOSE = ""  # the value of a "choose" entry: a dropdown never holds None
@@ -476,7 +476,7 @@ def show() -> ObservationView | None:
     from IPython.display import HTML, display
 
     from cptrack.render.style import notice
-    from cptrack.store import StoreError
+    from cptrack.storage.store import StoreError
 
     try:
         view = ObservationView.open(open_store())

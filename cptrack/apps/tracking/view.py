@@ -17,7 +17,7 @@ from html import escape as _attr
 import ipywidgets as widgets
 import pandas as pd
 
-from cptrack import engine, profiles, settings
+from cptrack import engine
 from cptrack.apps import parts
 from cptrack.apps.escalation.view import EscalationPanel
 from cptrack.apps.widgets import (
@@ -30,11 +30,13 @@ from cptrack.apps.widgets import (
     query_params,
 )
 from cptrack.casework import tracking as m
-from cptrack.models import RecordError, TrackingDecision, today
-from cptrack.profiles import Profile
+from cptrack.domain.models import RecordError, TrackingDecision, today
+from cptrack.domain.values import fmt
 from cptrack.render.style import esc
-from cptrack.store import StaleVersionError, Store, StoreError
-from cptrack.values import fmt
+from cptrack.rules import profiles
+from cptrack.rules.profiles import Profile
+from cptrack.storage import settings
+from cptrack.storage.store import StaleVersionError, Store, StoreError
 
 PAGE_SIZES = {100: "100 most urgent", 250: "250 most urgent", 0: "All"}
 AMBER_CHOICES = (3, 5, 10, 15, 20)
@@ -709,7 +711,7 @@ class TrackingApp:
     # -- calendar ----------------------------------------------------------
 
     def make_calendar(self) -> None:
-        from cptrack import ics  # here: only a download pays for icalendar
+        from cptrack.interchange import ics  # here: only a download pays for icalendar
 
         caseload = m.scoped_caseload(self.store, chair_id=self.chair.value or None,
                                      team_id=self.team.value or None)  # fmt: skip

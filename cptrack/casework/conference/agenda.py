@@ -18,11 +18,11 @@ import sqlalchemy as sa
 
 from cptrack import engine
 from cptrack.caseload import Caseload, load
-from cptrack.models import ConferenceType, FieldError, RecordError
-from cptrack.profiles import Profile
-from cptrack.store import Store
-from cptrack.tables import TABLES
-from cptrack.values import row_dict as _row
+from cptrack.domain.models import ConferenceType, FieldError, RecordError
+from cptrack.domain.values import row_dict as _row
+from cptrack.rules.profiles import Profile
+from cptrack.storage.store import Store
+from cptrack.storage.tables import TABLES
 
 TYPE_WORDS = {
     ConferenceType.INITIAL.value: "Initial",

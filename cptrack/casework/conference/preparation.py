@@ -3,7 +3,7 @@
 A ``PreparationDraft`` holds what the chair records before a conference: the date of the
 pre-conference consultation (``000`` IRS standards; ``004_112bca42ee448b63.txt §4.7``) and
 of meeting the family, the venue and whether the conference is split (kept on the
-conference itself), the answers to the profile's checklist (``cptrack.checklist``), and
+conference itself), the answers to the profile's checklist (``cptrack.rules.checklist``), and
 the agency reports with the dates the chair and the family received them.
 
 ``answers`` answers the checklist: the records answer what they can (interpreter, learning
@@ -22,15 +22,16 @@ from typing import Any
 
 import pandas as pd
 
-from cptrack import checklist, engine
+from cptrack import engine
 from cptrack.casework.conference.agenda import ConferenceFile
-from cptrack.checklist import Facts, ReportCheck
-from cptrack.drafts import cleaned, removed
-from cptrack.models import Agency, FieldError, RecordError, Venue, today
-from cptrack.profiles import Profile
-from cptrack.store import Store
-from cptrack.values import as_date as _day
-from cptrack.values import fmt
+from cptrack.domain.drafts import cleaned, removed
+from cptrack.domain.models import Agency, FieldError, RecordError, Venue, today
+from cptrack.domain.values import as_date as _day
+from cptrack.domain.values import fmt
+from cptrack.rules import checklist
+from cptrack.rules.checklist import Facts, ReportCheck
+from cptrack.rules.profiles import Profile
+from cptrack.storage.store import Store
 
 LABEL = "Conference preparation"
 VENUES = {Venue.IN_PERSON.value: "In person", Venue.VIRTUAL.value: "Virtual",

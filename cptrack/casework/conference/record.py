@@ -31,12 +31,11 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from cptrack import engine, workdays
+from cptrack import engine
 from cptrack.caseload import load
 from cptrack.casework.conference.agenda import ConferenceFile
-from cptrack.drafts import cleaned, removed
-from cptrack.engine import timescales
-from cptrack.models import (
+from cptrack.domain.drafts import cleaned, removed
+from cptrack.domain.models import (
     AGENCY_LABELS,
     CATEGORY_LABELS,
     INITIAL_LIKE,
@@ -54,11 +53,13 @@ from cptrack.models import (
     RecordError,
     today,
 )
-from cptrack.profiles import Profile
-from cptrack.store import StaleVersionError, Store
-from cptrack.tables import TABLES
-from cptrack.values import as_date as _day
-from cptrack.values import fmt
+from cptrack.domain.values import as_date as _day
+from cptrack.domain.values import fmt
+from cptrack.engine import timescales
+from cptrack.rules import workdays
+from cptrack.rules.profiles import Profile
+from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.tables import TABLES
 
 LABEL = "Conference record"
 OUTCOME_WORDS = {

@@ -9,9 +9,11 @@ from collections import OrderedDict
 import pandas as pd
 import sqlalchemy as sa
 
-from cptrack import observation, profiles, settings
-from cptrack.store import Store
-from cptrack.tables import TABLES
+from cptrack.quality import observation
+from cptrack.rules import profiles
+from cptrack.storage import settings
+from cptrack.storage.store import Store
+from cptrack.storage.tables import TABLES
 
 CONFERENCE_TYPES = {
     "initial": "Initial",

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cptrack import feedback
 from cptrack.casework.qa import common
-from cptrack.models import FieldError, RecordError, today
-from cptrack.observation import Framework
-from cptrack.observation import summary as obs_summary
+from cptrack.domain.models import FieldError, RecordError, today
+from cptrack.quality import feedback
+from cptrack.quality.observation import Framework
+from cptrack.quality.observation import summary as obs_summary
 from cptrack.render import qa as render
-from cptrack.store import Store
-from cptrack.workdays import add_months
+from cptrack.rules.workdays import add_months
+from cptrack.storage.store import Store
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

@@ -12,9 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from cptrack import feedback
-from cptrack.models import Agency, FeedbackStatus, FieldError, RecordError, Respondent, today
-from cptrack.store import Store
+from cptrack.domain.models import Agency, FeedbackStatus, FieldError, RecordError, Respondent, today
+from cptrack.quality import feedback
+from cptrack.storage.store import Store
 
 LABEL = "Feedback"
 STATUS_LABELS = {

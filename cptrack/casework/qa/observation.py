@@ -22,10 +22,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from cptrack import observation
-from cptrack.models import FieldError, ObservationStatus, Rating, RecordError, today
-from cptrack.observation import Framework
-from cptrack.store import Store
+from cptrack.domain.models import FieldError, ObservationStatus, Rating, RecordError, today
+from cptrack.quality import observation
+from cptrack.quality.observation import Framework
+from cptrack.storage.store import Store
 
 LABEL = "Practice observation"
 STATUS_LABELS = {
@@ -245,7 +245,7 @@ class ObservationForm:
 
 def observation_options(store: Store) -> list[tuple[str, int]]:
     """Existing observations for the "open" list: newest first, with chair and status."""
-    from cptrack.observation import summary
+    from cptrack.quality.observation import summary
 
     obs = summary.load(store, include_drafts=True).observations
     obs = obs.sort_values(["date", "id"], ascending=False)

@@ -1,3 +1,0 @@
-from cptrack.migrations import main
-
-main()

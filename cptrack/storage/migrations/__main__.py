@@ -1,0 +1,3 @@
+from cptrack.storage.migrations import main
+
+main()
