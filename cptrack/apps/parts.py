@@ -8,7 +8,8 @@
 * ``section``: a heading with a line of help (and the standard it comes from).
 * ``show_errors``: a ``RecordError``'s messages to the fields, the row lists and, for the
   rest, the banner; ``clear_errors`` undoes it.
-* ``tag`` and ``CSS``: the look shared by these forms (colour is never the only signal).
+* ``tag``: a coloured tag that always carries its words (colour is never the only signal);
+  the look is the one stylesheet's (``cptrack/render/static/cptrack.css``).
 
 Everything shown that came from a user or the database passes through ``esc``.
 """
@@ -27,42 +28,6 @@ from cptrack.models import AGENCY_LABELS
 from cptrack.render.style import esc
 
 AGENCY_CHOICES = {a.value: w for a, w in AGENCY_LABELS.items()}
-
-CSS = """
-<style>
-.cpt-section { margin: 18px 0 6px 0; padding-top: 10px; border-top: 2px solid #b1b4b6; }
-.cpt-section h2 { font-family: "Liberation Sans", Arial, sans-serif; font-size: 20px;
-                  margin: 0 0 2px 0; color: #0b0c0c; }
-.cpt-section .cpt-help { font-family: "Liberation Sans", Arial, sans-serif; }
-.cpt-rowhead { font-family: "Liberation Sans", Arial, sans-serif; font-weight: 700;
-               font-size: 13px; color: #0b0c0c; }
-.cpt-rowlist { margin: 4px 0 8px 0; }
-.cpt-row { border-bottom: 1px solid #dcdcdc; padding: 3px 0; }
-.cpt-row .cpt-error { margin-left: 4px; }
-.cpt-cell-error input, .cpt-cell-error select, .cpt-cell-error textarea,
-.cpt-cell-error.widget-toggle-buttons { outline: 3px solid #d4351c; }
-.cpt-listerror .cpt-error { margin: 2px 0; }
-.cpt-facts { font-family: "Liberation Sans", Arial, sans-serif; font-size: 15px; }
-.cpt-facts table.grid { margin-top: 4px; }
-.cpt-card { border: 1px solid #b1b4b6; border-left: 6px solid #1d70b8; padding: 8px 14px;
-            background: #fff; font-family: "Liberation Sans", Arial, sans-serif;
-            font-size: 15px; margin: 6px 0; }
-.cpt-card h2 { font-size: 20px; margin: 0 0 4px 0; }
-.cpt-card .cpt-kv { display: inline-block; margin: 0 22px 4px 0; }
-.cpt-card .cpt-kv b { color: #505a5f; font-weight: 700; margin-right: 4px; }
-.cpt-cite { color: #505a5f; font-size: 12px; }
-.cpt table.grid a { color: #1d70b8; text-decoration: underline; }
-.cpt-answer { font-family: "Liberation Sans", Arial, sans-serif; font-size: 14px; }
-.cpt-wrap .widget-label { white-space: normal; }
-.cpt-wide textarea { font-family: "Liberation Sans", Arial, sans-serif; font-size: 14px;
-                     box-sizing: border-box; }
-.cpt-wide { box-sizing: border-box; max-width: 100%; }
-.cpt-tabs .lm-TabBar-tab, .cpt-tabs .p-TabBar-tab { font-size: 16px; font-weight: 700;
-            min-width: 180px; }
-.widget-toggle-buttons .widget-toggle-button { font-family: "Liberation Sans", Arial, sans-serif; }
-</style>
-"""
-
 
 class Unavailable:
     """What a page shows instead of its app when it cannot open (no database, a bad
@@ -90,10 +55,6 @@ def side_by_side(*fields: Field, width: str = "300px") -> widgets.HBox:
 
 
 APP_WIDTH = "1180px"
-
-
-def css() -> widgets.HTML:
-    return widgets.HTML(CSS)
 
 
 def box(html: str) -> str:

@@ -14,7 +14,7 @@ pieces so that every app behaves the same way:
 * ``query_params`` reads the Voila page's query string (deep links such as ``?child=C123``).
 
 Class names used on widgets (``cpt-field``, ``cpt-error``, ``cpt-banner``...) are styled by
-``STYLE``; display ``style()`` once per page.
+the one stylesheet, ``cptrack/render/static/cptrack.css``; display ``style()`` once per page.
 """
 
 from __future__ import annotations
@@ -37,24 +37,7 @@ from cptrack.store import StaleVersionError, Store, StoreError
 
 log = logging.getLogger("cptrack.apps")
 
-STYLE = (
-    CSS
-    + """
-<style>
-.cpt-field { margin: 0 0 10px 0; }
-.cpt-label { font-weight: 700; font-size: 14px; margin: 0 0 2px 0; }
-.cpt-help { color: #505a5f; font-size: 13px; margin: 0 0 3px 0; }
-.cpt-error { color: #d4351c; font-weight: 700; font-size: 14px; }
-.cpt-field.has-error { border-left: 5px solid #d4351c; padding-left: 10px; }
-.cpt-banner .ok { border-left: 6px solid #00703c; background: #eef7f1; padding: 8px 12px; }
-.cpt-banner .bad { border-left: 6px solid #d4351c; background: #fdf2f0; padding: 8px 12px; }
-.cpt-banner .info { border-left: 6px solid #1d70b8; background: #eef4fa; padding: 8px 12px; }
-.cpt-banner div { font-family: "Liberation Sans", Arial, sans-serif; font-size: 15px; }
-.widget-button.cpt-primary { background: #00703c; color: #fff; font-weight: 700; }
-.widget-button.cpt-warning { background: #d4351c; color: #fff; font-weight: 700; }
-</style>
-"""
-)
+STYLE = CSS  # the one stylesheet (cptrack/render/static/cptrack.css)
 
 
 def style() -> widgets.HTML:

@@ -14,52 +14,11 @@ from typing import Any
 
 import pandas as pd
 
+from cptrack.render import style
 from cptrack.render.style import esc
 from cptrack.reports.context import day
 
-CSS = """
-<style>
-.rpt { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; color: #1b1b1b;
-       font-size: 11px; line-height: 1.35; }
-.rpt h1 { font-size: 22px; margin: 0 0 2px 0; }
-.rpt h2 { font-size: 17px; margin: 18px 0 6px 0; border-bottom: 2px solid #1d70b8;
-          padding-bottom: 2px; break-after: avoid; page-break-after: avoid; }
-.rpt h3 { font-size: 14px; margin: 12px 0 4px 0; break-after: avoid; }
-.rpt .sub { color: #505a5f; margin: 0 0 10px 0; }
-.rpt table.t { border-collapse: collapse; width: 100%; margin: 4px 0 12px 0; }
-.rpt table.t thead { display: table-header-group; }
-.rpt table.t tr { break-inside: avoid; page-break-inside: avoid; }
-.rpt table.t th { text-align: left; background: #f3f2f1; border-bottom: 2px solid #b1b4b6;
-                  padding: 4px 6px; font-weight: 700; vertical-align: bottom; }
-.rpt table.t td { border-bottom: 1px solid #dcdcdc; padding: 3px 6px; vertical-align: top;
-                  text-align: left; overflow-wrap: break-word; }
-.rpt table.t td.num, .rpt table.t td.pct, .rpt table.t th.num { text-align: right; font-variant-numeric: tabular-nums;
-                  white-space: nowrap; }
-.rpt table.t td.date, .rpt table.t td.id, .rpt table.t td.nowrap { white-space: nowrap; }
-.rpt table.t tr.total td { font-weight: 700; border-top: 2px solid #b1b4b6; }
-.rpt table.kv { border-collapse: collapse; margin: 4px 0 12px 0; width: 100%; }
-.rpt table.kv th { text-align: left; width: 30%; padding: 3px 8px 3px 0; vertical-align: top;
-                   color: #333; }
-.rpt table.kv td { padding: 3px 0; vertical-align: top; white-space: pre-wrap; }
-.rpt table.kv tr { break-inside: avoid; }
-.rpt .tag { display: inline-block; padding: 0 6px; border-radius: 3px; font-weight: 700;
-            font-size: 11.5px; white-space: nowrap; }
-.rpt .tag.red { background: #d4351c; color: #fff; }
-.rpt .tag.amber { background: #ffdd00; color: #0b0c0c; }
-.rpt .tag.green { background: #00703c; color: #fff; }
-.rpt .tag.grey { background: #dcdcdc; color: #0b0c0c; }
-.rpt .figures { margin: 6px 0 12px 0; break-inside: avoid; }
-.rpt img.fig { max-width: 100%; break-inside: avoid; }
-.rpt .note { color: #505a5f; font-size: 11.5px; }
-.rpt .stat { display: inline-block; border: 1px solid #b1b4b6; border-left: 5px solid #1d70b8;
-             padding: 6px 10px; margin: 0 8px 8px 0; min-width: 150px; break-inside: avoid; }
-.rpt .stat b { display: block; font-size: 20px; }
-.rpt .block { break-inside: avoid; }
-.rpt .text { white-space: pre-wrap; }
-.rpt-removed { display: none; }
-@media screen { .rpt { max-width: 1100px; margin: 0 auto; font-size: 13px; } }
-</style>
-"""
+CSS = style.CSS  # the one stylesheet, shared with the apps (rules for reports under .rpt)
 
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green"}
 

@@ -607,7 +607,7 @@ class ConferenceApp:
             f"<h1>Conference preparation and record</h1><p class='sub'>{esc(authority)} · "
             f"{esc(profile.name)} · {self.as_of:%-d %B %Y}</p>"))  # fmt: skip
         self.widget = widgets.VBox([
-            style(), parts.css(), header,
+            style(), header,
             parts.section("Choose a conference", "Booked in the next six weeks (or not yet "
                           "recorded), soonest first; then those held in the last 60 days. Any "
                           "conference opens from its link: conference.ipynb?conference=ID."),

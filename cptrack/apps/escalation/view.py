@@ -320,7 +320,7 @@ class EscalationLogApp:
             f"{self.as_of:%-d %B %Y}. Responses are judged against the profile's escalation "
             "timescale; an open escalation past its response date is red.</p>"))  # fmt: skip
         self.widget = widgets.VBox([
-            style(), parts.css(), header, self.only_open, self.table,
+            style(), header, self.only_open, self.table,
             parts.section("Open or answer an escalation", "Choose a child to see their "
                           "escalations, open a new one, or record a response and outcome."),
             parts.buttons(self.child, self.go), self.banner, self.panel_box,

@@ -110,7 +110,7 @@ class MidwayApp:
                                    "</p>")),
             widgets.HBox([self.chair, self.window]), self.listing])], selected_index=0)  # fmt: skip
         self.widget = widgets.VBox([
-            style(), parts.css(), header, self.due,
+            style(), header, self.due,
             widgets.HBox([self.picker, self.child_id, self.open_button],
                          layout=widgets.Layout(gap="10px")),
             self.banner, self.form_box,

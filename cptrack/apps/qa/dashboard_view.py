@@ -19,8 +19,7 @@ from cptrack.apps.widgets import Banner, Field, Form, guarded, open_store, prima
 from cptrack.casework.qa import common
 from cptrack.casework.qa.dashboard import HEADINGS, Dashboard
 from cptrack.models import RecordError
-from cptrack.render import qa as render
-from cptrack.render.style import CSS, esc
+from cptrack.render.style import esc
 from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
@@ -45,7 +44,7 @@ class DashboardView:
         role = self.role
         authority = settings.get("authority_name", b.store)
         self.title = widgets.HTML(
-            f'{CSS}{render.CSS}<div class="cpt"><h1>QA dashboard</h1><p class="sub">'
+            f'<div class="cpt"><h1>QA dashboard</h1><p class="sub">'
             f"{esc(authority)} · practice observations and feedback for the Case Audit "
             f"Management meeting · framework: {esc(b.framework.name)}</p></div>"
         )

@@ -30,32 +30,12 @@ from cptrack.casework.qa import common
 from cptrack.casework.qa.feedback import STATUS_LABELS, FeedbackForm
 from cptrack.models import AGENCY_LABELS, Agency, FeedbackStatus, RecordError, Respondent, today
 from cptrack.render import qa as render
-from cptrack.render.style import CSS, esc
+from cptrack.render.style import esc
 from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
 CHOOSE = ""
 NO_ANSWER = ""
-LOOK = """
-<style>
-.cpt-fb { max-width: 1180px; }
-.cpt-hide-label .cpt-label { display: none; }
-.cpt-fb textarea { font-family: "Liberation Sans", Arial, sans-serif; font-size: 14px; }
-.cpt-fb-part { border: 2px solid #0b0c0c; margin: 12px 0; background: #fff; }
-.cpt-fb-head { background: #0b0c0c; color: #fff; font-weight: 700;
-    font-size: 16px; padding: 6px 12px; }
-.cpt-fb-body { padding: 8px 12px; }
-.cpt-q { border-bottom: 1px solid #dcdcdc; padding: 6px 0; }
-.cpt-q-text { font-size: 15px; margin-bottom: 4px; }
-.cpt-q-text .num { font-weight: 700; margin-right: 6px; }
-.cpt-q-simple .cpt-q-text { font-size: 18px; }
-.cpt-q .widget-toggle-buttons .widget-toggle-button { width: 172px; font-size: 13px; }
-.cpt-q .widget-toggle-buttons .widget-toggle-button:first-child { width: 100px; }
-.cpt-q-simple .widget-toggle-buttons .widget-toggle-button { width: 110px; font-size: 16px; }
-</style>
-"""
-
-
 def _value(widget):
     value = widget.value
     return None if value == CHOOSE else value
@@ -193,7 +173,6 @@ class FeedbackView:
         page = widgets.VBox(
             [
                 style(),
-                widgets.HTML(LOOK + render.CSS),
                 self.title,
                 part("1. The conference and who is giving feedback", about, name="about"),
                 part("2. Questions", self.intro, self.questions_box, self.answers_error.box,
@@ -292,7 +271,7 @@ class FeedbackView:
         start = self.as_of - dt.timedelta(days=365)
         frames = feedback.load(self.store, start, self.as_of)
         self.summary.value = (
-            f'{CSS}{render.CSS}<div class="cpt" id="feedback-summary"><h2>Feedback in the last '
+            f'<div class="cpt" id="feedback-summary"><h2>Feedback in the last '
             f"12 months ({start:%-d %b %Y} to {self.as_of:%-d %b %Y})</h2>"
             "<h3>By chair</h3>"
             + render.feedback_by_chair(feedback.summary_by_chair(frames))

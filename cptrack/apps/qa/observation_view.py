@@ -44,32 +44,6 @@ from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
 CHOOSE = ""  # the value of a "choose" entry: a dropdown never holds None
-PAPER = """
-<style>
-.cpt-paper { max-width: 1180px; font-family: "Liberation Sans", Arial, sans-serif; }
-.cpt-part { border: 2px solid #0b0c0c; margin: 14px 0; padding: 0 0 8px 0; background: #fff; }
-.cpt-part-head { background: #0b0c0c; color: #fff; font-weight: 700; font-size: 16px;
-                 padding: 6px 12px; letter-spacing: 0.02em; }
-.cpt-part-body { padding: 8px 12px 0 12px; }
-.cpt-domain-head { background: #f3f2f1; border-top: 1px solid #b1b4b6;
-                   border-bottom: 1px solid #b1b4b6; padding: 6px 12px; margin: 8px 0 0 0; }
-.cpt-domain-head b { font-size: 15px; }
-.cpt-domain-head div { color: #505a5f; font-size: 13px; }
-.cpt-colheads { font-size: 13px; font-weight: 700; color: #505a5f; padding: 4px 12px 0 12px; }
-.cpt-crit-row { border-bottom: 1px solid #dcdcdc; padding: 6px 12px 2px 12px; }
-.cpt-crit { font-size: 14px; line-height: 1.35; }
-.cpt-crit .num { font-weight: 700; margin-right: 4px; }
-.cpt-crit .src { color: #505a5f; font-size: 12px; margin-top: 3px; }
-.cpt-status { font-size: 15px; margin: 4px 0 8px 0; }
-.cpt-hide-label .cpt-label { display: none; }
-.cpt-paper textarea, .cpt-paper select, .cpt-paper input { font-family: "Liberation Sans", Arial,
-    sans-serif; font-size: 14px; }
-.cpt-form-title h1 { font-size: 26px; margin: 0; }
-.cpt-form-title p { margin: 2px 0 0 0; color: #505a5f; }
-</style>
-"""
-
-
 def _value(widget) -> object:
     value = widget.value
     return None if value == CHOOSE else value
@@ -209,7 +183,7 @@ class ObservationView:
         self.evidence_fields.clear()
         options = [("— rate —", CHOOSE)] + [(g.label, str(g.code)) for g in SCALE]
         blocks: list[widgets.Widget] = [
-            widgets.HTML(render.CSS + '<div class="cpt">' + render.legend() + "</div>")
+            widgets.HTML('<div class="cpt">' + render.legend() + "</div>")
         ]
         for n, domain in enumerate(framework.domains, 1):
             blocks.append(widgets.HTML(
@@ -281,7 +255,6 @@ class ObservationView:
         page = widgets.VBox(
             [
                 style(),
-                widgets.HTML(PAPER),
                 self.title,
                 widgets.HBox([self.open_choice, self.open_button, self.new_button]),
                 self.status,
