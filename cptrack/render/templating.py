@@ -84,7 +84,7 @@ def _environment() -> Environment:
         auto_reload=False,
     )
     env.filters.update(day=day, plural=plural, number=number, percent=percent)
-    env.globals.update(stylesheet=lambda: Markup(stylesheet()))
+    env.globals.update(stylesheet=lambda: Markup(stylesheet()), zip=zip)
     env.tests["missing"] = missing
     return env
 

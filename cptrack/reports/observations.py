@@ -15,7 +15,7 @@ from cptrack.casework.qa import common
 from cptrack.casework.qa.dashboard import HEADINGS, Dashboard
 from cptrack.models import RATING_LABELS, FieldError, RecordError
 from cptrack.render import qa as qa_render
-from cptrack.render.style import esc
+from cptrack.render.templating import render, trusted
 from cptrack.reports import html
 from cptrack.reports.base import Report
 from cptrack.reports.context import day
@@ -45,7 +45,7 @@ class ObservationSummary(Report):
             o["observer"] = [c.staff_name(i) for i in o["observer_id"]]
 
     def section(self, key: str) -> str:
-        return f'<div class="cpt">{self.board.section(key)}</div>'
+        return str(render("reports/app_section.html", body=trusted(self.board.section(key))))
 
 
 def latest_observation(store) -> int | None:
@@ -111,11 +111,11 @@ class SingleObservation(Report):
                              "rating": qa_render.grade_tag(r.get("rating")) if r.get("rating") else "Not rated",
                              "evidence": self.ctx.text(r.get("evidence")),
                              "source": "; ".join(s.short for s in crit.sources)})  # fmt: skip
-            parts.append(f'<div class="block"><h3>{esc(d.title)}</h3>' + html.table(
+            parts.append(html.block(d.title, html.table(
                 pd.DataFrame(rows),
                 [("criterion", "Criterion", "text"), ("rating", "Rating", "html"), ("evidence", "Evidence", "text"),
                  ("source", "Source", "text")],
-            ) + "</div>")  # fmt: skip
+            )))  # fmt: skip
         return "".join(parts)
 
     def section_judgement(self) -> str:
