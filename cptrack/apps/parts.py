@@ -11,7 +11,8 @@
 * ``tag``: a coloured tag that always carries its words (colour is never the only signal);
   the look is the one stylesheet's (``cptrack/render/static/cptrack.css``).
 
-Everything shown that came from a user or the database passes through ``esc``.
+Their HTML comes from the templates (``templates/forms.html``): everything shown that came
+from a user or the database is escaped there.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from cptrack.apps.widgets import Banner, Field
+from cptrack.apps.widgets import Banner, Field, form_piece
 from cptrack.models import AGENCY_LABELS
-from cptrack.render.style import esc
+from cptrack.render.templating import piece, trusted
 
 AGENCY_CHOICES = {a.value: w for a, w in AGENCY_LABELS.items()}
 
@@ -35,7 +36,7 @@ class Unavailable:
 
     def __init__(self, message: str):
         self.message = message
-        self.widget = widgets.HTML(f"<div class='cpt'><div class='notice'>{esc(message)}</div></div>")
+        self.widget = widgets.HTML(form_piece("unavailable", message))
 
 
 def unavailable(message: str) -> Unavailable:
@@ -59,21 +60,17 @@ APP_WIDTH = "1180px"
 
 def box(html: str) -> str:
     """HTML for a widget on a page whose stylesheet is already shown (``style()``)."""
-    return f"<div class='cpt'>{html}</div>"
+    return form_piece("box", trusted(html))
 
 
 def tag(kind: str, words: str) -> str:
     """A coloured tag that always carries its words: red, amber, green or grey."""
-    kind = kind if kind in ("red", "amber", "green") else "grey"
-    return f"<span class='tag {kind}'>{esc(words)}</span>"
+    return str(piece("tag", kind, words))
 
 
 def section(title: str, help: str = "", cite: str = "") -> widgets.HTML:
     """A heading for a part of a form, with a line of help and its source."""
-    more = f" <span class='cpt-cite'>[{esc(cite)}]</span>" if cite else ""
-    line = f"<div class='cpt-help'>{esc(help)}{more}</div>" if (help or cite) else ""
-    box = widgets.HTML(f"<div class='cpt-section'><h2>{esc(title)}</h2>{line}</div>")
-    return box
+    return widgets.HTML(form_piece("section", title, help, cite))
 
 
 def yes_no(yes: str = "Yes", no: str = "No") -> widgets.ToggleButtons:
@@ -185,9 +182,7 @@ class Row:
         order = list(self.inputs)
         keys = sorted(by_input, key=lambda n: order.index(n) if n in order else len(order))
         lines = [m for n in keys for m in by_input[n]]
-        self.error.value = "".join(
-            f"<div class='cpt-error' role='alert'>{esc(m)}</div>" for m in lines
-        )
+        self.error.value = form_piece("errors", lines)
 
 
 class RowList:
@@ -217,15 +212,15 @@ class RowList:
         self.on_change = on_change
         self.labels = {c.name: c.label for c in self.columns}
         self.rows: list[Row] = []
-        head = [widgets.HTML(f"<div class='cpt-rowhead'>{esc(c.label)}</div>",
-                             layout=widgets.Layout(width=c.width)) for c in self.columns]  # fmt: skip
+        head = [widgets.HTML(form_piece("rowhead", c.label), layout=widgets.Layout(width=c.width))
+                for c in self.columns]  # fmt: skip
         self.header = widgets.HBox(head)
         self.body = widgets.VBox([])
         self.error = widgets.HTML("")
         self.error.add_class("cpt-listerror")
         self.add = widgets.Button(description=add_label, layout=widgets.Layout(width="auto"))
         self.add.on_click(lambda _b: self.add_row(self.new_item()))
-        self.empty = widgets.HTML("<div class='cpt-help'>None yet.</div>")
+        self.empty = widgets.HTML(form_piece("help", "None yet."))
         self.widget = widgets.VBox([self.header, self.empty, self.body, self.error,
                                     widgets.HBox([self.add])])  # fmt: skip
         self.widget.add_class("cpt-rowlist")
@@ -270,8 +265,7 @@ class RowList:
     def show_errors(self, by_field: dict[str, list[str]]) -> None:
         """Messages named ``<list>`` go under the list; ``<list>.<n>.<input>`` to row n."""
         own = by_field.get(self.name, [])
-        self.error.value = "".join(f"<div class='cpt-error' role='alert'>{esc(m)}</div>"
-                                   for m in own)  # fmt: skip
+        self.error.value = form_piece("errors", own)
         for i, row in enumerate(self.rows, 1):
             prefix = f"{self.name}.{i}."
             mine = {k[len(prefix):]: v for k, v in by_field.items() if k.startswith(prefix)}

@@ -32,10 +32,16 @@ from urllib.parse import parse_qs
 import ipywidgets as widgets
 
 from cptrack.models import RecordError
-from cptrack.render.style import CSS, esc
+from cptrack.render.style import CSS
+from cptrack.render.templating import macro, trusted
 from cptrack.store import StaleVersionError, Store, StoreError
 
 log = logging.getLogger("cptrack.apps")
+
+
+def form_piece(name: str, *args: Any) -> str:
+    """A macro of templates/forms.html (a label, help, errors, the banner...) as HTML."""
+    return str(macro("forms.html", name)(*args))
 
 STYLE = CSS  # the one stylesheet (cptrack/render/static/cptrack.css)
 
@@ -99,11 +105,10 @@ class Field:
         self.name = name
         self.widget = widget
         self.required = required
-        star = " <span class='cpt-help'>(required)</span>" if required else ""
-        self.label = widgets.HTML(f"<div class='cpt-label'>{esc(label)}{star}</div>")
+        self.label = widgets.HTML(form_piece("label", label, required))
         parts: list[widgets.Widget] = [self.label]
         if help:
-            parts.append(widgets.HTML(f"<div class='cpt-help'>{esc(help)}</div>"))
+            parts.append(widgets.HTML(form_piece("help", help)))
         self.error = widgets.HTML("")
         self.error.add_class("cpt-error-line")
         parts += [widget, self.error]
@@ -125,9 +130,7 @@ class Field:
     def set_error(self, messages: Iterable[str] | None) -> None:
         messages = [m for m in (messages or []) if m]
         if messages:
-            self.error.value = "".join(
-                f"<div class='cpt-error' role='alert'>{esc(m)}</div>" for m in messages
-            )
+            self.error.value = form_piece("errors", messages)
             self.box.add_class("has-error")
         else:
             self.error.value = ""
@@ -142,9 +145,7 @@ class Banner(widgets.HTML):
         self.add_class("cpt-banner")
 
     def _show(self, kind: str, message: str, detail: Iterable[str] = ()) -> None:
-        items = "".join(f"<li>{esc(d)}</li>" for d in detail)
-        extra = f"<ul>{items}</ul>" if items else ""
-        self.value = f"<div class='{kind}' role='status'>{esc(message)}{extra}</div>"
+        self.value = form_piece("banner", kind, message, list(detail))
 
     def ok(self, message: str) -> None:
         self._show("ok", message)
@@ -269,9 +270,9 @@ class ReportDownload:
         from cptrack import reports  # here: only a download pays for the report machinery
 
         name, params, notes = self.request()
-        self.link.value = "<span class='note'>Making the report…</span>"
+        self.link.value = form_piece("making", "Making the report…")
         link = reports.download_link(name, self.format.value, **params)
-        self.link.value = link + "".join(f" <span class='note'>{esc(n)}</span>" for n in notes)
+        self.link.value = form_piece("download", trusted(link), notes)
 
 
 # The formats a record's own document is offered in: PDF, Word (to upload to the case system
