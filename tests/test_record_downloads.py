@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from cptrack import profiles
-from cptrack.apps.conference.view import RecordView
+from cptrack.apps.conference.record import RecordView
 from cptrack.apps.midway.view import MidwayForm
 from cptrack.apps.qa.observation_view import ObservationView
 from cptrack.caseload import load, open_plans

@@ -26,7 +26,7 @@ import ipywidgets as widgets
 
 from cptrack.apps.widgets import Banner, Field, form_piece
 from cptrack.models import AGENCY_LABELS
-from cptrack.render.templating import piece, trusted
+from cptrack.render.templating import macro, piece, trusted
 
 AGENCY_CHOICES = {a.value: w for a, w in AGENCY_LABELS.items()}
 
@@ -61,6 +61,26 @@ APP_WIDTH = "1180px"
 def box(html: str) -> str:
     """HTML for a widget on a page whose stylesheet is already shown (``style()``)."""
     return form_piece("box", trusted(html))
+
+
+def header(title: str, *bits: str) -> widgets.HTML:
+    """An app's title, and the line under it (authority, standards, the day...)."""
+    return widgets.HTML(form_piece("header", title, [b for b in bits if b]))
+
+
+def card_box(card_id: str, title: str, facts: list[tuple[str, Any]]):
+    """Who or what a page is about, in one box: a heading and labelled facts."""
+    return macro("forms.html", "card")(card_id, title, facts)
+
+
+def note(words: str, note_id: str = "") -> str:
+    """A line of explanation, in the apps' frame."""
+    return form_piece("note", words, note_id)
+
+
+def tag_line(line_id: str, kind: str, words: str) -> str:
+    """A coloured tag in a line of its own (the quorum, a count)."""
+    return form_piece("tag_line", line_id, kind, words)
 
 
 def tag(kind: str, words: str) -> str:
