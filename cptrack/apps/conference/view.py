@@ -16,7 +16,7 @@ from cptrack.apps import parts
 from cptrack.apps.conference import html
 from cptrack.apps.conference.preparation import PreparationView
 from cptrack.apps.conference.record import RecordView
-from cptrack.apps.escalation.view import EscalationPanel
+from cptrack.apps.escalation.panel import EscalationPanel
 from cptrack.apps.widgets import Banner, guarded, open_store, primary, query_params, style
 from cptrack.casework.conference import agenda
 from cptrack.models import today

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from cptrack.apps import parts
-from cptrack.apps.escalation.view import EscalationPanel
+from cptrack.apps.escalation.panel import EscalationPanel
 from cptrack.apps.tracking import html
 from cptrack.apps.tracking.form import RecordForm
 from cptrack.apps.widgets import Banner, ReportDownload, guarded
