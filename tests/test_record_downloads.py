@@ -13,7 +13,7 @@ import pytest
 from cptrack import profiles
 from cptrack.apps.conference.record import RecordView
 from cptrack.apps.midway.form import MidwayForm
-from cptrack.apps.qa.observation_view import ObservationView
+from cptrack.apps.observation.view import ObservationView
 from cptrack.caseload import load, open_plans
 from cptrack.casework import midway as mw
 from cptrack.casework.conference import agenda

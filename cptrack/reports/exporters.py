@@ -38,7 +38,7 @@ def outputs_html(nb) -> str:
                 value = data["text/html"]
                 parts.append("".join(value) if isinstance(value, list) else value)
             elif "image/png" in data:
-                parts.append(f'<img class="fig" src="data:image/png;base64,{data["image/png"]}">')
+                parts.append(str(render("reports/image.html", png=data["image/png"])))
     return "\n".join(parts)
 
 

@@ -183,7 +183,7 @@ class RecordView:
             parts.side_by_side(f["first_core_group_date"], f["next_review_date"], width="460px"),
             parts.buttons(self.use_dates),
             f["visit_frequency_wd"].box, f["contingency_plan"].box,
-            widgets.HTML("<div class='cpt-label'>Actions (SMART: who, what, by when)</div>"),
+            widgets.HTML(form_piece("label", "Actions (SMART: who, what, by when)")),
             self.actions.widget,
         ])  # fmt: skip
         sos = widgets.GridBox(

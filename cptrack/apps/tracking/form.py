@@ -7,7 +7,7 @@ import ipywidgets as widgets
 
 from cptrack.apps import parts
 from cptrack.apps.tracking import html
-from cptrack.apps.widgets import Banner, guarded, primary
+from cptrack.apps.widgets import Banner, form_piece, guarded, primary
 from cptrack.casework import tracking as m
 from cptrack.models import RecordError, today
 from cptrack.store import StaleVersionError, Store
@@ -49,7 +49,7 @@ class RecordForm:
         self.store: Store | None = None
         self.widget = widgets.VBox([
             self.title, f["date"].box,
-            widgets.HTML("<div class='cpt-label'>What did you check?</div>"), checks_box,
+            widgets.HTML(form_piece("label", "What did you check?")), checks_box,
             f["observations"].box, f["concerns"].box, f["decision"].box,
             parts.side_by_side(f["next_check_date"]), self.banner,
             parts.buttons(self.save_button),

@@ -106,6 +106,10 @@ def calendar_link(name: str, href: str, n: int, days: int) -> Markup:
     return macro(_BITS, "calendar_link")(name, href, n, days)
 
 
+def open_label() -> Markup:
+    return macro(_BITS, "open_label")()
+
+
 def form_title(date: dt.date | None, version: int | None) -> Markup:
     """"A new check", or which record is being amended."""
     return macro(_BITS, "form_title")(date, version)

@@ -20,6 +20,7 @@ from cptrack.apps.tracking.child import ChildView
 from cptrack.apps.widgets import (
     Banner,
     ReportDownload,
+    form_piece,
     guarded,
     open_store,
     primary,
@@ -121,15 +122,14 @@ class TrackingApp:
             box.add_class("cpt-controls")
         caseload_tab = widgets.VBox([
             self.summary, self.download.widget,
-            widgets.HTML("<div class='cpt-label'>Filter</div>"), filters, self.table,
+            widgets.HTML(form_piece("label", "Filter")), filters, self.table,
         ])  # fmt: skip
         self.tabs = widgets.Tab(children=[caseload_tab, self.child_view.widget])
         self.tabs.titles = ("Caseload", "Child")
         self.tabs.add_class("cpt-tabs")
         self.widget = widgets.VBox([
             style(), self.header, scope, scope2,
-            widgets.HBox([widgets.HTML("<div class='cpt-label' style='margin-top:4px'>Open a "
-                                       "child</div>"), self.child_id, self.open_button],
+            widgets.HBox([widgets.HTML(html.open_label()), self.child_id, self.open_button],
                          layout=widgets.Layout(gap="8px")),
             self.banner, self.tabs,
         ])  # fmt: skip

@@ -39,11 +39,18 @@ from cptrack.casework.qa.observation import (
 from cptrack.models import ObservationStatus, RecordError, today
 from cptrack.observation import SCALE, Framework
 from cptrack.render import qa as render
-from cptrack.render.style import esc
+from cptrack.render.templating import macro, trusted
 from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
 CHOOSE = ""  # the value of a "choose" entry: a dropdown never holds None
+
+
+def _piece(name: str, *args) -> str:
+    """A macro of templates/observation/bits.html, as HTML."""
+    return str(macro("observation/bits.html", name)(*args))
+
+
 def _value(widget) -> object:
     value = widget.value
     return None if value == CHOOSE else value
@@ -93,11 +100,7 @@ class ObservationView:
     def _build(self) -> None:
         store, role = self.store, self.role
         authority = settings.get("authority_name", store)
-        self.title = widgets.HTML(
-            f'<div class="cpt-form-title"><h1>Practice Observation Form</h1>'
-            f"<p>{esc(authority)} · observation of a conference {esc(role.lower())} against "
-            "the chairs' standards</p></div>"
-        )
+        self.title = widgets.HTML(_piece("title", authority, role.lower()))
         self.open_choice = widgets.Dropdown(
             options=[("— choose an observation to open —", CHOOSE)],
             layout=widgets.Layout(width="520px"),
@@ -182,29 +185,13 @@ class ObservationView:
         self.rating_fields.clear()
         self.evidence_fields.clear()
         options = [("— rate —", CHOOSE)] + [(g.label, str(g.code)) for g in SCALE]
-        blocks: list[widgets.Widget] = [
-            widgets.HTML('<div class="cpt">' + render.legend() + "</div>")
-        ]
+        blocks: list[widgets.Widget] = [widgets.HTML(_piece("legend", trusted(render.legend())))]
         for n, domain in enumerate(framework.domains, 1):
-            blocks.append(widgets.HTML(
-                f'<div class="cpt-domain-head"><b>{n}. {esc(domain.title)}</b>'
-                f"<div>{esc(domain.summary)}</div></div>"
-            ))  # fmt: skip
-            blocks.append(
-                widgets.HTML(
-                    '<div class="cpt-colheads" style="display:flex">'
-                    '<div style="width:47%">The chair…</div><div style="width:21%">Rating</div>'
-                    '<div style="width:32%">Evidence seen</div></div>'
-                )
-            )
+            blocks.append(widgets.HTML(_piece("domain_head", n, domain)))
+            blocks.append(widgets.HTML(_piece("column_heads")))
             for k, c in enumerate(domain.criteria, 1):
-                sources = "; ".join(s.short for s in c.sources)
-                quotes = " | ".join(f"{s.short}: “{s.quote}”" for s in c.sources)
-                text = widgets.HTML(
-                    f'<div class="cpt-crit"><span class="num">{n}.{k}</span>{esc(c.text)}'
-                    f'<div class="src" title="{esc(quotes)}">Standard: {esc(sources)}</div></div>',
-                    layout=widgets.Layout(width="47%"),
-                )
+                text = widgets.HTML(_piece("criterion", f"{n}.{k}", c),
+                                    layout=widgets.Layout(width="47%"))  # fmt: skip
                 rating = Field(f"rating.{c.id}", "Rating", widgets.Dropdown(
                     options=options, layout=widgets.Layout(width="96%")))  # fmt: skip
                 evidence = Field(f"evidence.{c.id}", "Evidence", widgets.Textarea(
@@ -237,7 +224,7 @@ class ObservationView:
         role = self.role.lower()
 
         def part(letter: str, title: str, *children: widgets.Widget) -> widgets.VBox:
-            head = widgets.HTML(f'<div class="cpt-part-head">Part {letter}: {esc(title)}</div>')
+            head = widgets.HTML(_piece("part_head", letter, title))
             body = widgets.VBox(list(children))
             body.add_class("cpt-part-body")
             box = widgets.VBox([head, body])
@@ -246,8 +233,8 @@ class ObservationView:
             return box
 
         framework_part = widgets.VBox(
-            [widgets.HTML(f'<div class="cpt-part-head">Part B: Observation against the '
-                          f"standards ({esc(self.model.framework.name)})</div>"),
+            [widgets.HTML(_piece("part_head", "B", "Observation against the standards "
+                                 f"({self.model.framework.name})")),
              self.framework_box]
         )  # fmt: skip
         framework_part.add_class("cpt-part")
@@ -332,12 +319,8 @@ class ObservationView:
     def _show_status(self) -> None:
         m = self.model
         role = self.role.lower()
-        if m.is_new:
-            self.status.value = "<b>New observation</b> · not saved yet"
-        else:
-            self.status.value = (
-                f"<b>Observation no. {m.id}</b> · {esc(m.status_label)} · version {m.version}"
-            )
+        self.status.value = _piece("status", None if m.is_new else m.id, m.status_label,
+                                   m.version)  # fmt: skip
         draft = m.status == ObservationStatus.DRAFT
         self.download.forget()
         self.download.widget.layout.display = "none" if m.is_new else None
@@ -347,12 +330,12 @@ class ObservationView:
         for f in (self.reflection, self.acknowledged):
             f.widget.disabled = draft
         self.reflect_button.disabled = draft
-        self.reflection_note.value = (
-            f'<p class="cpt-help">The {esc(role)} adds their reflection once the observation '
-            "is submitted.</p>"
+        self.reflection_note.value = _piece(
+            "help",
+            f"The {role} adds their reflection once the observation is submitted."
             if draft
-            else f'<p class="cpt-help">The {esc(role)} reads the observation, then adds their '
-            "reflection and the date; the observation is then complete.</p>"
+            else f"The {role} reads the observation, then adds their reflection and the date; "
+            "the observation is then complete.",
         )
 
     # -- events ------------------------------------------------------------
@@ -380,9 +363,10 @@ class ObservationView:
             self.conference_details.value = ""
             return
         kind = common.CONFERENCE_TYPES.get(details["type"], details["type"])
-        self.conference_details.value = (
-            f'<p class="cpt-help">{esc(kind)} conference held {details["held_date"]:%-d %B %Y}'
-            f" about {esc(', '.join(details['children']))}.</p>"
+        self.conference_details.value = _piece(
+            "help",
+            f"{kind} conference held {details['held_date']:%-d %B %Y} about "
+            f"{', '.join(details['children'])}.",
         )
         if self.date.widget.value is None:
             self.date.widget.value = details["held_date"]

@@ -30,15 +30,22 @@ from cptrack.casework.qa import common
 from cptrack.casework.qa.feedback import STATUS_LABELS, FeedbackForm
 from cptrack.models import AGENCY_LABELS, Agency, FeedbackStatus, RecordError, Respondent, today
 from cptrack.render import qa as render
-from cptrack.render.style import esc
+from cptrack.render.templating import macro, trusted
 from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
 CHOOSE = ""
 NO_ANSWER = ""
+
+
 def _value(widget):
     value = widget.value
     return None if value == CHOOSE else value
+
+
+def _piece(name: str, *args) -> str:
+    """A macro of templates/feedback/bits.html, as HTML."""
+    return str(macro("feedback/bits.html", name)(*args))
 
 
 class FeedbackView:
@@ -66,11 +73,7 @@ class FeedbackView:
     def _build(self) -> None:
         store, role = self.store, self.role
         authority = settings.get("authority_name", store)
-        self.title = widgets.HTML(
-            f'<div class="cpt"><h1>Feedback after a conference</h1><p class="sub">'
-            f"{esc(authority)} · from the child, the parents or carers and the professionals"
-            "</p></div>"
-        )
+        self.title = widgets.HTML(_piece("title", authority))
         chairs = [(f"— choose the {role.lower()} —", CHOOSE)] + [
             (r.name, int(r.id)) for r in common.chairs(store).itertuples()
         ]
@@ -125,19 +128,11 @@ class FeedbackView:
         self.agency.box.layout.display = None if respondent == Respondent.PROFESSIONAL else "none"
         questionnaire = feedback.QUESTIONNAIRES[Respondent(respondent)]
         labels = feedback.answer_labels(simple)
-        sources = "; ".join(s.short for s in questionnaire.sources)
-        self.intro.value = (
-            f'<div class="cpt"><p><b>{esc(questionnaire.intro)}</b></p><p class="note">'
-            f"Questions drawn from the standards: {esc(sources)}.</p></div>"
-        )
+        self.intro.value = _piece("intro", questionnaire)
         self.answer_fields = {}
         rows = []
         for n, q in enumerate(questionnaire.questions, 1):
-            quotes = " | ".join(f"{s.short}: “{s.quote}”" for s in q.sources)
-            text = widgets.HTML(
-                f'<div class="cpt-q-text" title="{esc(quotes)}"><span class="num">{n}.</span>'
-                f"{esc(feedback.wording(q, simple))}</div>"
-            )
+            text = widgets.HTML(_piece("question", n, q, feedback.wording(q, simple)))
             buttons = widgets.ToggleButtons(
                 options=[("No answer", NO_ANSWER)] + [(label, k) for k, label in labels.items()],
                 value=old.get(q.id, NO_ANSWER),
@@ -157,8 +152,7 @@ class FeedbackView:
         def part(title: str, *children, name: str = "") -> widgets.VBox:
             body = widgets.VBox(list(children))
             body.add_class("cpt-fb-body")
-            box = widgets.VBox([widgets.HTML(f'<div class="cpt-fb-head">{esc(title)}</div>'),
-                                body])  # fmt: skip
+            box = widgets.VBox([widgets.HTML(_piece("part_head", title)), body])
             box.add_class("cpt-fb-part")
             if name:
                 box.add_class(f"cpt-fb-{name}")
@@ -270,17 +264,12 @@ class FeedbackView:
         """The last 12 months' feedback by chair, by quarter and by question."""
         start = self.as_of - dt.timedelta(days=365)
         frames = feedback.load(self.store, start, self.as_of)
-        self.summary.value = (
-            f'<div class="cpt" id="feedback-summary"><h2>Feedback in the last '
-            f"12 months ({start:%-d %b %Y} to {self.as_of:%-d %b %Y})</h2>"
-            "<h3>By chair</h3>"
-            + render.feedback_by_chair(feedback.summary_by_chair(frames))
-            + "<h3>By quarter</h3>"
-            + render.feedback_by_period(feedback.summary_by_period(frames))
-            + "<h3>By question</h3>"
-            + render.feedback_questions(feedback.question_summary(frames))
-            + "</div>"
-        )
+        self.summary.value = _piece(
+            "summary", start, self.as_of,
+            trusted(render.feedback_by_chair(feedback.summary_by_chair(frames))),
+            trusted(render.feedback_by_period(feedback.summary_by_period(frames))),
+            trusted(render.feedback_questions(feedback.question_summary(frames))),
+        )  # fmt: skip
 
 
 def show() -> FeedbackView | None:

@@ -19,12 +19,17 @@ from cptrack.apps.widgets import Banner, Field, Form, guarded, open_store, prima
 from cptrack.casework.qa import common
 from cptrack.casework.qa.dashboard import HEADINGS, Dashboard
 from cptrack.models import RecordError
-from cptrack.render.style import esc
+from cptrack.render.templating import macro, trusted
 from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
 
 SECTIONS = tuple(HEADINGS.items())
+
+
+def _piece(name: str, *args) -> str:
+    """A macro of templates/qa_dashboard/bits.html, as HTML."""
+    return str(macro("qa_dashboard/bits.html", name)(*args))
 
 
 class DashboardView:
@@ -43,11 +48,7 @@ class DashboardView:
         b = self.board
         role = self.role
         authority = settings.get("authority_name", b.store)
-        self.title = widgets.HTML(
-            f'<div class="cpt"><h1>QA dashboard</h1><p class="sub">'
-            f"{esc(authority)} · practice observations and feedback for the Case Audit "
-            f"Management meeting · framework: {esc(b.framework.name)}</p></div>"
-        )
+        self.title = widgets.HTML(_piece("title", authority, b.framework.name))
         self.start = Field(
             "start",
             "From",
@@ -99,7 +100,6 @@ class DashboardView:
              self.refresh_button],
             layout=widgets.Layout(gap="18px", flex_flow="row wrap", align_items="center"),
         )  # fmt: skip
-        contents = " · ".join(f'<a href="#qa-{k}">{esc(t)}</a>' for k, t in SECTIONS)
         parts: list[widgets.Widget] = [
             style(),
             self.title,
@@ -109,12 +109,10 @@ class DashboardView:
                 [self.download_button, self.download_format, self.download_link],
                 layout=widgets.Layout(gap="10px", align_items="center"),
             ),
-            widgets.HTML(f'<div class="cpt"><p class="note">{contents}</p></div>'),
+            widgets.HTML(_piece("contents", SECTIONS)),
         ]
         for key, heading in SECTIONS:
-            parts.append(
-                widgets.HTML(f'<div class="cpt"><h2 id="qa-{key}">{esc(heading)}</h2></div>')
-            )
+            parts.append(widgets.HTML(_piece("heading", key, heading)))
             if key == "trend":
                 parts.append(self.trend_chair)
             if key == "feedback_sought":
@@ -127,7 +125,7 @@ class DashboardView:
         """Redraw the sections (all, or ``only`` those named) from the model."""
         for key, _ in SECTIONS:
             if not only or key in only:
-                self.html[key].value = f'<div class="cpt">{self.board.section(key)}</div>'
+                self.html[key].value = _piece("section", trusted(self.board.section(key)))
 
     # -- events ------------------------------------------------------------
 
