@@ -1,6 +1,6 @@
 """Shared look of the apps and static pages: one stylesheet, and the escaping helper.
 
-``CSS`` is the one stylesheet (``static/cptrack.css``) as a ``<style>`` element: the apps show
+``CSS`` is the one stylesheet (``static/cptrack.css``) as a style element: the apps show
 it once per page, the reports once per document. Everything shown that came from a user or a
 database is escaped: by the templates (``cptrack.render.templating``), or through ``esc``
 where a few words go into a widget's own HTML.
