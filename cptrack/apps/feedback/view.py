@@ -16,6 +16,7 @@ import traceback
 import ipywidgets as widgets
 
 from cptrack import feedback, settings
+from cptrack.apps.feedback import html
 from cptrack.apps.widgets import (
     Banner,
     Field,
@@ -30,7 +31,7 @@ from cptrack.casework.qa import common
 from cptrack.casework.qa.feedback import STATUS_LABELS, FeedbackForm
 from cptrack.models import AGENCY_LABELS, Agency, FeedbackStatus, RecordError, Respondent, today
 from cptrack.render import qa as render
-from cptrack.render.templating import macro, trusted
+from cptrack.render.templating import trusted
 from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
@@ -41,11 +42,6 @@ NO_ANSWER = ""
 def _value(widget):
     value = widget.value
     return None if value == CHOOSE else value
-
-
-def _piece(name: str, *args) -> str:
-    """A macro of templates/feedback/bits.html, as HTML."""
-    return str(macro("feedback/bits.html", name)(*args))
 
 
 class FeedbackView:
@@ -73,7 +69,7 @@ class FeedbackView:
     def _build(self) -> None:
         store, role = self.store, self.role
         authority = settings.get("authority_name", store)
-        self.title = widgets.HTML(_piece("title", authority))
+        self.title = widgets.HTML(html.piece("title", authority))
         chairs = [(f"— choose the {role.lower()} —", CHOOSE)] + [
             (r.name, int(r.id)) for r in common.chairs(store).itertuples()
         ]
@@ -128,11 +124,11 @@ class FeedbackView:
         self.agency.box.layout.display = None if respondent == Respondent.PROFESSIONAL else "none"
         questionnaire = feedback.QUESTIONNAIRES[Respondent(respondent)]
         labels = feedback.answer_labels(simple)
-        self.intro.value = _piece("intro", questionnaire)
+        self.intro.value = html.piece("intro", questionnaire)
         self.answer_fields = {}
         rows = []
         for n, q in enumerate(questionnaire.questions, 1):
-            text = widgets.HTML(_piece("question", n, q, feedback.wording(q, simple)))
+            text = widgets.HTML(html.piece("question", n, q, feedback.wording(q, simple)))
             buttons = widgets.ToggleButtons(
                 options=[("No answer", NO_ANSWER)] + [(label, k) for k, label in labels.items()],
                 value=old.get(q.id, NO_ANSWER),
@@ -152,7 +148,7 @@ class FeedbackView:
         def part(title: str, *children, name: str = "") -> widgets.VBox:
             body = widgets.VBox(list(children))
             body.add_class("cpt-fb-body")
-            box = widgets.VBox([widgets.HTML(_piece("part_head", title)), body])
+            box = widgets.VBox([widgets.HTML(html.piece("part_head", title)), body])
             box.add_class("cpt-fb-part")
             if name:
                 box.add_class(f"cpt-fb-{name}")
@@ -264,7 +260,7 @@ class FeedbackView:
         """The last 12 months' feedback by chair, by quarter and by question."""
         start = self.as_of - dt.timedelta(days=365)
         frames = feedback.load(self.store, start, self.as_of)
-        self.summary.value = _piece(
+        self.summary.value = html.piece(
             "summary", start, self.as_of,
             trusted(render.feedback_by_chair(feedback.summary_by_chair(frames))),
             trusted(render.feedback_by_period(feedback.summary_by_period(frames))),

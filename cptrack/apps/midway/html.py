@@ -64,12 +64,14 @@ def original_risks(file: mw.MidwayFile) -> Markup:
     items = [("What we were worried about", conf.get("worried_about")),
              ("Danger statements", conf.get("danger_statements"))]  # fmt: skip
     return macro(_BITS, "paragraphs")(
-        items, "The conference record holds no worries or danger statements.")
+        items, "The conference record holds no worries or danger statements."
+    )
 
 
 def contingency(file: mw.MidwayFile) -> Markup:
     return macro(_BITS, "paragraphs")(
-        [("Current contingency plan", file.plan.get("contingency_plan") or "—")], "")
+        [("Current contingency plan", file.plan.get("contingency_plan") or "—")], ""
+    )
 
 
 def paragraph(words: str) -> Markup:

@@ -17,6 +17,7 @@ import traceback
 import ipywidgets as widgets
 
 from cptrack import settings
+from cptrack.apps.observation import html
 from cptrack.apps.widgets import (
     DOCUMENT_FORMATS,
     Banner,
@@ -39,16 +40,11 @@ from cptrack.casework.qa.observation import (
 from cptrack.models import ObservationStatus, RecordError, today
 from cptrack.observation import SCALE, Framework
 from cptrack.render import qa as render
-from cptrack.render.templating import macro, trusted
+from cptrack.render.templating import trusted
 from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
 CHOOSE = ""  # the value of a "choose" entry: a dropdown never holds None
-
-
-def _piece(name: str, *args) -> str:
-    """A macro of templates/observation/bits.html, as HTML."""
-    return str(macro("observation/bits.html", name)(*args))
 
 
 def _value(widget) -> object:
@@ -100,7 +96,7 @@ class ObservationView:
     def _build(self) -> None:
         store, role = self.store, self.role
         authority = settings.get("authority_name", store)
-        self.title = widgets.HTML(_piece("title", authority, role.lower()))
+        self.title = widgets.HTML(html.piece("title", authority, role.lower()))
         self.open_choice = widgets.Dropdown(
             options=[("— choose an observation to open —", CHOOSE)],
             layout=widgets.Layout(width="520px"),
@@ -185,12 +181,14 @@ class ObservationView:
         self.rating_fields.clear()
         self.evidence_fields.clear()
         options = [("— rate —", CHOOSE)] + [(g.label, str(g.code)) for g in SCALE]
-        blocks: list[widgets.Widget] = [widgets.HTML(_piece("legend", trusted(render.legend())))]
+        blocks: list[widgets.Widget] = [
+            widgets.HTML(html.piece("legend", trusted(render.legend())))
+        ]
         for n, domain in enumerate(framework.domains, 1):
-            blocks.append(widgets.HTML(_piece("domain_head", n, domain)))
-            blocks.append(widgets.HTML(_piece("column_heads")))
+            blocks.append(widgets.HTML(html.piece("domain_head", n, domain)))
+            blocks.append(widgets.HTML(html.piece("column_heads")))
             for k, c in enumerate(domain.criteria, 1):
-                text = widgets.HTML(_piece("criterion", f"{n}.{k}", c),
+                text = widgets.HTML(html.piece("criterion", f"{n}.{k}", c),
                                     layout=widgets.Layout(width="47%"))  # fmt: skip
                 rating = Field(f"rating.{c.id}", "Rating", widgets.Dropdown(
                     options=options, layout=widgets.Layout(width="96%")))  # fmt: skip
@@ -224,7 +222,7 @@ class ObservationView:
         role = self.role.lower()
 
         def part(letter: str, title: str, *children: widgets.Widget) -> widgets.VBox:
-            head = widgets.HTML(_piece("part_head", letter, title))
+            head = widgets.HTML(html.piece("part_head", letter, title))
             body = widgets.VBox(list(children))
             body.add_class("cpt-part-body")
             box = widgets.VBox([head, body])
@@ -233,7 +231,7 @@ class ObservationView:
             return box
 
         framework_part = widgets.VBox(
-            [widgets.HTML(_piece("part_head", "B", "Observation against the standards "
+            [widgets.HTML(html.piece("part_head", "B", "Observation against the standards "
                                  f"({self.model.framework.name})")),
              self.framework_box]
         )  # fmt: skip
@@ -319,7 +317,7 @@ class ObservationView:
     def _show_status(self) -> None:
         m = self.model
         role = self.role.lower()
-        self.status.value = _piece("status", None if m.is_new else m.id, m.status_label,
+        self.status.value = html.piece("status", None if m.is_new else m.id, m.status_label,
                                    m.version)  # fmt: skip
         draft = m.status == ObservationStatus.DRAFT
         self.download.forget()
@@ -330,7 +328,7 @@ class ObservationView:
         for f in (self.reflection, self.acknowledged):
             f.widget.disabled = draft
         self.reflect_button.disabled = draft
-        self.reflection_note.value = _piece(
+        self.reflection_note.value = html.piece(
             "help",
             f"The {role} adds their reflection once the observation is submitted."
             if draft
@@ -363,7 +361,7 @@ class ObservationView:
             self.conference_details.value = ""
             return
         kind = common.CONFERENCE_TYPES.get(details["type"], details["type"])
-        self.conference_details.value = _piece(
+        self.conference_details.value = html.piece(
             "help",
             f"{kind} conference held {details['held_date']:%-d %B %Y} about "
             f"{', '.join(details['children'])}.",

@@ -15,21 +15,17 @@ import traceback
 import ipywidgets as widgets
 
 from cptrack import settings
+from cptrack.apps.qa_dashboard import html
 from cptrack.apps.widgets import Banner, Field, Form, guarded, open_store, primary, style
 from cptrack.casework.qa import common
 from cptrack.casework.qa.dashboard import HEADINGS, Dashboard
 from cptrack.models import RecordError
-from cptrack.render.templating import macro, trusted
+from cptrack.render.templating import trusted
 from cptrack.store import Store
 
 log = logging.getLogger("cptrack.apps")
 
 SECTIONS = tuple(HEADINGS.items())
-
-
-def _piece(name: str, *args) -> str:
-    """A macro of templates/qa_dashboard/bits.html, as HTML."""
-    return str(macro("qa_dashboard/bits.html", name)(*args))
 
 
 class DashboardView:
@@ -48,7 +44,7 @@ class DashboardView:
         b = self.board
         role = self.role
         authority = settings.get("authority_name", b.store)
-        self.title = widgets.HTML(_piece("title", authority, b.framework.name))
+        self.title = widgets.HTML(html.piece("title", authority, b.framework.name))
         self.start = Field(
             "start",
             "From",
@@ -109,10 +105,10 @@ class DashboardView:
                 [self.download_button, self.download_format, self.download_link],
                 layout=widgets.Layout(gap="10px", align_items="center"),
             ),
-            widgets.HTML(_piece("contents", SECTIONS)),
+            widgets.HTML(html.piece("contents", SECTIONS)),
         ]
         for key, heading in SECTIONS:
-            parts.append(widgets.HTML(_piece("heading", key, heading)))
+            parts.append(widgets.HTML(html.piece("heading", key, heading)))
             if key == "trend":
                 parts.append(self.trend_chair)
             if key == "feedback_sought":
@@ -125,7 +121,7 @@ class DashboardView:
         """Redraw the sections (all, or ``only`` those named) from the model."""
         for key, _ in SECTIONS:
             if not only or key in only:
-                self.html[key].value = _piece("section", trusted(self.board.section(key)))
+                self.html[key].value = html.piece("section", trusted(self.board.section(key)))
 
     # -- events ------------------------------------------------------------
 

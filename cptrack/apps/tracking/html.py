@@ -111,5 +111,5 @@ def open_label() -> Markup:
 
 
 def form_title(date: dt.date | None, version: int | None) -> Markup:
-    """"A new check", or which record is being amended."""
+    """ "A new check", or which record is being amended."""
     return macro(_BITS, "form_title")(date, version)
