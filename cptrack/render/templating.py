@@ -32,6 +32,8 @@ def missing(value: Any) -> bool:
     """None, NaN, NaT or pandas' NA: shown as an em dash."""
     if value is None:
         return True
+    if value.__class__ in _PLAIN:
+        return False
     try:
         import pandas as pd
 
@@ -40,14 +42,24 @@ def missing(value: Any) -> bool:
         return False
 
 
+_PLAIN = frozenset({str, int, bool, Markup})
+_DASH = Markup("—")
+_escape = html.escape
+
+
 def shown(value: Any) -> Markup:
     """What ``{{ value }}`` prints: safe HTML as it is; anything else escaped (quotes too,
     as ``html.escape`` does), a missing value as an em dash."""
+    cls = value.__class__
+    if cls is str:  # the common case first: a page prints tens of thousands of these
+        return Markup(_escape(value))
+    if cls is Markup or cls is int:
+        return value
     if hasattr(value, "__html__"):
         return Markup(value.__html__())
     if missing(value):
-        return Markup("—")
-    return Markup(html.escape(str(value), quote=True))
+        return _DASH
+    return Markup(_escape(str(value)))
 
 
 def trusted(value: str) -> Markup:
