@@ -11,6 +11,7 @@ from nbclient import NotebookClient
 from conftest import ROOT, screenshot, serving
 from cptrack.apps import home
 from cptrack.caseload import chair_summary
+from cptrack.render.style import esc
 from cptrack.storage.store import Store
 
 NOTEBOOK = ROOT / "notebooks" / "index.ipynb"
@@ -49,7 +50,7 @@ def test_the_home_notebook_runs(demo_db):
     )
     with Store.open(demo_db) as store:
         names = [s["name"] for s in store.rows("staff", role="chair")]
-    assert all(home.esc(n) in html for n in names)
+    assert all(esc(n) in html for n in names)
     assert "Caseload by chair" in html
 
 

@@ -10,6 +10,7 @@ from annex_template import build
 from test_import_annex_a_template import five, seven
 
 from conftest import screenshot
+from cptrack.apps.importing.html import report
 from cptrack.casework import importing as model
 from cptrack.casework.importing import Upload
 from cptrack.storage.store import Store
@@ -55,7 +56,7 @@ def test_the_report_escapes_what_the_file_says(store, tmp_path):
     """A refused value shown on the page is escaped, never markup."""
     path = build(tmp_path / "bad.xlsx", [seven(**{"Gender": "<b>odd</b>"})], [])
     result = model.run(store, Upload("bad.xlsx", path.read_bytes()), dry_run=True, reference=REF)
-    html = model.render(result)
+    html = report(result)
     assert ("&lt;b&gt;odd&lt;/b&gt;" in html, "<b>odd</b>" in html) == (True, False)
 
 

@@ -316,7 +316,7 @@ def test_the_dashboard_reads_what_the_forms_saved(conf_store: Store):
 
 def test_a_link_to_a_missing_observation_opens_a_new_one(demo_db):
     """?observation=ID naming nothing says so and offers a new form, never a traceback."""
-    from cptrack.apps.qa.observation_view import ObservationView
+    from cptrack.apps.observation.view import ObservationView
 
     with Store.open(demo_db) as store:
         view = ObservationView.open(store, observation_id=999_999)

@@ -10,9 +10,9 @@ import re
 import docx
 import pytest
 
-from cptrack.apps.conference.view import RecordView
-from cptrack.apps.midway.view import MidwayForm
-from cptrack.apps.qa.observation_view import ObservationView
+from cptrack.apps.conference.record import RecordView
+from cptrack.apps.midway.form import MidwayForm
+from cptrack.apps.observation.view import ObservationView
 from cptrack.caseload import load, open_plans
 from cptrack.casework import midway as mw
 from cptrack.casework.conference import agenda

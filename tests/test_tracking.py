@@ -11,7 +11,7 @@ import pytest
 
 from cptrack import engine
 from cptrack.apps.tracking.chart import timeline_svg
-from cptrack.apps.tracking.view import dashboard_table
+from cptrack.apps.tracking.html import dashboard_table
 from cptrack.caseload import load
 from cptrack.casework import tracking as m
 from cptrack.demo import synthetic as demo

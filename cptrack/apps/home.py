@@ -8,7 +8,8 @@ from pathlib import Path
 from cptrack.apps import APPS
 from cptrack.caseload import chair_summary
 from cptrack.domain.models import today as clock_today
-from cptrack.render.style import esc, notice, page
+from cptrack.render import templating
+from cptrack.render.style import notice
 from cptrack.storage import settings
 from cptrack.storage.store import Store, StoreError
 
@@ -16,50 +17,19 @@ from cptrack.storage.store import Store, StoreError
 def render(store: Store, notebooks: Path | None = None, today: dt.date | None = None) -> str:
     """The home page as HTML (static: it shows the same in Voila and in a report)."""
     notebooks = notebooks or Path.cwd()
-    today = today or clock_today()
-    authority = settings.get("authority_name", store)
     summary = chair_summary(store)
-    rows = "".join(
-        f"<tr><td>{esc(r.chair)}</td><td>{esc(r.team)}</td>"
-        f'<td class="num">{r.children}</td><td class="num">{r.on_plan}</td>'
-        f'<td class="num">{r.awaiting_icpc}</td></tr>'
-        for r in summary.itertuples()
-    )
-    totals = summary[["children", "on_plan", "awaiting_icpc"]].sum()
     unallocated = summary.attrs.get("unallocated", 0)
-    if unallocated:
-        rows += (
-            f'<tr><td><em>No chair allocated</em></td><td></td><td class="num">{unallocated}'
-            "</td><td></td><td></td></tr>"
-        )
-    rows += (
-        f'<tr class="total"><td>All chairs</td><td></td>'
-        f'<td class="num">{int(totals["children"]) + unallocated}</td>'
-        f'<td class="num">{int(totals["on_plan"])}</td>'
-        f'<td class="num">{int(totals["awaiting_icpc"])}</td></tr>'
+    totals = {k: int(v) for k, v in summary[["children", "on_plan", "awaiting_icpc"]].sum().items()}
+    totals["children"] += unallocated
+    return templating.render(
+        "home.html",
+        authority=settings.get("authority_name", store),
+        today=today or clock_today(),
+        apps=[app for app in APPS if (notebooks / app.notebook).exists()],
+        chairs=list(summary.itertuples()),
+        unallocated=unallocated,
+        totals=totals,
     )
-    cards = "".join(
-        f'<div class="card"><a href="{esc(app.notebook)}">{esc(app.title)}</a>'
-        f'<p>{esc(app.description)}</p><div class="who">For: {esc(app.audience)}</div></div>'
-        for app in APPS
-        if (notebooks / app.notebook).exists()
-    )
-    apps = (
-        f'<h2>Apps</h2><div class="cards">{cards}</div>'
-        if cards
-        else '<h2>Apps</h2><p class="note">No apps are installed in this folder yet.</p>'
-    )
-    body = (
-        f"<h1>cptrack</h1>"
-        f'<p class="sub">{esc(authority)} · caseloads on {today:%-d %B %Y}</p>'
-        f"{apps}"
-        "<h2>Caseload by chair</h2>"
-        '<table class="grid" id="chair-caseloads"><thead><tr><th>Chair</th><th>Team</th>'
-        '<th class="num">Children</th><th class="num">On a plan</th>'
-        '<th class="num">Awaiting initial conference</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-    )
-    return page(body)
 
 
 def show() -> None:

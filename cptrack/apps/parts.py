@@ -8,9 +8,11 @@
 * ``section``: a heading with a line of help (and the standard it comes from).
 * ``show_errors``: a ``RecordError``'s messages to the fields, the row lists and, for the
   rest, the banner; ``clear_errors`` undoes it.
-* ``tag`` and ``CSS``: the look shared by these forms (colour is never the only signal).
+* ``tag``: a coloured tag that always carries its words (colour is never the only signal);
+  the look is the one stylesheet's (``cptrack/render/static/cptrack.css``).
 
-Everything shown that came from a user or the database passes through ``esc``.
+Their HTML comes from the templates (``templates/forms.html``): everything shown that came
+from a user or the database is escaped there.
 """
 
 from __future__ import annotations
@@ -22,47 +24,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from cptrack.apps.widgets import Banner, Field
+from cptrack.apps.widgets import Banner, Field, form_piece
 from cptrack.domain.models import AGENCY_LABELS
-from cptrack.render.style import esc
+from cptrack.render.templating import macro, piece, trusted
 
 AGENCY_CHOICES = {a.value: w for a, w in AGENCY_LABELS.items()}
-
-CSS = """
-<style>
-.cpt-section { margin: 18px 0 6px 0; padding-top: 10px; border-top: 2px solid #b1b4b6; }
-.cpt-section h2 { font-family: "Liberation Sans", Arial, sans-serif; font-size: 20px;
-                  margin: 0 0 2px 0; color: #0b0c0c; }
-.cpt-section .cpt-help { font-family: "Liberation Sans", Arial, sans-serif; }
-.cpt-rowhead { font-family: "Liberation Sans", Arial, sans-serif; font-weight: 700;
-               font-size: 13px; color: #0b0c0c; }
-.cpt-rowlist { margin: 4px 0 8px 0; }
-.cpt-row { border-bottom: 1px solid #dcdcdc; padding: 3px 0; }
-.cpt-row .cpt-error { margin-left: 4px; }
-.cpt-cell-error input, .cpt-cell-error select, .cpt-cell-error textarea,
-.cpt-cell-error.widget-toggle-buttons { outline: 3px solid #d4351c; }
-.cpt-listerror .cpt-error { margin: 2px 0; }
-.cpt-facts { font-family: "Liberation Sans", Arial, sans-serif; font-size: 15px; }
-.cpt-facts table.grid { margin-top: 4px; }
-.cpt-card { border: 1px solid #b1b4b6; border-left: 6px solid #1d70b8; padding: 8px 14px;
-            background: #fff; font-family: "Liberation Sans", Arial, sans-serif;
-            font-size: 15px; margin: 6px 0; }
-.cpt-card h2 { font-size: 20px; margin: 0 0 4px 0; }
-.cpt-card .cpt-kv { display: inline-block; margin: 0 22px 4px 0; }
-.cpt-card .cpt-kv b { color: #505a5f; font-weight: 700; margin-right: 4px; }
-.cpt-cite { color: #505a5f; font-size: 12px; }
-.cpt table.grid a { color: #1d70b8; text-decoration: underline; }
-.cpt-answer { font-family: "Liberation Sans", Arial, sans-serif; font-size: 14px; }
-.cpt-wrap .widget-label { white-space: normal; }
-.cpt-wide textarea { font-family: "Liberation Sans", Arial, sans-serif; font-size: 14px;
-                     box-sizing: border-box; }
-.cpt-wide { box-sizing: border-box; max-width: 100%; }
-.cpt-tabs .lm-TabBar-tab, .cpt-tabs .p-TabBar-tab { font-size: 16px; font-weight: 700;
-            min-width: 180px; }
-.widget-toggle-buttons .widget-toggle-button { font-family: "Liberation Sans", Arial, sans-serif; }
-</style>
-"""
-
 
 class Unavailable:
     """What a page shows instead of its app when it cannot open (no database, a bad
@@ -70,7 +36,7 @@ class Unavailable:
 
     def __init__(self, message: str):
         self.message = message
-        self.widget = widgets.HTML(f"<div class='cpt'><div class='notice'>{esc(message)}</div></div>")
+        self.widget = widgets.HTML(form_piece("unavailable", message))
 
 
 def unavailable(message: str) -> Unavailable:
@@ -92,27 +58,39 @@ def side_by_side(*fields: Field, width: str = "300px") -> widgets.HBox:
 APP_WIDTH = "1180px"
 
 
-def css() -> widgets.HTML:
-    return widgets.HTML(CSS)
-
-
 def box(html: str) -> str:
     """HTML for a widget on a page whose stylesheet is already shown (``style()``)."""
-    return f"<div class='cpt'>{html}</div>"
+    return form_piece("box", trusted(html))
+
+
+def header(title: str, *bits: str) -> widgets.HTML:
+    """An app's title, and the line under it (authority, standards, the day...)."""
+    return widgets.HTML(form_piece("header", title, [b for b in bits if b]))
+
+
+def card_box(card_id: str, title: str, facts: list[tuple[str, Any]]):
+    """Who or what a page is about, in one box: a heading and labelled facts."""
+    return macro("forms.html", "card")(card_id, title, facts)
+
+
+def note(words: str, note_id: str = "") -> str:
+    """A line of explanation, in the apps' frame."""
+    return form_piece("note", words, note_id)
+
+
+def tag_line(line_id: str, kind: str, words: str) -> str:
+    """A coloured tag in a line of its own (the quorum, a count)."""
+    return form_piece("tag_line", line_id, kind, words)
 
 
 def tag(kind: str, words: str) -> str:
     """A coloured tag that always carries its words: red, amber, green or grey."""
-    kind = kind if kind in ("red", "amber", "green") else "grey"
-    return f"<span class='tag {kind}'>{esc(words)}</span>"
+    return str(piece("tag", kind, words))
 
 
 def section(title: str, help: str = "", cite: str = "") -> widgets.HTML:
     """A heading for a part of a form, with a line of help and its source."""
-    more = f" <span class='cpt-cite'>[{esc(cite)}]</span>" if cite else ""
-    line = f"<div class='cpt-help'>{esc(help)}{more}</div>" if (help or cite) else ""
-    box = widgets.HTML(f"<div class='cpt-section'><h2>{esc(title)}</h2>{line}</div>")
-    return box
+    return widgets.HTML(form_piece("section", title, help, cite))
 
 
 def yes_no(yes: str = "Yes", no: str = "No") -> widgets.ToggleButtons:
@@ -224,9 +202,7 @@ class Row:
         order = list(self.inputs)
         keys = sorted(by_input, key=lambda n: order.index(n) if n in order else len(order))
         lines = [m for n in keys for m in by_input[n]]
-        self.error.value = "".join(
-            f"<div class='cpt-error' role='alert'>{esc(m)}</div>" for m in lines
-        )
+        self.error.value = form_piece("errors", lines)
 
 
 class RowList:
@@ -256,15 +232,15 @@ class RowList:
         self.on_change = on_change
         self.labels = {c.name: c.label for c in self.columns}
         self.rows: list[Row] = []
-        head = [widgets.HTML(f"<div class='cpt-rowhead'>{esc(c.label)}</div>",
-                             layout=widgets.Layout(width=c.width)) for c in self.columns]  # fmt: skip
+        head = [widgets.HTML(form_piece("rowhead", c.label), layout=widgets.Layout(width=c.width))
+                for c in self.columns]  # fmt: skip
         self.header = widgets.HBox(head)
         self.body = widgets.VBox([])
         self.error = widgets.HTML("")
         self.error.add_class("cpt-listerror")
         self.add = widgets.Button(description=add_label, layout=widgets.Layout(width="auto"))
         self.add.on_click(lambda _b: self.add_row(self.new_item()))
-        self.empty = widgets.HTML("<div class='cpt-help'>None yet.</div>")
+        self.empty = widgets.HTML(form_piece("help", "None yet."))
         self.widget = widgets.VBox([self.header, self.empty, self.body, self.error,
                                     widgets.HBox([self.add])])  # fmt: skip
         self.widget.add_class("cpt-rowlist")
@@ -309,8 +285,7 @@ class RowList:
     def show_errors(self, by_field: dict[str, list[str]]) -> None:
         """Messages named ``<list>`` go under the list; ``<list>.<n>.<input>`` to row n."""
         own = by_field.get(self.name, [])
-        self.error.value = "".join(f"<div class='cpt-error' role='alert'>{esc(m)}</div>"
-                                   for m in own)  # fmt: skip
+        self.error.value = form_piece("errors", own)
         for i, row in enumerate(self.rows, 1):
             prefix = f"{self.name}.{i}."
             mine = {k[len(prefix):]: v for k, v in by_field.items() if k.startswith(prefix)}

@@ -14,7 +14,7 @@ pieces so that every app behaves the same way:
 * ``query_params`` reads the Voila page's query string (deep links such as ``?child=C123``).
 
 Class names used on widgets (``cpt-field``, ``cpt-error``, ``cpt-banner``...) are styled by
-``STYLE``; display ``style()`` once per page.
+the one stylesheet, ``cptrack/render/static/cptrack.css``; display ``style()`` once per page.
 """
 
 from __future__ import annotations
@@ -32,29 +32,18 @@ from urllib.parse import parse_qs
 import ipywidgets as widgets
 
 from cptrack.domain.models import RecordError
-from cptrack.render.style import CSS, esc
+from cptrack.render.style import CSS
+from cptrack.render.templating import macro, trusted
 from cptrack.storage.store import StaleVersionError, Store, StoreError
 
 log = logging.getLogger("cptrack.apps")
 
-STYLE = (
-    CSS
-    + """
-<style>
-.cpt-field { margin: 0 0 10px 0; }
-.cpt-label { font-weight: 700; font-size: 14px; margin: 0 0 2px 0; }
-.cpt-help { color: #505a5f; font-size: 13px; margin: 0 0 3px 0; }
-.cpt-error { color: #d4351c; font-weight: 700; font-size: 14px; }
-.cpt-field.has-error { border-left: 5px solid #d4351c; padding-left: 10px; }
-.cpt-banner .ok { border-left: 6px solid #00703c; background: #eef7f1; padding: 8px 12px; }
-.cpt-banner .bad { border-left: 6px solid #d4351c; background: #fdf2f0; padding: 8px 12px; }
-.cpt-banner .info { border-left: 6px solid #1d70b8; background: #eef4fa; padding: 8px 12px; }
-.cpt-banner div { font-family: "Liberation Sans", Arial, sans-serif; font-size: 15px; }
-.widget-button.cpt-primary { background: #00703c; color: #fff; font-weight: 700; }
-.widget-button.cpt-warning { background: #d4351c; color: #fff; font-weight: 700; }
-</style>
-"""
-)
+
+def form_piece(name: str, *args: Any) -> str:
+    """A macro of templates/forms.html (a label, help, errors, the banner...) as HTML."""
+    return str(macro("forms.html", name)(*args))
+
+STYLE = CSS  # the one stylesheet (cptrack/render/static/cptrack.css)
 
 
 def style() -> widgets.HTML:
@@ -116,11 +105,10 @@ class Field:
         self.name = name
         self.widget = widget
         self.required = required
-        star = " <span class='cpt-help'>(required)</span>" if required else ""
-        self.label = widgets.HTML(f"<div class='cpt-label'>{esc(label)}{star}</div>")
+        self.label = widgets.HTML(form_piece("label", label, required))
         parts: list[widgets.Widget] = [self.label]
         if help:
-            parts.append(widgets.HTML(f"<div class='cpt-help'>{esc(help)}</div>"))
+            parts.append(widgets.HTML(form_piece("help", help)))
         self.error = widgets.HTML("")
         self.error.add_class("cpt-error-line")
         parts += [widget, self.error]
@@ -142,9 +130,7 @@ class Field:
     def set_error(self, messages: Iterable[str] | None) -> None:
         messages = [m for m in (messages or []) if m]
         if messages:
-            self.error.value = "".join(
-                f"<div class='cpt-error' role='alert'>{esc(m)}</div>" for m in messages
-            )
+            self.error.value = form_piece("errors", messages)
             self.box.add_class("has-error")
         else:
             self.error.value = ""
@@ -159,9 +145,7 @@ class Banner(widgets.HTML):
         self.add_class("cpt-banner")
 
     def _show(self, kind: str, message: str, detail: Iterable[str] = ()) -> None:
-        items = "".join(f"<li>{esc(d)}</li>" for d in detail)
-        extra = f"<ul>{items}</ul>" if items else ""
-        self.value = f"<div class='{kind}' role='status'>{esc(message)}{extra}</div>"
+        self.value = form_piece("banner", kind, message, list(detail))
 
     def ok(self, message: str) -> None:
         self._show("ok", message)
@@ -286,9 +270,9 @@ class ReportDownload:
         from cptrack import reports  # here: only a download pays for the report machinery
 
         name, params, notes = self.request()
-        self.link.value = "<span class='note'>Making the report…</span>"
+        self.link.value = form_piece("making", "Making the report…")
         link = reports.download_link(name, self.format.value, **params)
-        self.link.value = link + "".join(f" <span class='note'>{esc(n)}</span>" for n in notes)
+        self.link.value = form_piece("download", trusted(link), notes)
 
 
 # The formats a record's own document is offered in: PDF, Word (to upload to the case system

@@ -58,14 +58,11 @@ def download_link(name: str, fmt: str = "pdf", **parameters: Any) -> str:
     "Download report" click. Static, so it works in Voila with no file served."""
     import base64
 
-    from cptrack.render.style import esc
+    from cptrack.render.templating import render
 
     data = base64.b64encode(report_bytes(name, fmt, **parameters)).decode()
     file = filename(name, fmt, **parameters)
-    return (
-        f'<a download="{esc(file)}" href="data:{MIME[fmt]};base64,{data}" '
-        f'class="cpt-download">Save {esc(file)}</a>'
-    )
+    return str(render("reports/download.html", file=file, mime=MIME[fmt], data=data))
 
 
 def filename(name: str, fmt: str, **parameters: Any) -> str:

@@ -61,9 +61,9 @@ class AgencyParticipation(Report):
     def section_attendance(self) -> str:
         t = self.attendance_frame()
         n = len(self.conferences)
-        intro = f'<p class="note">{n:,} conferences held in the period (family members are not counted).</p>'
+        intro = html.note(f"{n:,} conferences held in the period (family members are not counted).")
         if not len(t):
-            return intro + '<p class="note">No attendance recorded.</p>'
+            return intro + html.note("No attendance recorded.")
         plot = t.iloc[::-1]
 
         def draw(ax):
@@ -92,7 +92,7 @@ class AgencyParticipation(Report):
              ("did_not_attend", "Did not attend", "num"), ("percent", "% attended", "pct")],
             table_id="attendance", total=totals,
         )  # fmt: skip
-        return intro + f'<div class="figures">{chart}</div>' + table
+        return intro + html.figures(chart) + table
 
     def reports_frame(self) -> pd.DataFrame:
         f = self.ctx.findings
@@ -136,7 +136,7 @@ class AgencyParticipation(Report):
             ],
             table_id="reports",
             empty="No reports recorded for conferences in the period.",
-        ) + (  # fmt: skip
-            '<p class="note">In time: by the deadlines of the standards profile (the engine\'s '
-            "report_to_chair and report_to_family rules); a profile without a rule judges none.</p>"
+        ) + html.note(  # fmt: skip
+            "In time: by the deadlines of the standards profile (the engine's report_to_chair and "
+            "report_to_family rules); a profile without a rule judges none."
         )

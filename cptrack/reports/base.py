@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from cptrack.render.style import esc
+from cptrack.render.templating import render, trusted
 from cptrack.reports import html
 from cptrack.reports.context import ReportContext
 
@@ -39,6 +39,8 @@ class Report:
         return self.ctx.period
 
     def header_html(self) -> str:
+        """The header (in its ``.rpt`` frame): title, subject, authority, period, and the
+        page's facts for the PDF's header and footer."""
         c = self.ctx
         bits = [b for b in (self.subject, c.authority, self.period) if b]
         shared = ""
@@ -52,13 +54,8 @@ class Report:
             "period": self.period, "generated": c.generated,
             "pseudonymised": "yes" if c.pseudonymise else "no",
         }  # fmt: skip
-        attrs = " ".join(f'data-{k}="{esc(v)}"' for k, v in meta.items())
-        return (
-            f'<div class="rpt-meta" {attrs}></div>'
-            f"<h1>{esc(self.title)}</h1>"
-            f'<p class="sub">{" · ".join(esc(b) for b in bits)}<br>'
-            f"Generated {esc(c.generated)} · standards: {esc(c.profile.name)}{esc(shared)}</p>"
-        )
+        return str(render("reports/header.html", meta=meta, title=self.title, bits=bits,
+                          generated=c.generated, profile=c.profile.name, shared=shared))  # fmt: skip
 
     def child_columns(
         self, ref: str = "ref", name: str = "child", heading: str = "Child"
@@ -78,8 +75,8 @@ class Report:
 
     def section_html(self, key: str) -> str:
         heading = dict(self.sections).get(key, "")
-        head = f"<h2>{esc(heading)}</h2>" if heading else ""
-        page = self.ctx.scrub_html(f'<div class="rpt">{head}{self.section(key)}</div>')
+        body = trusted(self.section(key))  # the section's own HTML, escaped as it was made
+        page = self.ctx.scrub_html(str(render("reports/section.html", heading=heading, body=body)))
         return page + self.removed_html()
 
     def removed_html(self) -> str:
@@ -88,11 +85,11 @@ class Report:
         if not self.ctx.pseudonymise:
             return ""
         counts = ";".join(f"{k}={n}" for k, n in self.ctx.scrubber.counts.items() if n)
-        return f'<div class="rpt-removed" data-counts="{esc(counts)}"></div>'
+        return str(render("reports/removed.html", counts=counts))
 
     def document(self) -> str:
         """The whole report as one HTML fragment (header and every section)."""
-        parts = [html.CSS, f'<div class="rpt">{self.header_html()}</div>']
+        parts = [html.CSS, self.header_html()]
         parts += [self.section_html(k) for k, _ in self.sections]
         return "".join(parts)
 
@@ -101,7 +98,7 @@ class Report:
     def header(self) -> Any:
         from IPython.display import HTML
 
-        return HTML(html.CSS + f'<div class="rpt">{self.header_html()}</div>')
+        return HTML(html.CSS + self.header_html())
 
     def show(self, key: str) -> Any:
         from IPython.display import HTML

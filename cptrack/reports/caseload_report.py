@@ -192,9 +192,8 @@ class ChairCaseload(Report):
         return first
 
     def section_drift(self) -> str:
-        return self._items(self.drift_alerts(), "drift", "No drift alerts.") + (
-            '<p class="note">One line per child and kind of alert: the oldest, with how many more '
-            "there are.</p>"
+        return self._items(self.drift_alerts(), "drift", "No drift alerts.") + html.note(
+            "One line per child and kind of alert: the oldest, with how many more there are."
         )
 
     def excel_sheets(self) -> dict[str, tuple[pd.DataFrame, list[tuple[str, str, str]]]]:

@@ -97,7 +97,7 @@ class ChildSummary(Report):
             events += [(label, d) for d in frame[col].dropna()]
         plans = cl.cp_plans
         if not events and not len(plans):
-            return '<p class="note">Nothing recorded yet.</p>'
+            return html.note("Nothing recorded yet.")
         lanes = [
             "Plan",
             "Conference",
@@ -126,7 +126,7 @@ class ChildSummary(Report):
             ax.set_ylabel("Record")
             ax.tick_params(axis="x", labelsize=8)
 
-        return f'<div class="figures">{html.figure(draw, height=2.8, alt="Chronology of the file")}</div>'
+        return html.figures(html.figure(draw, height=2.8, alt="Chronology of the file"))
 
     def section_plans(self) -> str:
         p = self.cl.cp_plans.sort_values("start_date").copy()

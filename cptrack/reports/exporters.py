@@ -10,20 +10,11 @@ export). The PDF is that page printed by Debian's Chromium on A4 (``cptrack.repo
 
 from __future__ import annotations
 
-import html as html_lib
-
 from nbconvert.exporters import Exporter
 
-from cptrack.reports import html as report_html
+from cptrack.render.templating import render, trusted
 from cptrack.reports.pdf import html_to_pdf, page_meta
 from cptrack.reports.registry import ReportError
-
-PAGE_CSS = """
-@page { size: A4; margin: 16mm 12mm 14mm 12mm; }
-body { margin: 0; background: #fff; }
-.rpt-meta, .rpt-removed { display: none; }
-@media screen { body { padding: 16px; } }
-"""
 
 
 def outputs_html(nb) -> str:
@@ -38,25 +29,22 @@ def outputs_html(nb) -> str:
                 raise ReportError(f"{out.get('ename')}: {out.get('evalue')}")
             if kind == "stream":
                 if out.get("name") == "stdout":
-                    parts.append(f"<pre>{html_lib.escape(out.get('text', ''))}</pre>")
+                    parts.append(str(render("reports/stdout.html", text=out.get("text", ""))))
                 continue
             data = out.get("data", {})
             if "text/html" in data:
                 value = data["text/html"]
                 parts.append("".join(value) if isinstance(value, list) else value)
             elif "image/png" in data:
-                parts.append(f'<img class="fig" src="data:image/png;base64,{data["image/png"]}">')
+                parts.append(str(render("reports/image.html", png=data["image/png"])))
     return "\n".join(parts)
 
 
 def page(body: str) -> str:
     meta = page_meta(body)
     title = " · ".join(x for x in (meta.get("title"), meta.get("subject")) if x) or "Report"
-    return (
-        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
-        f"<title>{html_lib.escape(title)}</title>{report_html.CSS}<style>{PAGE_CSS}</style>"
-        f"</head><body>{body}</body></html>\n"
-    )
+    # The body is the notebook's displayed HTML, escaped by the report code that made it.
+    return str(render("reports/document.html", title=title, body=trusted(body))) + "\n"
 
 
 class ReportHTMLExporter(Exporter):

@@ -1,4 +1,5 @@
-"""Static HTML for reports: tables, tags and figures, every value from the database escaped.
+"""Static HTML for reports: tables, tags and figures, from the templates in
+``cptrack/render/templates/reports/`` (every value from the database escaped).
 
 Reports are read on paper as much as on screen, so the stylesheet keeps tables whole where it
 can (a row is never split across pages, the header row repeats on each page) and every figure
@@ -13,61 +14,22 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
+from cptrack.render import style
 from cptrack.render.style import esc
+from cptrack.render.templating import macro
 from cptrack.reports.context import day
 
-CSS = """
-<style>
-.rpt { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; color: #1b1b1b;
-       font-size: 11px; line-height: 1.35; }
-.rpt h1 { font-size: 22px; margin: 0 0 2px 0; }
-.rpt h2 { font-size: 17px; margin: 18px 0 6px 0; border-bottom: 2px solid #1d70b8;
-          padding-bottom: 2px; break-after: avoid; page-break-after: avoid; }
-.rpt h3 { font-size: 14px; margin: 12px 0 4px 0; break-after: avoid; }
-.rpt .sub { color: #505a5f; margin: 0 0 10px 0; }
-.rpt table.t { border-collapse: collapse; width: 100%; margin: 4px 0 12px 0; }
-.rpt table.t thead { display: table-header-group; }
-.rpt table.t tr { break-inside: avoid; page-break-inside: avoid; }
-.rpt table.t th { text-align: left; background: #f3f2f1; border-bottom: 2px solid #b1b4b6;
-                  padding: 4px 6px; font-weight: 700; vertical-align: bottom; }
-.rpt table.t td { border-bottom: 1px solid #dcdcdc; padding: 3px 6px; vertical-align: top;
-                  text-align: left; overflow-wrap: break-word; }
-.rpt table.t td.num, .rpt table.t td.pct, .rpt table.t th.num { text-align: right; font-variant-numeric: tabular-nums;
-                  white-space: nowrap; }
-.rpt table.t td.date, .rpt table.t td.id, .rpt table.t td.nowrap { white-space: nowrap; }
-.rpt table.t tr.total td { font-weight: 700; border-top: 2px solid #b1b4b6; }
-.rpt table.kv { border-collapse: collapse; margin: 4px 0 12px 0; width: 100%; }
-.rpt table.kv th { text-align: left; width: 30%; padding: 3px 8px 3px 0; vertical-align: top;
-                   color: #333; }
-.rpt table.kv td { padding: 3px 0; vertical-align: top; white-space: pre-wrap; }
-.rpt table.kv tr { break-inside: avoid; }
-.rpt .tag { display: inline-block; padding: 0 6px; border-radius: 3px; font-weight: 700;
-            font-size: 11.5px; white-space: nowrap; }
-.rpt .tag.red { background: #d4351c; color: #fff; }
-.rpt .tag.amber { background: #ffdd00; color: #0b0c0c; }
-.rpt .tag.green { background: #00703c; color: #fff; }
-.rpt .tag.grey { background: #dcdcdc; color: #0b0c0c; }
-.rpt .figures { margin: 6px 0 12px 0; break-inside: avoid; }
-.rpt img.fig { max-width: 100%; break-inside: avoid; }
-.rpt .note { color: #505a5f; font-size: 11.5px; }
-.rpt .stat { display: inline-block; border: 1px solid #b1b4b6; border-left: 5px solid #1d70b8;
-             padding: 6px 10px; margin: 0 8px 8px 0; min-width: 150px; break-inside: avoid; }
-.rpt .stat b { display: block; font-size: 20px; }
-.rpt .block { break-inside: avoid; }
-.rpt .text { white-space: pre-wrap; }
-.rpt-removed { display: none; }
-@media screen { .rpt { max-width: 1100px; margin: 0 auto; font-size: 13px; } }
-</style>
-"""
+CSS = style.CSS  # the one stylesheet, shared with the apps (rules for reports under .rpt)
 
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green"}
+_PIECES = "reports/pieces.html"
 
 
 def tag(colour: str, words: str) -> str:
     """A coloured label that says its meaning in words too."""
-    colour = colour if colour in ("red", "amber", "green") else "grey"
-    return f'<span class="tag {colour}">{esc(words)}</span>'
+    return str(macro(_PIECES, "tag")(colour, words))
 
 
 def rag(colour: Any, words: Any = None) -> str:
@@ -78,26 +40,33 @@ def rag(colour: Any, words: Any = None) -> str:
     return tag(colour, f"{label}: {words}" if words else label)
 
 
-def cell(value: Any, kind: str) -> str:
+def rag_and(colour: Any, words: Any, more: Any) -> str:
+    """A RAG tag followed by more words (a status in full)."""
+    return str(macro(_PIECES, "after")(Markup(rag(colour, words)), more))
+
+
+def cell(value: Any, kind: str) -> Any:
+    """A table cell's content: words (escaped by the template) or, for kind ``html``, HTML
+    the report's code made (a tag, a grade) and passes as it is."""
     if kind == "html":
-        return "" if value is None else str(value)
+        return Markup("" if value is None else str(value))
     if kind == "date":
-        return esc(day(value))
+        return day(value)
     if kind in ("id", "nowrap"):
-        return esc(value)
+        return value
     if kind == "num":
         if value is None or pd.isna(value):
             return "—"
         if isinstance(value, float):
-            return esc(f"{value:,.0f}" if value.is_integer() else f"{value:.1f}")
-        return esc(f"{value:,}" if isinstance(value, int) else value)
+            return f"{value:,.0f}" if value.is_integer() else f"{value:.1f}"
+        return f"{value:,}" if isinstance(value, int) else value
     if kind == "pct":
-        return "—" if value is None or pd.isna(value) else esc(f"{float(value):.1f}%")
+        return "—" if value is None or pd.isna(value) else f"{float(value):.1f}%"
     if kind == "yesno":
         if value is None or pd.isna(value):
             return "—"
         return "Yes" if bool(value) else "No"
-    return esc(value)
+    return value
 
 
 Column = tuple[str, str, str]  # (column in the frame, heading, kind)
@@ -117,35 +86,20 @@ def table(
     in two. (Splitting long tables into chunks of 60 rows was measured: no faster to print.)
     """
     if frame is None or not len(frame):
-        return f'<p class="note">{esc(empty)}</p>'
-    attr = f' id="{esc(table_id)}"' if table_id else ""
-    head = "".join(
-        f'<th class="{"num" if kind in ("num", "pct") else ""}">{esc(heading)}</th>'
-        for _, heading, kind in columns
-    )
-    data = {name: frame[name].tolist() for name, _, _ in columns}
-    rows = []
-    for i in range(len(frame)):
-        tds = "".join(
-            f'<td class="{kind}">{cell(data[name][i], kind)}</td>' for name, _, kind in columns
-        )
-        rows.append(f"<tr>{tds}</tr>")
+        return note(empty)
+    data = [[cell(v, kind) for v in frame[name].tolist()] for name, _, kind in columns]
+    rows = list(zip(*data, strict=True))
+    last = None
     if total:
-        tds = "".join(
-            f'<td class="{kind}">{cell(total.get(name, ""), kind) if name in total else ""}</td>'
-            for name, _, kind in columns
-        )
-        rows.append(f'<tr class="total">{tds}</tr>')
-    return (f'<table class="t"{attr}><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')  # fmt: skip
+        last = [cell(total.get(name, ""), kind) if name in total else ""
+                for name, _, kind in columns]  # fmt: skip
+    return str(macro(_PIECES, "table")(list(columns), rows, table_id, last))
 
 
 def key_values(pairs: Sequence[tuple[str, Any]], raw: Sequence[str] = ()) -> str:
     """A two-column table of labels and values (values in ``raw`` are HTML already)."""
-    rows = "".join(
-        f"<tr><th>{esc(k)}</th><td>{v if k in raw else esc(v)}</td></tr>" for k, v in pairs
-    )
-    return f'<table class="kv">{rows}</table>'
+    shown = [(k, Markup(v) if k in raw else v) for k, v in pairs]
+    return str(macro(_PIECES, "key_values")(shown))
 
 
 def figure(
@@ -160,9 +114,23 @@ def figure(
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     data = base64.b64encode(buf.getvalue()).decode()
-    return f'<img class="fig" alt="{esc(alt)}" src="data:image/png;base64,{data}">'
+    return str(macro(_PIECES, "figure")(data, alt))
+
+
+def figures(html: str) -> str:
+    """Figures (``figure``'s HTML) kept together on a page."""
+    return str(macro(_PIECES, "figures")(Markup(html)))
 
 
 def stat(label: str, value: Any, stat_id: str = "") -> str:
-    attr = f' id="{esc(stat_id)}"' if stat_id else ""
-    return f'<div class="stat"><b{attr}>{esc(value)}</b>{esc(label)}</div>'
+    return str(macro(_PIECES, "stat")(label, value, stat_id))
+
+
+def note(words: str) -> str:
+    """A line of explanation under a heading or a table."""
+    return str(macro(_PIECES, "note")(words))
+
+
+def block(heading: str, html: str) -> str:
+    """A heading and its HTML (``html``, made by the report's code) kept on one page."""
+    return str(macro(_PIECES, "block")(heading, Markup(html)))

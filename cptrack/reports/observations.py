@@ -15,27 +15,11 @@ from cptrack.casework.qa import common
 from cptrack.casework.qa.dashboard import HEADINGS, Dashboard
 from cptrack.domain.models import RATING_LABELS, FieldError, RecordError
 from cptrack.render import qa as qa_render
-from cptrack.render.style import CSS as APP_CSS
-from cptrack.render.style import esc
+from cptrack.render.templating import render, trusted
 from cptrack.reports import html
 from cptrack.reports.base import Report
 from cptrack.reports.context import day
 from cptrack.storage.tables import TABLES
-
-# The QA apps' HTML, sized for paper inside a report.
-QA_PRINT_CSS = """
-<style>
-.rpt .cpt { font-size: 11px; max-width: none; }
-.rpt .cpt h3 { font-size: 13px; }
-.rpt .cpt .heat-wrap { overflow: visible; }
-.rpt .cpt table.heat td.cell { width: auto; min-width: 56px; height: 40px; font-size: 10px; }
-.rpt .cpt table.heat td.cell b, .rpt .cpt table.heat td.cell span { font-size: 10px; }
-.rpt .cpt table.heat th { font-size: 10px; max-width: 70px; }
-.rpt .cpt table.grid th, .rpt .cpt table.grid td { padding: 3px 6px; }
-.rpt .cpt table tr { break-inside: avoid; }
-.rpt .cpt table thead { display: table-header-group; }
-</style>
-"""
 
 
 class ObservationSummary(Report):
@@ -60,11 +44,8 @@ class ObservationSummary(Report):
             o["chair"] = [c.staff_name(i) for i in o["chair_id"]]
             o["observer"] = [c.staff_name(i) for i in o["observer_id"]]
 
-    def header_html(self) -> str:
-        return APP_CSS + qa_render.CSS + QA_PRINT_CSS + super().header_html()
-
     def section(self, key: str) -> str:
-        return f'<div class="cpt">{self.board.section(key)}</div>'
+        return str(render("reports/app_section.html", body=trusted(self.board.section(key))))
 
 
 def latest_observation(store) -> int | None:
@@ -130,12 +111,12 @@ class SingleObservation(Report):
                              "rating": qa_render.grade_tag(r.get("rating")) if r.get("rating") else "Not rated",
                              "evidence": self.ctx.text(r.get("evidence")),
                              "source": "; ".join(s.short for s in crit.sources)})  # fmt: skip
-            parts.append(f'<div class="block"><h3>{esc(d.title)}</h3>' + html.table(
+            parts.append(html.block(d.title, html.table(
                 pd.DataFrame(rows),
                 [("criterion", "Criterion", "text"), ("rating", "Rating", "html"), ("evidence", "Evidence", "text"),
                  ("source", "Source", "text")],
-            ) + "</div>")  # fmt: skip
-        return APP_CSS + qa_render.CSS + QA_PRINT_CSS + "".join(parts)
+            )))  # fmt: skip
+        return "".join(parts)
 
     def section_judgement(self) -> str:
         o, c = self.obs, self.ctx

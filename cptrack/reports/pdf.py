@@ -15,7 +15,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from cptrack.render.style import esc
+from cptrack.render.templating import macro
 from cptrack.reports.registry import ReportError
 
 CHROMIUM = os.environ.get("CPTRACK_CHROMIUM", "/usr/bin/chromium")
@@ -37,15 +37,13 @@ def page_meta(body: str) -> dict[str, str]:
 
 def _header_footer(meta: dict[str, str]) -> tuple[str, str]:
     style = "font-family: Liberation Sans, Arial, sans-serif; font-size: 7.5px; color: #505a5f; width: 100%; margin: 0 12mm; display: flex; justify-content: space-between;"
-    left = " · ".join(esc(x) for x in (meta.get("title"), meta.get("subject")) if x)
-    right = " · ".join(esc(x) for x in (meta.get("authority"), meta.get("period")) if x)
-    header = f'<div style="{style}"><span>{left}</span><span>{right}</span></div>'
-    footer = (
-        f'<div style="{style}"><span>Generated {esc(meta.get("generated", ""))}'
-        f"{' · pseudonymised' if meta.get('pseudonymised') == 'yes' else ''}</span>"
-        '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
+    left = " · ".join(x for x in (meta.get("title"), meta.get("subject")) if x)
+    right = " · ".join(x for x in (meta.get("authority"), meta.get("period")) if x)
+    header = macro("reports/print_header.html", "header")(style, left, right)
+    footer = macro("reports/print_header.html", "footer")(
+        style, meta.get("generated", ""), meta.get("pseudonymised") == "yes"
     )
-    return header, footer
+    return str(header), str(footer)
 
 
 class Printer:

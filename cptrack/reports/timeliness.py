@@ -97,8 +97,7 @@ class MonthlyTimeliness(Report):
         self.held["ref"] = [c.child_ref(x) for x in self.held["child_id"].astype(str)]
         self.held["what"] = [engine.EVENT_LABELS.get(e, e) for e in self.held["event"].astype(str)]
         self.held["state"] = [
-            html.rag("red" if late else "green", "late" if late else "in timescale")
-            + f" {html.cell(t, 'text')}"
+            html.rag_and("red" if late else "green", "late" if late else "in timescale", t)
             for late, t in zip(self.held["late"], self.held["status_text"].astype(str), strict=True)
         ]
 
@@ -122,9 +121,11 @@ class MonthlyTimeliness(Report):
             + html.stat("in timescale", pct)
             + html.stat("out of timescale", late, "out-of-timescale-count")
             + html.stat("late with no reason recorded", no_reason)
-            + '<p class="note">Judged by the engine against the profile\'s timescales: initial '
-            "conferences, first reviews and later reviews. A conference is out of timescale when "
-            "it was held after its due date.</p>"
+            + html.note(
+                "Judged by the engine against the profile's timescales: initial conferences, "
+                "first reviews and later reviews. A conference is out of timescale when it was "
+                "held after its due date."
+            )
         )
 
     def _conference_table(
@@ -150,7 +151,7 @@ class MonthlyTimeliness(Report):
     def section_reasons(self) -> str:
         late = self.held[self.held["late"]]
         if not len(late):
-            return '<p class="note">No conference was held out of timescale.</p>'
+            return html.note("No conference was held out of timescale.")
         counts = (
             late["reason"]
             .fillna("No reason recorded")
@@ -223,7 +224,7 @@ class MonthlyTimeliness(Report):
                 ("late", "Out of timescale", "num"), ("percent", "% in timescale", "pct")],
             table_id="trend",
         )  # fmt: skip
-        return f'<div class="figures">{chart}</div>{table}'
+        return html.figures(chart) + table
 
     def section_measures(self) -> str:
         m = national_measures(self.ctx.caseload, self.year_start, self.last)
@@ -233,8 +234,10 @@ class MonthlyTimeliness(Report):
         s.loc[len(s)] = ["Median working days from strategy discussion to ICPC",
                          None if median is None else median, None, None, "14"]  # fmt: skip
         return (
-            f'<p class="note">{day(self.year_start)} to {day(self.last)}, as the DfE defines each '
-            "measure (cptrack.measures).</p>"
+            html.note(
+                f"{day(self.year_start)} to {day(self.last)}, as the DfE defines each measure "
+                "(cptrack.measures)."
+            )
             + html.table(
                 s,
                 [
@@ -246,5 +249,5 @@ class MonthlyTimeliness(Report):
                 ],
                 table_id="measures",
             )  # fmt: skip
-            + f'<p class="note">{html.cell(ENGLAND_SOURCE, "text")}</p>'
+            + html.note(ENGLAND_SOURCE)
         )

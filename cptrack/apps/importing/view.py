@@ -1,11 +1,14 @@
 """The import page (``imports.ipynb``): upload a CIN census return or an Annex A workbook,
 check it (a dry run: what would be added, changed, left alone and refused, and the
-data-quality findings), then import it in one transaction. The work is ``model``'s."""
+data-quality findings), then import it in one transaction. The work is ``model``'s; the
+report's HTML is ``html``'s."""
 
 from __future__ import annotations
 
 import ipywidgets as widgets
 
+from cptrack.apps import parts
+from cptrack.apps.importing import html
 from cptrack.apps.widgets import Banner, guarded, open_store, primary, style, wait_for_request
 from cptrack.casework import importing as model
 from cptrack.casework.importing import Upload
@@ -31,16 +34,15 @@ class ImportApp:
         self.check_button.on_click(guarded(self.banner, "check the file")(self.check))
         self.import_button.on_click(guarded(self.banner, "import the file")(self.do_import))
         self.upload.observe(self._chosen, names="value")
-        help_text = widgets.HTML(
-            "<p class='note'>A CIN census return (XML) or an Ofsted Annex A workbook (.xlsx, "
-            "or one list as .csv). Checking writes nothing. The reference date is the day an "
-            "Annex A file speaks for (left blank: its latest date); a census has its own. "
-            "Values recorded after that day are left alone.</p>"
-        )
+        help_text = widgets.HTML(parts.note(
+            "A CIN census return (XML) or an Ofsted Annex A workbook (.xlsx, or one list as "
+            ".csv). Checking writes nothing. The reference date is the day an Annex A file "
+            "speaks for (left blank: its latest date); a census has its own. Values recorded "
+            "after that day are left alone."))  # fmt: skip
         self.widget = widgets.VBox(
             [
                 style(),
-                widgets.HTML("<h1>Import</h1>"),
+                parts.header("Import"),
                 help_text,
                 widgets.HBox([self.upload, self.reference]),
                 widgets.HBox([self.check_button, self.import_button, self.progress]),
@@ -94,7 +96,7 @@ class ImportApp:
             self.report.value = ""
             self.banner.bad(f"{upload.name} cannot be imported: {exc}")
             return
-        self.report.value = model.render(result)
+        self.report.value = html.report(result)
         if result.problems:
             self.banner.bad(
                 f"{len(result.problems)} record(s) would be refused (listed below): put them "
@@ -114,7 +116,7 @@ class ImportApp:
             self.banner.bad("Check the file before importing it.")
             return
         result = self._run(upload, dry_run=False)
-        self.report.value = model.render(result)
+        self.report.value = html.report(result)
         self.import_button.disabled = True
         self.checked = None
         if result.committed:

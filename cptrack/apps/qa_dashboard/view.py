@@ -14,12 +14,12 @@ import traceback
 
 import ipywidgets as widgets
 
+from cptrack.apps.qa_dashboard import html
 from cptrack.apps.widgets import Banner, Field, Form, guarded, open_store, primary, style
 from cptrack.casework.qa import common
 from cptrack.casework.qa.dashboard import HEADINGS, Dashboard
 from cptrack.domain.models import RecordError
-from cptrack.render import qa as render
-from cptrack.render.style import CSS, esc
+from cptrack.render.templating import trusted
 from cptrack.storage import settings
 from cptrack.storage.store import Store
 
@@ -44,11 +44,7 @@ class DashboardView:
         b = self.board
         role = self.role
         authority = settings.get("authority_name", b.store)
-        self.title = widgets.HTML(
-            f'{CSS}{render.CSS}<div class="cpt"><h1>QA dashboard</h1><p class="sub">'
-            f"{esc(authority)} · practice observations and feedback for the Case Audit "
-            f"Management meeting · framework: {esc(b.framework.name)}</p></div>"
-        )
+        self.title = widgets.HTML(html.piece("title", authority, b.framework.name))
         self.start = Field(
             "start",
             "From",
@@ -100,7 +96,6 @@ class DashboardView:
              self.refresh_button],
             layout=widgets.Layout(gap="18px", flex_flow="row wrap", align_items="center"),
         )  # fmt: skip
-        contents = " · ".join(f'<a href="#qa-{k}">{esc(t)}</a>' for k, t in SECTIONS)
         parts: list[widgets.Widget] = [
             style(),
             self.title,
@@ -110,12 +105,10 @@ class DashboardView:
                 [self.download_button, self.download_format, self.download_link],
                 layout=widgets.Layout(gap="10px", align_items="center"),
             ),
-            widgets.HTML(f'<div class="cpt"><p class="note">{contents}</p></div>'),
+            widgets.HTML(html.piece("contents", SECTIONS)),
         ]
         for key, heading in SECTIONS:
-            parts.append(
-                widgets.HTML(f'<div class="cpt"><h2 id="qa-{key}">{esc(heading)}</h2></div>')
-            )
+            parts.append(widgets.HTML(html.piece("heading", key, heading)))
             if key == "trend":
                 parts.append(self.trend_chair)
             if key == "feedback_sought":
@@ -128,7 +121,7 @@ class DashboardView:
         """Redraw the sections (all, or ``only`` those named) from the model."""
         for key, _ in SECTIONS:
             if not only or key in only:
-                self.html[key].value = f'<div class="cpt">{self.board.section(key)}</div>'
+                self.html[key].value = html.piece("section", trusted(self.board.section(key)))
 
     # -- events ------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import traceback
 
 import ipywidgets as widgets
 
+from cptrack.apps.observation import html
 from cptrack.apps.widgets import (
     DOCUMENT_FORMATS,
     Banner,
@@ -38,36 +39,12 @@ from cptrack.casework.qa.observation import (
 from cptrack.domain.models import ObservationStatus, RecordError, today
 from cptrack.quality.observation import SCALE, Framework
 from cptrack.render import qa as render
-from cptrack.render.style import esc
+from cptrack.render.templating import trusted
 from cptrack.storage import settings
 from cptrack.storage.store import Store
 
 log = logging.getLogger("cptrack.apps")
 CHOOSE = ""  # the value of a "choose" entry: a dropdown never holds None
-PAPER = """
-<style>
-.cpt-paper { max-width: 1180px; font-family: "Liberation Sans", Arial, sans-serif; }
-.cpt-part { border: 2px solid #0b0c0c; margin: 14px 0; padding: 0 0 8px 0; background: #fff; }
-.cpt-part-head { background: #0b0c0c; color: #fff; font-weight: 700; font-size: 16px;
-                 padding: 6px 12px; letter-spacing: 0.02em; }
-.cpt-part-body { padding: 8px 12px 0 12px; }
-.cpt-domain-head { background: #f3f2f1; border-top: 1px solid #b1b4b6;
-                   border-bottom: 1px solid #b1b4b6; padding: 6px 12px; margin: 8px 0 0 0; }
-.cpt-domain-head b { font-size: 15px; }
-.cpt-domain-head div { color: #505a5f; font-size: 13px; }
-.cpt-colheads { font-size: 13px; font-weight: 700; color: #505a5f; padding: 4px 12px 0 12px; }
-.cpt-crit-row { border-bottom: 1px solid #dcdcdc; padding: 6px 12px 2px 12px; }
-.cpt-crit { font-size: 14px; line-height: 1.35; }
-.cpt-crit .num { font-weight: 700; margin-right: 4px; }
-.cpt-crit .src { color: #505a5f; font-size: 12px; margin-top: 3px; }
-.cpt-status { font-size: 15px; margin: 4px 0 8px 0; }
-.cpt-hide-label .cpt-label { display: none; }
-.cpt-paper textarea, .cpt-paper select, .cpt-paper input { font-family: "Liberation Sans", Arial,
-    sans-serif; font-size: 14px; }
-.cpt-form-title h1 { font-size: 26px; margin: 0; }
-.cpt-form-title p { margin: 2px 0 0 0; color: #505a5f; }
-</style>
-"""
 
 
 def _value(widget) -> object:
@@ -119,11 +96,7 @@ class ObservationView:
     def _build(self) -> None:
         store, role = self.store, self.role
         authority = settings.get("authority_name", store)
-        self.title = widgets.HTML(
-            f'<div class="cpt-form-title"><h1>Practice Observation Form</h1>'
-            f"<p>{esc(authority)} · observation of a conference {esc(role.lower())} against "
-            "the chairs' standards</p></div>"
-        )
+        self.title = widgets.HTML(html.piece("title", authority, role.lower()))
         self.open_choice = widgets.Dropdown(
             options=[("— choose an observation to open —", CHOOSE)],
             layout=widgets.Layout(width="520px"),
@@ -209,28 +182,14 @@ class ObservationView:
         self.evidence_fields.clear()
         options = [("— rate —", CHOOSE)] + [(g.label, str(g.code)) for g in SCALE]
         blocks: list[widgets.Widget] = [
-            widgets.HTML(render.CSS + '<div class="cpt">' + render.legend() + "</div>")
+            widgets.HTML(html.piece("legend", trusted(render.legend())))
         ]
         for n, domain in enumerate(framework.domains, 1):
-            blocks.append(widgets.HTML(
-                f'<div class="cpt-domain-head"><b>{n}. {esc(domain.title)}</b>'
-                f"<div>{esc(domain.summary)}</div></div>"
-            ))  # fmt: skip
-            blocks.append(
-                widgets.HTML(
-                    '<div class="cpt-colheads" style="display:flex">'
-                    '<div style="width:47%">The chair…</div><div style="width:21%">Rating</div>'
-                    '<div style="width:32%">Evidence seen</div></div>'
-                )
-            )
+            blocks.append(widgets.HTML(html.piece("domain_head", n, domain)))
+            blocks.append(widgets.HTML(html.piece("column_heads")))
             for k, c in enumerate(domain.criteria, 1):
-                sources = "; ".join(s.short for s in c.sources)
-                quotes = " | ".join(f"{s.short}: “{s.quote}”" for s in c.sources)
-                text = widgets.HTML(
-                    f'<div class="cpt-crit"><span class="num">{n}.{k}</span>{esc(c.text)}'
-                    f'<div class="src" title="{esc(quotes)}">Standard: {esc(sources)}</div></div>',
-                    layout=widgets.Layout(width="47%"),
-                )
+                text = widgets.HTML(html.piece("criterion", f"{n}.{k}", c),
+                                    layout=widgets.Layout(width="47%"))  # fmt: skip
                 rating = Field(f"rating.{c.id}", "Rating", widgets.Dropdown(
                     options=options, layout=widgets.Layout(width="96%")))  # fmt: skip
                 evidence = Field(f"evidence.{c.id}", "Evidence", widgets.Textarea(
@@ -263,7 +222,7 @@ class ObservationView:
         role = self.role.lower()
 
         def part(letter: str, title: str, *children: widgets.Widget) -> widgets.VBox:
-            head = widgets.HTML(f'<div class="cpt-part-head">Part {letter}: {esc(title)}</div>')
+            head = widgets.HTML(html.piece("part_head", letter, title))
             body = widgets.VBox(list(children))
             body.add_class("cpt-part-body")
             box = widgets.VBox([head, body])
@@ -272,8 +231,8 @@ class ObservationView:
             return box
 
         framework_part = widgets.VBox(
-            [widgets.HTML(f'<div class="cpt-part-head">Part B: Observation against the '
-                          f"standards ({esc(self.model.framework.name)})</div>"),
+            [widgets.HTML(html.piece("part_head", "B", "Observation against the standards "
+                                 f"({self.model.framework.name})")),
              self.framework_box]
         )  # fmt: skip
         framework_part.add_class("cpt-part")
@@ -281,7 +240,6 @@ class ObservationView:
         page = widgets.VBox(
             [
                 style(),
-                widgets.HTML(PAPER),
                 self.title,
                 widgets.HBox([self.open_choice, self.open_button, self.new_button]),
                 self.status,
@@ -359,12 +317,8 @@ class ObservationView:
     def _show_status(self) -> None:
         m = self.model
         role = self.role.lower()
-        if m.is_new:
-            self.status.value = "<b>New observation</b> · not saved yet"
-        else:
-            self.status.value = (
-                f"<b>Observation no. {m.id}</b> · {esc(m.status_label)} · version {m.version}"
-            )
+        self.status.value = html.piece("status", None if m.is_new else m.id, m.status_label,
+                                   m.version)  # fmt: skip
         draft = m.status == ObservationStatus.DRAFT
         self.download.forget()
         self.download.widget.layout.display = "none" if m.is_new else None
@@ -374,12 +328,12 @@ class ObservationView:
         for f in (self.reflection, self.acknowledged):
             f.widget.disabled = draft
         self.reflect_button.disabled = draft
-        self.reflection_note.value = (
-            f'<p class="cpt-help">The {esc(role)} adds their reflection once the observation '
-            "is submitted.</p>"
+        self.reflection_note.value = html.piece(
+            "help",
+            f"The {role} adds their reflection once the observation is submitted."
             if draft
-            else f'<p class="cpt-help">The {esc(role)} reads the observation, then adds their '
-            "reflection and the date; the observation is then complete.</p>"
+            else f"The {role} reads the observation, then adds their reflection and the date; "
+            "the observation is then complete.",
         )
 
     # -- events ------------------------------------------------------------
@@ -407,9 +361,10 @@ class ObservationView:
             self.conference_details.value = ""
             return
         kind = common.CONFERENCE_TYPES.get(details["type"], details["type"])
-        self.conference_details.value = (
-            f'<p class="cpt-help">{esc(kind)} conference held {details["held_date"]:%-d %B %Y}'
-            f" about {esc(', '.join(details['children']))}.</p>"
+        self.conference_details.value = html.piece(
+            "help",
+            f"{kind} conference held {details['held_date']:%-d %B %Y} about "
+            f"{', '.join(details['children'])}.",
         )
         if self.date.widget.value is None:
             self.date.widget.value = details["held_date"]

@@ -15,6 +15,7 @@ import traceback
 
 import ipywidgets as widgets
 
+from cptrack.apps.feedback import html
 from cptrack.apps.widgets import (
     Banner,
     Field,
@@ -37,31 +38,13 @@ from cptrack.domain.models import (
 )
 from cptrack.quality import feedback
 from cptrack.render import qa as render
-from cptrack.render.style import CSS, esc
+from cptrack.render.templating import trusted
 from cptrack.storage import settings
 from cptrack.storage.store import Store
 
 log = logging.getLogger("cptrack.apps")
 CHOOSE = ""
 NO_ANSWER = ""
-LOOK = """
-<style>
-.cpt-fb { max-width: 1180px; }
-.cpt-hide-label .cpt-label { display: none; }
-.cpt-fb textarea { font-family: "Liberation Sans", Arial, sans-serif; font-size: 14px; }
-.cpt-fb-part { border: 2px solid #0b0c0c; margin: 12px 0; background: #fff; }
-.cpt-fb-head { background: #0b0c0c; color: #fff; font-weight: 700;
-    font-size: 16px; padding: 6px 12px; }
-.cpt-fb-body { padding: 8px 12px; }
-.cpt-q { border-bottom: 1px solid #dcdcdc; padding: 6px 0; }
-.cpt-q-text { font-size: 15px; margin-bottom: 4px; }
-.cpt-q-text .num { font-weight: 700; margin-right: 6px; }
-.cpt-q-simple .cpt-q-text { font-size: 18px; }
-.cpt-q .widget-toggle-buttons .widget-toggle-button { width: 172px; font-size: 13px; }
-.cpt-q .widget-toggle-buttons .widget-toggle-button:first-child { width: 100px; }
-.cpt-q-simple .widget-toggle-buttons .widget-toggle-button { width: 110px; font-size: 16px; }
-</style>
-"""
 
 
 def _value(widget):
@@ -94,11 +77,7 @@ class FeedbackView:
     def _build(self) -> None:
         store, role = self.store, self.role
         authority = settings.get("authority_name", store)
-        self.title = widgets.HTML(
-            f'<div class="cpt"><h1>Feedback after a conference</h1><p class="sub">'
-            f"{esc(authority)} · from the child, the parents or carers and the professionals"
-            "</p></div>"
-        )
+        self.title = widgets.HTML(html.piece("title", authority))
         chairs = [(f"— choose the {role.lower()} —", CHOOSE)] + [
             (r.name, int(r.id)) for r in common.chairs(store).itertuples()
         ]
@@ -153,19 +132,11 @@ class FeedbackView:
         self.agency.box.layout.display = None if respondent == Respondent.PROFESSIONAL else "none"
         questionnaire = feedback.QUESTIONNAIRES[Respondent(respondent)]
         labels = feedback.answer_labels(simple)
-        sources = "; ".join(s.short for s in questionnaire.sources)
-        self.intro.value = (
-            f'<div class="cpt"><p><b>{esc(questionnaire.intro)}</b></p><p class="note">'
-            f"Questions drawn from the standards: {esc(sources)}.</p></div>"
-        )
+        self.intro.value = html.piece("intro", questionnaire)
         self.answer_fields = {}
         rows = []
         for n, q in enumerate(questionnaire.questions, 1):
-            quotes = " | ".join(f"{s.short}: “{s.quote}”" for s in q.sources)
-            text = widgets.HTML(
-                f'<div class="cpt-q-text" title="{esc(quotes)}"><span class="num">{n}.</span>'
-                f"{esc(feedback.wording(q, simple))}</div>"
-            )
+            text = widgets.HTML(html.piece("question", n, q, feedback.wording(q, simple)))
             buttons = widgets.ToggleButtons(
                 options=[("No answer", NO_ANSWER)] + [(label, k) for k, label in labels.items()],
                 value=old.get(q.id, NO_ANSWER),
@@ -185,8 +156,7 @@ class FeedbackView:
         def part(title: str, *children, name: str = "") -> widgets.VBox:
             body = widgets.VBox(list(children))
             body.add_class("cpt-fb-body")
-            box = widgets.VBox([widgets.HTML(f'<div class="cpt-fb-head">{esc(title)}</div>'),
-                                body])  # fmt: skip
+            box = widgets.VBox([widgets.HTML(html.piece("part_head", title)), body])
             box.add_class("cpt-fb-part")
             if name:
                 box.add_class(f"cpt-fb-{name}")
@@ -201,7 +171,6 @@ class FeedbackView:
         page = widgets.VBox(
             [
                 style(),
-                widgets.HTML(LOOK + render.CSS),
                 self.title,
                 part("1. The conference and who is giving feedback", about, name="about"),
                 part("2. Questions", self.intro, self.questions_box, self.answers_error.box,
@@ -299,17 +268,12 @@ class FeedbackView:
         """The last 12 months' feedback by chair, by quarter and by question."""
         start = self.as_of - dt.timedelta(days=365)
         frames = feedback.load(self.store, start, self.as_of)
-        self.summary.value = (
-            f'{CSS}{render.CSS}<div class="cpt" id="feedback-summary"><h2>Feedback in the last '
-            f"12 months ({start:%-d %b %Y} to {self.as_of:%-d %b %Y})</h2>"
-            "<h3>By chair</h3>"
-            + render.feedback_by_chair(feedback.summary_by_chair(frames))
-            + "<h3>By quarter</h3>"
-            + render.feedback_by_period(feedback.summary_by_period(frames))
-            + "<h3>By question</h3>"
-            + render.feedback_questions(feedback.question_summary(frames))
-            + "</div>"
-        )
+        self.summary.value = html.piece(
+            "summary", start, self.as_of,
+            trusted(render.feedback_by_chair(feedback.summary_by_chair(frames))),
+            trusted(render.feedback_by_period(feedback.summary_by_period(frames))),
+            trusted(render.feedback_questions(feedback.question_summary(frames))),
+        )  # fmt: skip
 
 
 def show() -> FeedbackView | None:
