@@ -13,8 +13,14 @@ from cptrack.render.style import esc, notice, page
 from cptrack.store import Store, StoreError
 
 
-def render(store: Store, notebooks: Path | None = None, today: dt.date | None = None) -> str:
-    """The home page as HTML (static: it shows the same in Voila and in a report)."""
+def render(
+    store: Store,
+    notebooks: Path | None = None,
+    today: dt.date | None = None,
+    admin: bool = True,
+) -> str:
+    """The home page as HTML (static: it shows the same in Voila and in a report). An
+    admin's pages (staff and roles) are linked only when ``admin``."""
     notebooks = notebooks or Path.cwd()
     today = today or clock_today()
     authority = settings.get("authority_name", store)
@@ -42,7 +48,7 @@ def render(store: Store, notebooks: Path | None = None, today: dt.date | None = 
         f'<div class="card"><a href="{esc(app.notebook)}">{esc(app.title)}</a>'
         f'<p>{esc(app.description)}</p><div class="who">For: {esc(app.audience)}</div></div>'
         for app in APPS
-        if (notebooks / app.notebook).exists()
+        if (notebooks / app.notebook).exists() and (admin or not app.admin_only)
     )
     apps = (
         f'<h2>Apps</h2><div class="cards">{cards}</div>'
@@ -67,9 +73,10 @@ def show() -> None:
     from IPython.display import HTML, display
 
     from cptrack.apps.widgets import open_store
+    from cptrack.casework import staff
 
     try:
         with open_store() as store:
-            display(HTML(render(store)))
+            display(HTML(render(store, admin=staff.viewer(store).may_change)))
     except StoreError as exc:
         display(HTML(notice(f"cptrack cannot open its database: {exc}")))
