@@ -180,3 +180,22 @@ def test_a_chair_completes_their_observation_through_the_form(demo, monkeypatch)
         stored["status"],
         demo.audit("observations", obs["id"])[-1]["user"],
     )
+
+
+def test_a_qa_lead_records_feedback_and_marks_its_conference_only_as_sought(demo, monkeypatch):
+    """Recording feedback marks the conference as sought, in the same transaction: the QA
+    lead may make that change to a conference and no other."""
+    from cptrack.casework.qa.feedback import FeedbackForm
+
+    conf = next(c for c in demo.rows("conferences")
+                if c["held_date"] is not None and c["feedback_sought"] is not True)  # fmt: skip
+    sign_in(monkeypatch, "qa")
+    form = FeedbackForm(conference_id=conf["id"], respondent="parent", date=conf["held_date"],
+                        answers={"prepared": 4})  # fmt: skip
+    row = form.save(demo)
+    assert (True, "qa") == (demo.get("conferences", conf["id"])["feedback_sought"],
+                            demo.audit("conferences", conf["id"])[-1]["user"])  # fmt: skip
+    assert "qa" == demo.audit("feedback", row["id"])[-1]["user"]
+    conf = demo.get("conferences", conf["id"])
+    with pytest.raises(IdentityError, match="only whether feedback was sought"):
+        demo.update("conferences", conf["id"], {"quorate": not conf["quorate"]}, conf["version"])

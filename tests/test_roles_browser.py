@@ -58,3 +58,77 @@ def test_each_save_is_audited_under_the_signed_in_person(page, fresh_demo_db, mo
         screenshot(page, "roles-manager-refused")
         with Store.open(fresh_demo_db) as store:
             assert before == len(store.audit())
+
+
+def test_an_admin_sets_roles_and_logins_on_the_staff_page(page, fresh_demo_db, monkeypatch):
+    """Signed in as an admin: the home page links the staff page; on it the admin adds a
+    person and makes a manager a QA lead with a login, each audited under the admin. A chair
+    sees no link, and their save on the page is refused naming the admin role."""
+    with Store.open(fresh_demo_db) as store:
+        manager = next(s for s in store.rows("staff") if s["role"] == "manager")
+        chair = next(s for s in store.rows("staff") if s["role"] == "chair")
+    assert 0 == main(["staff", "--db", fresh_demo_db, "--add", "Ada Admin", "--role", "admin",
+                      "--login", "ada"])  # fmt: skip
+    assert 0 == main(["staff", "--db", fresh_demo_db, "--set", str(chair["id"]), "--login",
+                      "ruth.b"])  # fmt: skip
+    monkeypatch.setenv("CPTRACK_TEAM_SERVER", "1")
+    with serving(fresh_demo_db, args=("--user-header", "X-Forwarded-User")) as url:
+        page.set_extra_http_headers({**AUTH_HEADER, "X-Forwarded-User": "ada"})
+        page.goto(f"{url}/voila/render/index.ipynb", timeout=LOAD)
+        page.locator("#chair-caseloads").wait_for(timeout=LOAD)
+        assert "staff.ipynb" == page.get_by_role("link", name="Staff and roles").get_attribute(
+            "href"
+        )
+        page.goto(f"{url}/voila/render/staff.ipynb", timeout=LOAD)
+        page.locator("#staff-list").wait_for(timeout=LOAD)
+        assert (
+            "You are signed in as ada (Ada Admin, admin)."
+            in page.locator(".cpt-viewer").inner_text()
+        )
+        form = page.locator(".cpt-staff-form")
+        form.locator(".cpt-field-name input").fill("Grace Hopper")
+        form.locator(".cpt-field-role select").select_option(label="QA lead")
+        form.locator(".cpt-field-login input").fill("grace.h")
+        page.get_by_role("button", name="Add the person").click()
+        form.locator(".cpt-banner .ok", has_text="Added Grace Hopper as a QA lead").wait_for(
+            timeout=ROUND_TRIP)  # fmt: skip
+
+        form.locator(".cpt-staff-person select").select_option(
+            label=f"{manager['name']} (manager)")  # fmt: skip
+        page.wait_for_function(
+            "() => document.querySelector('.cpt-staff-form .cpt-field-name input').value === "
+            f"{manager['name']!r}", timeout=ROUND_TRIP)  # fmt: skip
+        form.locator(".cpt-field-role select").select_option(label="QA lead")
+        form.locator(".cpt-field-login input").fill("m.jones")
+        page.get_by_role("button", name="Save the change").click()
+        form.locator(".cpt-banner .ok", has_text="(changed: role, login)").wait_for(
+            timeout=ROUND_TRIP)  # fmt: skip
+        row = page.locator(f"#staff-list tr[data-staff='{manager['id']}']")
+        assert "QA lead" in row.inner_text() and "m.jones" in row.inner_text()
+        screenshot(page, "staff-and-roles")
+        with Store.open(fresh_demo_db) as store:
+            grace = store.rows("staff", login="grace.h")[0]
+            assert ("qa_lead", "m.jones") == tuple(
+                store.get("staff", manager["id"])[k] for k in ("role", "login"))  # fmt: skip
+            audit = [store.audit("staff", grace["id"])[-1], store.audit("staff", manager["id"])[-1]]
+            assert [("insert", "ada"), ("update", "ada")] == [
+                (a["action"], a["user"]) for a in audit
+            ]
+            before = len(store.audit())
+
+        page.set_extra_http_headers({**AUTH_HEADER, "X-Forwarded-User": "ruth.b"})
+        page.goto(f"{url}/voila/render/index.ipynb", timeout=LOAD)
+        page.locator("#chair-caseloads").wait_for(timeout=LOAD)
+        assert 0 == page.get_by_role("link", name="Staff and roles").count()
+        page.goto(f"{url}/voila/render/staff.ipynb?person={manager['id']}", timeout=LOAD)
+        page.locator("#staff-list").wait_for(timeout=LOAD)
+        assert "needs the admin role" in page.locator(".cpt-viewer").inner_text()
+        form.locator(".cpt-field-role select").select_option(label="admin")
+        page.get_by_role("button", name="Save the change").click()
+        refused = form.locator(".cpt-banner .bad:visible")
+        refused.wait_for(timeout=ROUND_TRIP)
+        assert "changing a staff record needs the admin role" in refused.inner_text()
+        screenshot(page, "staff-and-roles-chair-refused")
+        with Store.open(fresh_demo_db) as store:
+            assert before == len(store.audit())
+            assert "qa_lead" == store.get("staff", manager["id"])["role"]

@@ -1,6 +1,7 @@
 """The apps: Voila notebooks composed from this package.
 
-``APPS`` lists every app once; the home page links to those whose notebook is present.
+``APPS`` lists every app once; the home page links to those whose notebook is present (and
+to an admin's pages, ``admin_only``, only for an admin).
 Each app notebook only imports, wires and displays what lives here.
 """
 
@@ -15,6 +16,7 @@ class App:
     title: str
     description: str
     audience: str
+    admin_only: bool = False
 
 
 APPS: tuple[App, ...] = (
@@ -71,5 +73,13 @@ APPS: tuple[App, ...] = (
         "Bring in a CIN census return or an Ofsted Annex A workbook: check what it would "
         "add, change, leave alone and refuse, then import it in one go.",
         "Business support and QA leads",
+    ),
+    App(
+        "staff.ipynb",
+        "Staff and roles",
+        "Who works in the service, the name each signs in with and their role: add a "
+        "person, change a role, link a login. Every change is recorded under the admin.",
+        "Admins",
+        admin_only=True,
     ),
 )

@@ -14,8 +14,14 @@ from cptrack.storage import settings
 from cptrack.storage.store import Store, StoreError
 
 
-def render(store: Store, notebooks: Path | None = None, today: dt.date | None = None) -> str:
-    """The home page as HTML (static: it shows the same in Voila and in a report)."""
+def render(
+    store: Store,
+    notebooks: Path | None = None,
+    today: dt.date | None = None,
+    admin: bool = True,
+) -> str:
+    """The home page as HTML (static: it shows the same in Voila and in a report). An
+    admin's pages (staff and roles) are linked only when ``admin``."""
     notebooks = notebooks or Path.cwd()
     summary = chair_summary(store)
     unallocated = summary.attrs.get("unallocated", 0)
@@ -25,7 +31,8 @@ def render(store: Store, notebooks: Path | None = None, today: dt.date | None = 
         "home.html",
         authority=settings.get("authority_name", store),
         today=today or clock_today(),
-        apps=[app for app in APPS if (notebooks / app.notebook).exists()],
+        apps=[app for app in APPS
+              if (notebooks / app.notebook).exists() and (admin or not app.admin_only)],
         chairs=list(summary.itertuples()),
         unallocated=unallocated,
         totals=totals,
@@ -37,9 +44,10 @@ def show() -> None:
     from IPython.display import HTML, display
 
     from cptrack.apps.widgets import open_store
+    from cptrack.casework import staff
 
     try:
         with open_store() as store:
-            display(HTML(render(store)))
+            display(HTML(render(store, admin=staff.viewer(store).may_change)))
     except StoreError as exc:
         display(HTML(notice(f"cptrack cannot open its database: {exc}")))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import sys
 from pathlib import Path
 
@@ -111,10 +110,10 @@ def configure(c) -> None:  # noqa: ANN001 (a traitlets Config)
     c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
     c.JupyterHub.log_datefmt = "%Y-%m-%d %H:%M:%S"
 
-    # The proxy: configurable-http-proxy's Python implementation (PyPI), on 127.0.0.1
-    c.ConfigurableHTTPProxy.command = [shutil.which("configurable-http-proxy")
-                                       or str(Path(sys.executable).with_name(
-                                           "configurable-http-proxy"))]  # fmt: skip
+    # The proxy: configurable-http-proxy's Python implementation (PyPI), on 127.0.0.1,
+    # started through ``run_proxy`` (which mends how it passes on a browser's binary message)
+    c.ConfigurableHTTPProxy.command = [sys.executable, "-c",
+                                       "from cptrack.hub import run_proxy; run_proxy()"]  # fmt: skip
     c.ConfigurableHTTPProxy.auth_token = private_secret(state / "proxy_token")
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{int(setting('CPTRACK_HUB_PROXY_PORT'))}"
     c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
@@ -148,6 +147,26 @@ def configure(c) -> None:  # noqa: ANN001 (a traitlets Config)
     c.Spawner.env_keep = ["PATH", "PYTHONPATH", "VIRTUAL_ENV", "LANG", "LC_ALL", *KEEP_ENV]
     c.Spawner.start_timeout = 60
     c.Spawner.http_timeout = 60
+
+
+def run_proxy() -> None:
+    """configurable-http-proxy (the PyPI package), with its command-line options, after
+    mending one fault: it passes every message from the browser to the server as a text
+    frame, so a binary one (a file chosen on the import page: the upload widget sends its
+    bytes as a binary websocket message) reached the kernel as invalid text, the server closed
+    the page's connection and the file never arrived. Messages from the server are already
+    passed on as they came."""
+    from configurable_http_proxy import cli, handlers
+
+    def on_message(self, message: str | bytes) -> None:
+        if self.ws_client:
+            prefix = self.target["prefix"] if self.target else ""
+            if prefix:
+                self.proxy.update_last_activity(prefix)
+            self.ws_client.write_message(message, binary=isinstance(message, bytes))
+
+    handlers.ProxyHandler.on_message = on_message
+    cli.main()
 
 
 def configure_entra(c) -> None:  # noqa: ANN001

@@ -9,7 +9,8 @@ operating-system user acts as an administrator, as before roles existed.
 - chair: case tracking, midway reviews, conference preparation and records (the conference,
   its attendance and reports, the plan, core groups, visits and actions), escalations; and
   their own practice observations, to reflect on and acknowledge them (nothing else in them).
-- QA lead: practice observations and feedback.
+- QA lead: practice observations and feedback (and, recording feedback, that it was sought
+  for its conference: nothing else in a conference).
 - manager: reads everything, changes nothing.
 - admin: everything: imports, settings, profiles, staff and their logins and roles, and any
   record.
@@ -31,6 +32,8 @@ CHAIR_KINDS = frozenset({
 QA_KINDS = frozenset({"observations", "feedback"})
 # What a chair may change in an observation of their own practice.
 CHAIR_OBSERVATION_FIELDS = frozenset({"chair_reflection", "chair_acknowledged"})
+# What a QA lead may change in a conference: recording feedback marks it as sought.
+QA_CONFERENCE_FIELDS = frozenset({"feedback_sought"})
 
 ROLE_NAMES = {
     StaffRole.CHAIR: "chair",
@@ -106,6 +109,13 @@ def check_write(
             "a chair may change only their reflection and acknowledgement in an observation "
             f"of their practice; changing the rest needs the {ROLE_NAMES[need]} role. Nothing "
             "was saved."
+        )
+    if role == StaffRole.QA_LEAD and kind == "conferences" and before is not None:
+        if not delete and (changed is None or set(changed) <= QA_CONFERENCE_FIELDS):
+            return
+        raise IdentityError(
+            "a QA lead may change only whether feedback was sought for a conference; changing "
+            "the rest needs the chair role (or admin). Nothing was saved."
         )
     raise IdentityError(
         f"changing {words} needs the {ROLE_NAMES[need]} role"
