@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -56,11 +57,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+TOKEN = secrets.token_hex(24)  # cptrack serve asks for a token on every request
+
+
+def with_token(url: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}token={TOKEN}"
+
+
 def serve(db: str, notebooks: Path, port: int, preheat: bool = True) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-m", "cptrack.cli", "serve", "--db", db, "--port", str(port),
          "--notebooks", str(notebooks)] + ([] if preheat else ["--no-preheat"]),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CPTRACK_DB": db},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CPTRACK_DB": db, "CPTRACK_TOKEN": TOKEN},
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -79,7 +87,7 @@ def time_to_interactive(browser, url: str, ready: list[str]) -> float:
     page = context.new_page()
     try:
         start = time.perf_counter()
-        page.goto(url, wait_until="commit", timeout=180_000)
+        page.goto(with_token(url), wait_until="commit", timeout=180_000)
         for selector in ready:
             page.locator(selector).first.wait_for(state="visible", timeout=180_000)
         return time.perf_counter() - start
