@@ -113,7 +113,7 @@ def configure(c) -> None:  # noqa: ANN001 (a traitlets Config)
     # The proxy: configurable-http-proxy's Python implementation (PyPI), on 127.0.0.1,
     # started through ``run_proxy`` (which mends how it passes on a browser's binary message)
     c.ConfigurableHTTPProxy.command = [sys.executable, "-c",
-                                       "from cptrack.hub import run_proxy; run_proxy()"]  # fmt: skip
+                                       "from cptrack.cli.hub_config import run_proxy; run_proxy()"]  # fmt: skip
     c.ConfigurableHTTPProxy.auth_token = private_secret(state / "proxy_token")
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{int(setting('CPTRACK_HUB_PROXY_PORT'))}"
     c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
