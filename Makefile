@@ -57,6 +57,7 @@ system-packages:
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 # Days that stress the calendar: a bank-holiday Monday, Christmas Eve, 29 February. `make

@@ -46,9 +46,16 @@ from cptrack.domain.models import today
 from cptrack.storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -66,10 +73,23 @@ def with_token(url: str) -> str:
 
 def serve(db: str, notebooks: Path, port: int, preheat: bool = True) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cptrack.cli", "serve", "--db", db, "--port", str(port),
-         "--notebooks", str(notebooks)] + ([] if preheat else ["--no-preheat"]),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CPTRACK_DB": db, "CPTRACK_TOKEN": TOKEN},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cptrack.cli",
+            "serve",
+            "--db",
+            db,
+            "--port",
+            str(port),
+            "--notebooks",
+            str(notebooks),
+        ]
+        + ([] if preheat else ["--no-preheat"]),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "CPTRACK_DB": db, "CPTRACK_TOKEN": TOKEN},
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with socket.socket() as s:
@@ -99,10 +119,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--children", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--pause", type=float, default=8.0,
-                    help="seconds between opening one page and the next")  # fmt: skip
-    ap.add_argument("--no-preheat", dest="preheat", action="store_false",
-                    help="serve without warm kernels (cptrack serve --no-preheat)")  # fmt: skip
+    ap.add_argument(
+        "--pause", type=float, default=8.0, help="seconds between opening one page and the next"
+    )
+    ap.add_argument(
+        "--no-preheat",
+        dest="preheat",
+        action="store_false",
+        help="serve without warm kernels (cptrack serve --no-preheat)",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="cptrack-bench-app-") as tmp:
         db = str(Path(tmp) / "demo.sqlite")
@@ -110,8 +135,10 @@ def main() -> int:
         with Store.open(db, migrate=True) as store:
             demo.populate(store, children=args.children, seed=1, as_of=today())
             chairs = chair_summary(store)
-        print(f"demo database: {args.children} children, {len(chairs)} chairs "
-              f"({time.perf_counter() - t:.1f} s)")  # fmt: skip
+        print(
+            f"demo database: {args.children} children, {len(chairs)} chairs "
+            f"({time.perf_counter() - t:.1f} s)"
+        )
         chair = chairs.iloc[(chairs["children"] - 80).abs().argsort().iloc[0]]
         notebooks = Path(tmp) / "notebooks"
         shutil.copytree(ROOT / "notebooks", notebooks)
@@ -121,18 +148,27 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}/voila/render"
         dashboard = ["#tracking-caseload", "button:has-text('Red: overdue')"]
         cases = [
-            ("(a) bare notebook, one widget", f"{base}/bare_widget.ipynb",
-             ["button:has-text('Ready')"]),
-            (f"(b) dashboard, one chair ({chair['children']} children, {chair['on_plan']} on "
-             "a plan)", f"{base}/case_tracking.ipynb?chair={int(chair['chair_id'])}", dashboard),
-            (f"(c) dashboard, whole team ({args.children} children)",
-             f"{base}/case_tracking.ipynb?chair=all", dashboard),
-        ]  # fmt: skip
+            (
+                "(a) bare notebook, one widget",
+                f"{base}/bare_widget.ipynb",
+                ["button:has-text('Ready')"],
+            ),
+            (
+                f"(b) dashboard, one chair ({chair['children']} children, {chair['on_plan']} on "
+                "a plan)",
+                f"{base}/case_tracking.ipynb?chair={int(chair['chair_id'])}",
+                dashboard,
+            ),
+            (
+                f"(c) dashboard, whole team ({args.children} children)",
+                f"{base}/case_tracking.ipynb?chair=all",
+                dashboard,
+            ),
+        ]
         results = {}
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                            args=CHROMIUM_ARGS)  # fmt: skip
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 time.sleep(args.pause * 2)  # the warm kernels start with the server
                 for _name, url, ready in cases:
                     time.sleep(args.pause)
@@ -143,7 +179,8 @@ def main() -> int:
                     for name, url, ready in cases:
                         time.sleep(args.pause)
                         results.setdefault(name, []).append(
-                            time_to_interactive(browser, url, ready))
+                            time_to_interactive(browser, url, ready)
+                        )
                 browser.close()
             for name, runs in results.items():
                 print(f"{name}: " + ", ".join(f"{r:.2f}" for r in runs) + " s")
@@ -156,16 +193,20 @@ def main() -> int:
     base = results[cases[0][0]]
     base_med, base_min = statistics.median(base), min(base)
     how = "warm kernels" if args.preheat else "--no-preheat"
-    print(f"\nTime to interactive over {args.repeat} runs each (Chromium, cptrack serve, {how}, "
-          f"{args.pause:g} s between pages):")  # fmt: skip
+    print(
+        f"\nTime to interactive over {args.repeat} runs each (Chromium, cptrack serve, {how}, "
+        f"{args.pause:g} s between pages):"
+    )
     print(f"  {'':<60} {'median':>8} {'ratio':>7} {'best':>8} {'ratio':>7} {'paired':>7}")
     for name, runs in results.items():
         med, best = statistics.median(runs), min(runs)
         # Each run's ratio to the bare notebook opened just before it, then the median: the
         # steadiest figure when the machine's speed drifts from one minute to the next.
         paired = statistics.median(r / b for r, b in zip(runs, base, strict=True))
-        print(f"  {name:<60} {med:6.2f} s {med / base_med:5.2f} x {best:6.2f} s "
-              f"{best / base_min:5.2f} x {paired:5.2f} x")
+        print(
+            f"  {name:<60} {med:6.2f} s {med / base_med:5.2f} x {best:6.2f} s "
+            f"{best / base_min:5.2f} x {paired:5.2f} x"
+        )
     print("  (paired: the median of each run's ratio to the bare notebook opened just before)")
     return 0
 

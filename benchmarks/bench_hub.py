@@ -53,9 +53,16 @@ from cptrack.storage.store import Store
 PG_ADMIN_URL = os.environ.get(
     "CPTRACK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "a long pass phrase 2026"
 LOAD = 300_000
 DASHBOARD = ["#tracking-caseload", "button:has-text('Red: overdue')"]
@@ -82,8 +89,14 @@ def make_database(children: int) -> tuple[str, dict[str, str]]:
         children_by_id = {c["id"]: c for c in store.rows("children")}
         child_of = {}
         for n, chair in enumerate(s for s in store.rows("staff") if s["role"] == "chair"):
-            child = next((p["child_id"] for p in plans
-                          if children_by_id[p["child_id"]]["chair_id"] == chair["id"]), None)  # fmt: skip
+            child = next(
+                (
+                    p["child_id"]
+                    for p in plans
+                    if children_by_id[p["child_id"]]["chair_id"] == chair["id"]
+                ),
+                None,
+            )
             if child is None:
                 continue
             child_of[(f"chair{n:02d}", chair["id"])] = child
@@ -103,10 +116,25 @@ def drop_database(url: str) -> None:
 
 def start_hub(db: str, state: Path, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "CPTRACK_HUB_API_PORT": str(free_port()),
-           "CPTRACK_HUB_PROXY_PORT": str(free_port())}  # fmt: skip
-    cmd = [sys.executable, "-m", "cptrack.cli", "hub", "--db", db, "--port", str(port),
-           "--admin", "admin", "--state", str(state)]  # fmt: skip
+    env = {
+        **os.environ,
+        "CPTRACK_HUB_API_PORT": str(free_port()),
+        "CPTRACK_HUB_PROXY_PORT": str(free_port()),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "cptrack.cli",
+        "hub",
+        "--db",
+        db,
+        "--port",
+        str(port),
+        "--admin",
+        "admin",
+        "--state",
+        str(state),
+    ]
     proc = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 60
     while "JupyterHub is now running" not in log.read_text():
@@ -120,12 +148,21 @@ def hub_session(url: str, name: str, sign_up: bool = False) -> requests.Session:
     s = requests.Session()
     if sign_up:
         s.get(f"{url}/hub/signup").raise_for_status()
-        s.post(f"{url}/hub/signup", data={"username": name, "signup_password": PASSWORD,
-               "signup_password_confirmation": PASSWORD,
-               "_xsrf": s.cookies.get("_xsrf")}).raise_for_status()  # fmt: skip
+        s.post(
+            f"{url}/hub/signup",
+            data={
+                "username": name,
+                "signup_password": PASSWORD,
+                "signup_password_confirmation": PASSWORD,
+                "_xsrf": s.cookies.get("_xsrf"),
+            },
+        ).raise_for_status()
     s.get(f"{url}/hub/login").raise_for_status()
-    s.post(f"{url}/hub/login", allow_redirects=False, data={
-        "username": name, "password": PASSWORD, "_xsrf": s.cookies.get("_xsrf")})  # fmt: skip
+    s.post(
+        f"{url}/hub/login",
+        allow_redirects=False,
+        data={"username": name, "password": PASSWORD, "_xsrf": s.cookies.get("_xsrf")},
+    )
     return s
 
 
@@ -143,8 +180,7 @@ def stop_server(admin: requests.Session, url: str, name: str) -> None:
 async def one_chair(browser, url: str, name: str, child: str, saves: int) -> dict:
     """Sign in, open the dashboard, save ``saves`` checks; returns timings and the notes
     whose save the page confirmed."""
-    context = await browser.new_context(viewport={"width": 1366, "height": 900},
-                                        locale="en-GB")  # fmt: skip
+    context = await browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
     page = await context.new_page()
     try:
         await page.goto(f"{url}/hub/login", timeout=LOAD)
@@ -176,23 +212,31 @@ async def one_chair(browser, url: str, name: str, child: str, saves: int) -> dic
                 await page.get_by_role("button", name="Start a new check").click()
                 await page.get_by_role("button", name="Save the check").wait_for(timeout=LOAD)
             await form.locator(".cpt-field-observations textarea").fill(note)
-            await form.locator(".cpt-field-decision").get_by_label(
-                "No action: the plan is progressing").check()  # fmt: skip
+            await (
+                form.locator(".cpt-field-decision")
+                .get_by_label("No action: the plan is progressing")
+                .check()
+            )
             await form.locator(".cpt-field-next_check_date input").fill(next_check)
             await page.get_by_role("button", name="Save the check").click()
             await page.locator("#tracking-records", has_text=note).wait_for(timeout=LOAD)
             save_times.append(time.perf_counter() - start)
             confirmed.append(note)
-        return {"name": name, "child": child, "tti": sign_in_to_interactive,
-                "dashboard": dashboard, "saves": save_times, "confirmed": confirmed}  # fmt: skip
+        return {
+            "name": name,
+            "child": child,
+            "tti": sign_in_to_interactive,
+            "dashboard": dashboard,
+            "saves": save_times,
+            "confirmed": confirmed,
+        }
     finally:
         await context.close()
 
 
 async def run_chairs(url: str, chairs: list[tuple[str, str]], saves: int) -> list[dict]:
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path="/usr/bin/chromium",
-                                          args=CHROMIUM_ARGS)  # fmt: skip
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             results = await asyncio.gather(
                 *(one_chair(browser, url, name, child, saves) for name, child in chairs),
@@ -211,8 +255,9 @@ def lost_writes(db: str, results: list[dict]) -> int:
     lost = 0
     with Store.open(db) as store:
         for r in results:
-            rows = {row["observations"]: row for row in store.rows("case_tracking",
-                                                                   child_id=r["child"])}  # fmt: skip
+            rows = {
+                row["observations"]: row for row in store.rows("case_tracking", child_id=r["child"])
+            }
             for note in r["confirmed"]:
                 row = rows.get(note)
                 audited = row is not None and any(

@@ -70,8 +70,10 @@ def phase(name: str, xml: str, db: str | None) -> dict:
         store = Store.open(db, migrate=True)
         # --partial: the demo holds a few records the store refuses (reported as refused).
         result = cin_census.import_file(store, xml, partial=True)
-        detail = f"{result.total('inserted')} inserted, {result.total('updated')} updated, " \
-                 f"{result.total('unchanged')} unchanged, {len(result.problems)} refused"  # fmt: skip
+        detail = (
+            f"{result.total('inserted')} inserted, {result.total('updated')} updated, "
+            f"{result.total('unchanged')} unchanged, {len(result.problems)} refused"
+        )
     return {
         "seconds": time.perf_counter() - started,
         "cpu": _cpu_seconds() - cpu,
@@ -138,8 +140,19 @@ def main() -> int:
         # Made in a process of its own: a child process starts with its parent's peak memory
         # (Linux keeps ru_maxrss across fork and exec), so the parent must stay small for
         # each phase's peak to be its own.
-        subprocess.run([sys.executable, __file__, "--phase", "generate", "--xml", str(folder),
-                        "--children", str(args.children)], check=True)  # fmt: skip
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--phase",
+                "generate",
+                "--xml",
+                str(folder),
+                "--children",
+                str(args.children),
+            ],
+            check=True,
+        )
         xml = str(make_file(args.children, folder))
         db = folder / "import.sqlite"
         for suffix in ("", "-wal", "-shm"):

@@ -37,8 +37,23 @@ def ensure_database(path: Path, children: int) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     print(f"creating {path} with {children} children (once; reused after)", flush=True)
-    subprocess.run([sys.executable, "-m", "cptrack.cli", "demo", "--db", str(path), "--children",
-                    str(children), "--seed", "1", "--as-of", AS_OF.isoformat()], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cptrack.cli",
+            "demo",
+            "--db",
+            str(path),
+            "--children",
+            str(children),
+            "--seed",
+            "1",
+            "--as-of",
+            AS_OF.isoformat(),
+        ],
+        check=True,
+    )
 
 
 def floor(printer: Printer) -> tuple[float, float]:
@@ -72,10 +87,14 @@ def main() -> None:
         floor(printer)  # warm the caches once
         f_html, f_pdf = floor(printer)
         print(f"{args.children} children, as of {AS_OF}\n")
-        print(f"{'report':22} {'HTML s':>8} {'x floor':>8} {'PDF print s':>12} {'x floor':>8} "
-              f"{'pages':>6} {'HTML+PDF s':>11}")  # fmt: skip
-        print(f"{'floor (one cell)':22} {f_html:8.2f} {1:8.1f} {f_pdf:12.2f} {1:8.1f} {1:6} "
-              f"{f_html + f_pdf:11.2f}")  # fmt: skip
+        print(
+            f"{'report':22} {'HTML s':>8} {'x floor':>8} {'PDF print s':>12} {'x floor':>8} "
+            f"{'pages':>6} {'HTML+PDF s':>11}"
+        )
+        print(
+            f"{'floor (one cell)':22} {f_html:8.2f} {1:8.1f} {f_pdf:12.2f} {1:8.1f} {1:6} "
+            f"{f_html + f_pdf:11.2f}"
+        )
         for name in args.only:
             t = time.perf_counter()
             page = runner.to_html(runner.execute(name, params))
@@ -90,17 +109,38 @@ def main() -> None:
             pages = next(
                 (line.split()[-1] for line in info.splitlines() if line.startswith("Pages")), "?"
             )
-            print(f"{name:22} {h:8.2f} {h / f_html:8.1f} {d:12.2f} {d / f_pdf:8.1f} {pages:>6} "
-                  f"{h + d:11.2f}", flush=True)  # fmt: skip
+            print(
+                f"{name:22} {h:8.2f} {h / f_html:8.1f} {d:12.2f} {d / f_pdf:8.1f} {pages:>6} "
+                f"{h + d:11.2f}",
+                flush=True,
+            )
     # As a user runs it: one command, its own Chromium.
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "cptrack.cli", "report", "chair_caseload", "--db",
-                        str(db), "--as-of", AS_OF.isoformat(), "--to", "pdf", "--out",
-                        f"{tmp}/caseload.pdf"], check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cptrack.cli",
+                "report",
+                "chair_caseload",
+                "--db",
+                str(db),
+                "--as-of",
+                AS_OF.isoformat(),
+                "--to",
+                "pdf",
+                "--out",
+                f"{tmp}/caseload.pdf",
+            ],
+            check=True,
+            capture_output=True,
+        )
         whole = time.perf_counter() - t
-    print(f"\ncptrack report chair_caseload --to pdf ({args.children} children, whole command): "
-          f"{whole:.1f} s (target: under 30 s)")  # fmt: skip
+    print(
+        f"\ncptrack report chair_caseload --to pdf ({args.children} children, whole command): "
+        f"{whole:.1f} s (target: under 30 s)"
+    )
 
 
 if __name__ == "__main__":

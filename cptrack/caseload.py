@@ -166,14 +166,21 @@ def _read(conn, query, name: str) -> pd.DataFrame:
     rows = result.cursor.fetchall()
     result.close()
     n = len(rows)
-    return _frame(name, {c: np.fromiter(map(itemgetter(j), rows), dtype=object, count=n)
-                         for j, c in enumerate(names)}, n)  # fmt: skip
+    return _frame(
+        name,
+        {
+            c: np.fromiter(map(itemgetter(j), rows), dtype=object, count=n)
+            for j, c in enumerate(names)
+        },
+        n,
+    )
 
 
 def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Give ``frame`` every column of table ``name`` with cptrack's column types."""
-    return _frame(name, {c: frame[c].to_numpy(dtype=object, na_value=None)
-                         for c in frame.columns}, len(frame))  # fmt: skip
+    return _frame(
+        name, {c: frame[c].to_numpy(dtype=object, na_value=None) for c in frame.columns}, len(frame)
+    )
 
 
 def _frame(name: str, columns: dict[str, np.ndarray], n: int) -> pd.DataFrame:
@@ -203,18 +210,24 @@ def _coerce(values: np.ndarray, col_type: Any, index: pd.RangeIndex, *, key: boo
         return pd.Series(times[codes], index=index, dtype=object)
     if isinstance(col_type, sa.JSON):
         # SQLite's driver hands JSON over as text; PostgreSQL's already parsed
-        parsed = np.fromiter((json.loads(v) if isinstance(v, str) else v for v in values),
-                             dtype=object, count=len(values))  # fmt: skip
+        parsed = np.fromiter(
+            (json.loads(v) if isinstance(v, str) else v for v in values),
+            dtype=object,
+            count=len(values),
+        )
         return pd.Series(parsed, index=index, dtype=object)
     if not isinstance(col_type, sa.DateTime | sa.Date | sa.Boolean | sa.Integer):
         # Text stays Python strings (object), not pandas' string dtype: the engine compares
         # and matches them by object.
-        return pd.Series(_shared_strings(values, keys=key), index=index, dtype=object,
-                         copy=False)  # fmt: skip
+        return pd.Series(_shared_strings(values, keys=key), index=index, dtype=object, copy=False)
     missing = np.equal(values, None)
     if isinstance(col_type, sa.DateTime):
-        return pd.to_datetime(pd.Series(values, index=index, dtype=object), errors="coerce",
-                              utc=True, format="ISO8601")  # fmt: skip
+        return pd.to_datetime(
+            pd.Series(values, index=index, dtype=object),
+            errors="coerce",
+            utc=True,
+            format="ISO8601",
+        )
     if isinstance(col_type, sa.Date):
         days = _iso_days(values, missing)
         if days is not None:
@@ -286,7 +299,9 @@ def open_plans(plans: pd.DataFrame, as_of) -> pd.DataFrame:
     ends on a day is closed that day). The one definition every page, report and command
     uses, so that they count the same plans for any as-of date."""
     day = pd.Timestamp(as_of)
-    return plans[(plans["start_date"] <= day) & (plans["end_date"].isna() | (plans["end_date"] > day))]
+    return plans[
+        (plans["start_date"] <= day) & (plans["end_date"].isna() | (plans["end_date"] > day))
+    ]
 
 
 def chair_summary(store: Store) -> pd.DataFrame:
@@ -330,11 +345,14 @@ def chair_summary(store: Store) -> pd.DataFrame:
             sa.func.coalesce(q.c.on_plan, 0).label("on_plan"),
             sa.func.coalesce(q.c.awaiting_icpc, 0).label("awaiting_icpc"),
         )
-        .select_from(staff.outerjoin(q, q.c.chair_id == staff.c.id).outerjoin(
-            teams, teams.c.id == staff.c.team_id))
+        .select_from(
+            staff.outerjoin(q, q.c.chair_id == staff.c.id).outerjoin(
+                teams, teams.c.id == staff.c.team_id
+            )
+        )
         .where(staff.c.role == "chair")
         .order_by(staff.c.name)
-    )  # fmt: skip
+    )
     with store.engine.connect() as conn:
         result = conn.execute(full)
         frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))

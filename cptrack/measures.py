@@ -93,8 +93,11 @@ class Measures:
                 int(self.ended_by_duration.loc["2 years or more", "count"]),
                 int(self.ended_by_duration["count"].sum()),
             ),
-            ("ICPCs within 15 working days of the strategy discussion", self.icpc_within_15wd,
-             self.icpcs),
+            (
+                "ICPCs within 15 working days of the strategy discussion",
+                self.icpc_within_15wd,
+                self.icpcs,
+            ),
             ("Review conferences held in timescale", self.reviews_in_timescale, self.reviews_held),
             (
                 "Plans ending after 3 months or more with every review on time",

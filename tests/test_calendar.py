@@ -25,10 +25,24 @@ def test_the_calendar_holds_one_event_per_due_item_without_names(fresh_demo_db, 
     items = ics.due_items(caseload, profiles.load("national"), TODAY)
     out = tmp_path / "due.ics"
     result = subprocess.run(
-        [sys.executable, "-m", "cptrack.cli", "calendar", "--db", fresh_demo_db, "--chair",
-         chair["name"], "--out", str(out), "--as-of", TODAY.isoformat()],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cptrack.cli",
+            "calendar",
+            "--db",
+            fresh_demo_db,
+            "--chair",
+            chair["name"],
+            "--out",
+            str(out),
+            "--as-of",
+            TODAY.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert 0 == result.returncode, result.stderr
     assert f"{len(items)} due dates for {chair['name']}" in result.stdout
     cal = icalendar.Calendar.from_ical(out.read_bytes())
@@ -37,14 +51,15 @@ def test_the_calendar_holds_one_event_per_due_item_without_names(fresh_demo_db, 
     assert len({str(e["UID"]) for e in events}) == len(events)
     mine = set(caseload.children["id"])
     names = [f"{c['given_name']} {c['family_name']}" for c in children] + [
-        c["family_name"] for c in children]
+        c["family_name"] for c in children
+    ]
     kinds = set()
     for e, item in zip(events, items.to_dict(orient="records"), strict=True):
         summary, description = str(e["SUMMARY"]), str(e["DESCRIPTION"])
         assert item["child_id"] in summary and item["child_id"] in mine
         assert not any(n in summary or n in description for n in names), summary
         assert e.decoded("DTSTART") == item["date"]
-        assert (e.decoded("DTSTART") >= TODAY)
+        assert e.decoded("DTSTART") >= TODAY
         kinds.add(item["event"])
         if item["overdue"]:
             assert summary.startswith("OVERDUE ") and e.decoded("DTSTART") == TODAY
@@ -53,10 +68,22 @@ def test_the_calendar_holds_one_event_per_due_item_without_names(fresh_demo_db, 
 
 def test_an_unknown_chair_is_a_clear_error(fresh_demo_db, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "cptrack.cli", "calendar", "--db", fresh_demo_db, "--chair",
-         "Nobody Atall", "--out", str(tmp_path / "x.ics")],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cptrack.cli",
+            "calendar",
+            "--db",
+            fresh_demo_db,
+            "--chair",
+            "Nobody Atall",
+            "--out",
+            str(tmp_path / "x.ics"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert 2 == result.returncode
     assert "no single chair called 'Nobody Atall'" in result.stderr
     assert not (tmp_path / "x.ics").exists()

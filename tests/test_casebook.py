@@ -41,8 +41,17 @@ ALIASES = {
     "booked": "booked_date",
 }
 KEY = ("child_id", "rule_id", "occurrence")
-CASE_FIELDS = {"name", "summary", "profile", "as_of", "working", "settings", "records",
-               "expect", "absent"}  # fmt: skip
+CASE_FIELDS = {
+    "name",
+    "summary",
+    "profile",
+    "as_of",
+    "working",
+    "settings",
+    "records",
+    "expect",
+    "absent",
+}
 NO_DATE = "none"  # an empty value: a date expected empty, a record's field left empty
 
 
@@ -214,8 +223,16 @@ def differences(c: Case, found: pd.DataFrame) -> list[str]:
 
 
 def _table(c: Case, found: pd.DataFrame) -> str:
-    shown = ["child_id", "rule_id", "occurrence", "anchor_date", "due_date", "actual_date",
-             "status", "status_text"]  # fmt: skip
+    shown = [
+        "child_id",
+        "rule_id",
+        "occurrence",
+        "anchor_date",
+        "due_date",
+        "actual_date",
+        "status",
+        "status_text",
+    ]
     mine = found.loc[found["rule_id"].isin(c.rules), shown]
     return mine.to_string(index=False) if len(mine) else "(no findings for these rules)"
 

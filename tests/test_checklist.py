@@ -42,15 +42,32 @@ def test_the_checklist_holds_the_items_the_standards_ask_for():
     """Consultation, split conference, interpreter, advocacy, child 10+, venue, reports,
     family meeting: each present, the data-answered ones marked so."""
     by_id = {i.id: i for i in ITEMS}
-    for expected in ("consultation", "need_for_conference", "split_conference",
-                     "interpreter_arranged", "advocacy", "child_invited", "venue",
-                     "reports_to_chair", "reports_to_family", "family_meeting"):  # fmt: skip
+    for expected in (
+        "consultation",
+        "need_for_conference",
+        "split_conference",
+        "interpreter_arranged",
+        "advocacy",
+        "child_invited",
+        "venue",
+        "reports_to_chair",
+        "reports_to_family",
+        "family_meeting",
+    ):
         assert expected in by_id
     assert "child_10_plus" == by_id["child_invited"].when
     assert "003_b9b37e5469565ffe.txt §3.2" == by_id["child_invited"].citation
     automatic = {i.id for i in ITEMS if i.automatic}
-    assert {"interpreter_needed", "learning_disability", "child_age", "reports_to_chair",
-            "reports_to_family", "venue", "consultation", "family_meeting"} == automatic  # fmt: skip
+    assert {
+        "interpreter_needed",
+        "learning_disability",
+        "child_age",
+        "reports_to_chair",
+        "reports_to_family",
+        "venue",
+        "consultation",
+        "family_meeting",
+    } == automatic
     assert ("initial", "pre_birth") == by_id["need_for_conference"].applies_to
 
 
@@ -59,20 +76,30 @@ def test_the_checklist_holds_the_items_the_standards_ask_for():
     [
         ({"id": "x", "text": "T"}, "citation"),
         ({"id": "x", "text": "T", "citation": "somewhere"}, "citation"),
-        ({"id": "x", "text": "T", "citation": "https://a.gov.uk/x", "answer_from": "crystal_ball"},
-         "answer_from"),
+        (
+            {
+                "id": "x",
+                "text": "T",
+                "citation": "https://a.gov.uk/x",
+                "answer_from": "crystal_ball",
+            },
+            "answer_from",
+        ),
         ({"id": "x", "text": "T", "citation": "https://a.gov.uk/x", "when": "raining"}, "when"),
-        ({"id": "x", "text": "T", "citation": "https://a.gov.uk/x", "applies_to": ["strategy"]},
-         "applies_to"),
+        (
+            {"id": "x", "text": "T", "citation": "https://a.gov.uk/x", "applies_to": ["strategy"]},
+            "applies_to",
+        ),
         ({"id": "x", "text": "T", "citation": "https://a.gov.uk/x", "colour": "red"}, "colour"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_item_is_refused_with_its_field_named(tmp_path, entry, field):
     """A profile's checklist is validated like its rules: the item and field are named."""
     body = "\n".join(f"{k} = {v!r}".replace("'", '"') for k, v in entry.items())
     path = tmp_path / "mine.toml"
-    path.write_text('extends = "national"\n[authority]\nname = "Mine"\n'
-                    f"[[preparation_checklist]]\n{body}\n")  # fmt: skip
+    path.write_text(
+        f'extends = "national"\n[authority]\nname = "Mine"\n[[preparation_checklist]]\n{body}\n'
+    )
     with pytest.raises(ProfileError) as refused:
         profiles.load(str(path))
     assert field in [p.field for p in refused.value.problems]
@@ -112,19 +139,31 @@ def _answers(facts: Facts, saved=None) -> dict[str, checklist.Answer]:
 def test_the_data_answers_interpreter_learning_disability_and_age():
     """A 12-year-old whose mother speaks Polish and has a learning disability: the follow-up
     items apply and wait for the chair; for an English-speaking 6-year-old they do not."""
-    a = _answers(_facts(interpreter_needed=True, first_language="Polish",
-                        parent_learning_disability=True, child_age=12))  # fmt: skip
-    assert ("yes", "Needed: first language Polish.") == (a["interpreter_needed"].answer,
-                                                          a["interpreter_needed"].detail)  # fmt: skip
+    a = _answers(
+        _facts(
+            interpreter_needed=True,
+            first_language="Polish",
+            parent_learning_disability=True,
+            child_age=12,
+        )
+    )
+    assert ("yes", "Needed: first language Polish.") == (
+        a["interpreter_needed"].answer,
+        a["interpreter_needed"].detail,
+    )
     assert "" == a["interpreter_arranged"].answer and a["interpreter_arranged"].needs_attention
     assert "yes" == a["learning_disability"].answer and "" == a["advocacy"].answer
     assert a["child_age"].detail.startswith("Aged 12 on the day: invite them")
     assert not a["child_age"].needs_attention
     b = _answers(_facts(child_age=6))
     assert ("n/a", "No interpreter needed: first language English.") == (
-        b["interpreter_arranged"].answer, b["interpreter_arranged"].detail)  # fmt: skip
-    assert ("n/a", "The child is 6: under 10.") == (b["child_invited"].answer,
-                                                    b["child_invited"].detail)  # fmt: skip
+        b["interpreter_arranged"].answer,
+        b["interpreter_arranged"].detail,
+    )
+    assert ("n/a", "The child is 6: under 10.") == (
+        b["child_invited"].answer,
+        b["child_invited"].detail,
+    )
     assert "n/a" == b["advocacy"].answer
     assert "n/a" == _answers(_facts(child_age=None))["child_invited"].answer
 
@@ -136,8 +175,13 @@ def test_a_review_has_no_need_for_conference_item():
 
 def test_the_chairs_ticks_and_notes_are_kept():
     """A ticked item reads as ticked; an item answered no keeps its note."""
-    a = _answers(_facts(), {"split_conference": {"answer": "no", "note": "Asked; not needed"},
-                            "child_views": {"answer": "yes"}})  # fmt: skip
+    a = _answers(
+        _facts(),
+        {
+            "split_conference": {"answer": "no", "note": "Asked; not needed"},
+            "child_views": {"answer": "yes"},
+        },
+    )
     assert ("no", "Asked; not needed") == (a["split_conference"].answer, a["split_conference"].note)
     assert "yes" == a["child_views"].answer and not a["child_views"].needs_attention
     assert "Not answered yet" == a["need_for_conference"].words
@@ -145,8 +189,9 @@ def test_the_chairs_ticks_and_notes_are_kept():
 
 def test_recorded_dates_answer_consultation_venue_and_family_meeting():
     """Dates and the venue entered on the form tick their items."""
-    a = _answers(_facts(consultation_date=D(2026, 11, 20), venue="virtual",
-                        family_met_date=D(2026, 12, 1)))  # fmt: skip
+    a = _answers(
+        _facts(consultation_date=D(2026, 11, 20), venue="virtual", family_met_date=D(2026, 12, 1))
+    )
     assert ("yes", "Held on 20 Nov 2026.") == (a["consultation"].answer, a["consultation"].detail)
     assert ("yes", "Virtual.") == (a["venue"].answer, a["venue"].detail)
     assert "yes" == a["family_meeting"].answer
@@ -164,8 +209,10 @@ def test_late_reports_are_named_by_agency():
     ]
     a = _answers(_facts(reports_to_chair=checks))["reports_to_chair"]
     assert "no" == a.answer and a.needs_attention
-    assert ("1 of 3 on time. Late: Police (due 26 Nov 2026, received 27 Nov 2026); "
-            "School (due 26 Nov 2026, not received).") == a.detail  # fmt: skip
+    assert (
+        "1 of 3 on time. Late: Police (due 26 Nov 2026, received 27 Nov 2026); "
+        "School (due 26 Nov 2026, not received)."
+    ) == a.detail
 
 
 def test_reports_not_yet_due_wait_and_a_profile_without_a_deadline_does_not_apply():

@@ -12,8 +12,9 @@ from cptrack.cli import COMMANDS, main
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cptrack.cli", *args], capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "cptrack.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -68,9 +69,12 @@ def test_pages_read_the_request_and_the_data_only_once_opened(monkeypatch):
     from cptrack.apps import widgets
 
     apps = Path(widgets.__file__).parent
-    direct = [str(p.relative_to(apps)) for p in apps.rglob("*.py")
-              if p.name != "widgets.py" and ("Store.open(" in p.read_text()
-                                             or "QUERY_STRING" in p.read_text())]  # fmt: skip
+    direct = [
+        str(p.relative_to(apps))
+        for p in apps.rglob("*.py")
+        if p.name != "widgets.py"
+        and ("Store.open(" in p.read_text() or "QUERY_STRING" in p.read_text())
+    ]
     assert direct == []
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     monkeypatch.setenv("QUERY_STRING", "child=C000001&chair=3")

@@ -95,8 +95,18 @@ def test_validate_and_import_take_the_same_date_for_an_annex_a_file(demo_db, tmp
 
 def test_a_csv_annex_export_needs_a_list(demo_db, tmp_path):
     with pytest.raises(SystemExit, match="add --list 5 or 7"):
-        main(["export", "annex-a", "--db", demo_db, "--out", str(tmp_path / "a.csv"),
-              "--reference-date", AS_OF])  # fmt: skip
+        main(
+            [
+                "export",
+                "annex-a",
+                "--db",
+                demo_db,
+                "--out",
+                str(tmp_path / "a.csv"),
+                "--reference-date",
+                AS_OF,
+            ]
+        )
 
 
 def test_a_refused_import_exits_1_lists_the_problems_and_writes_nothing(tmp_path, capsys):

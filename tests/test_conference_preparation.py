@@ -60,8 +60,10 @@ def test_late_reports_are_named_by_agency_against_the_profiles_deadline(seeded):
     came on the 12th and school not at all; social care was on time."""
     a = _answers(seeded)["reports_to_chair"]
     assert "no" == a.answer
-    assert ("1 of 3 on time. Late: Police (due 10 Nov 2026, received 12 Nov 2026); School (due "
-            "10 Nov 2026, not received).") == a.detail  # fmt: skip
+    assert (
+        "1 of 3 on time. Late: Police (due 10 Nov 2026, received 12 Nov 2026); School (due "
+        "10 Nov 2026, not received)."
+    ) == a.detail
     dorset = _answers(seeded, profiles.load("dorset"))["reports_to_family"]
     assert "Police (due 11 Nov 2026, received 12 Nov 2026)" in dorset.detail
 
@@ -74,12 +76,20 @@ def test_saving_keeps_the_checklist_venue_and_reports_in_one_audited_transaction
     school = draft.reports[2]
     school = prep.ReportRow(**{**school.__dict__, "received_by_chair": D(2026, 11, 13)})
     draft = draft.with_values(
-        consultation_date=D(2026, 11, 2), family_met_date=D(2026, 11, 13), venue="virtual",
+        consultation_date=D(2026, 11, 2),
+        family_met_date=D(2026, 11, 13),
+        venue="virtual",
         split_conference=True,
-        items={"split_conference": {"answer": "yes", "note": "Split: risk to mother."},
-               "interpreter_arranged": {"answer": "no", "note": "Booking for the 13th."}},
-        reports=[*draft.reports[:2], school, prep.ReportRow(agency="gp", received_by_chair=D(2026, 11, 6))],
-    )  # fmt: skip
+        items={
+            "split_conference": {"answer": "yes", "note": "Split: risk to mother."},
+            "interpreter_arranged": {"answer": "no", "note": "Booking for the 13th."},
+        },
+        reports=[
+            *draft.reports[:2],
+            school,
+            prep.ReportRow(agency="gp", received_by_chair=D(2026, 11, 6)),
+        ],
+    )
     saved = prep.save(seeded, draft, LBH, mc.TODAY)
     conf = seeded.get("conferences", mc.ICPC)
     assert ("virtual", True) == (conf["venue"], conf["split_conference"])
@@ -90,13 +100,19 @@ def test_saving_keeps_the_checklist_venue_and_reports_in_one_audited_transaction
         for a in seeded.audit()
         if a["note"] == "conference preparation"
     }
-    assert {("conferences", "update"), ("conference_preparations", "insert"),
-            ("agency_reports", "update"), ("agency_reports", "insert")} == noted  # fmt: skip
+    assert {
+        ("conferences", "update"),
+        ("conference_preparations", "insert"),
+        ("agency_reports", "update"),
+        ("agency_reports", "insert"),
+    } == noted
     a = _answers(seeded)
     assert ("yes", "Virtual.") == (a["venue"].answer, a["venue"].detail)
     assert "Met on 13 Nov 2026." == a["family_meeting"].detail
-    assert ("no", "Booking for the 13th.") == (a["interpreter_arranged"].answer,
-                                                a["interpreter_arranged"].note)  # fmt: skip
+    assert ("no", "Booking for the 13th.") == (
+        a["interpreter_arranged"].answer,
+        a["interpreter_arranged"].note,
+    )
 
 
 @pytest.mark.parametrize(
@@ -107,10 +123,12 @@ def test_saving_keeps_the_checklist_venue_and_reports_in_one_audited_transaction
         ({"venue": "moon"}, "venue"),
         ({"items": {"split_conference": {"answer": "no"}}}, "items.split_conference"),
         ({"reports": [prep.ReportRow(agency="")]}, "reports.1.agency"),
-        ({"reports": [prep.ReportRow(agency="gp", shared_with_family=D(2026, 11, 30))]},
-         "reports.1.shared_with_family"),
+        (
+            {"reports": [prep.ReportRow(agency="gp", shared_with_family=D(2026, 11, 30))]},
+            "reports.1.shared_with_family",
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_form_refuses_what_cannot_be_right(seeded, values, field):
     """Dates after the conference or in the future, an unknown venue, a 'no' with no note,
     a report with no agency: refused by field, nothing written."""

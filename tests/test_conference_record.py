@@ -62,9 +62,12 @@ def _plan_made(draft: rec.RecordDraft, **kw) -> rec.RecordDraft:
         "next_review_date": D(2027, 2, 12),
         "visit_frequency_wd": 10,
         "contingency_plan": "If Ola is hurt again, a legal planning meeting is called.",
-        "actions": [rec.ActionRow("Book a paediatric assessment", "Social worker", "social_care",
-                               D(2026, 11, 27))],
-    }  # fmt: skip
+        "actions": [
+            rec.ActionRow(
+                "Book a paediatric assessment", "Social worker", "social_care", D(2026, 11, 27)
+            )
+        ],
+    }
     values.update(kw)
     return draft.with_values(**values)
 
@@ -72,8 +75,14 @@ def _plan_made(draft: rec.RecordDraft, **kw) -> rec.RecordDraft:
 def _snapshot(store: Store) -> dict:
     out = {}
     with store.engine.connect() as conn:
-        for name in ("conferences", "cp_plans", "core_groups", "attendance", "plan_actions",
-                     "audit_log"):  # fmt: skip
+        for name in (
+            "conferences",
+            "cp_plans",
+            "core_groups",
+            "attendance",
+            "plan_actions",
+            "audit_log",
+        ):
             out[name] = conn.execute(sa.text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one()
     return out
 
@@ -84,11 +93,19 @@ def test_an_icpc_that_makes_a_plan_books_the_core_group_and_the_review(seeded: S
     after the conference (national profile), booked on the dates the conference set."""
     saved = rec.save(seeded, _plan_made(_open(seeded)), mc.TODAY)
     plan = seeded.get("cp_plans", saved.plan["id"])
-    assert (HELD, "NEG", "NEG", 10) == (plan["start_date"], plan["initial_category"],
-                                        plan["latest_category"], plan["visit_frequency_wd"])  # fmt: skip
+    assert (HELD, "NEG", "NEG", 10) == (
+        plan["start_date"],
+        plan["initial_category"],
+        plan["latest_category"],
+        plan["visit_frequency_wd"],
+    )
     conf = seeded.get("conferences", mc.ICPC)
-    assert (HELD, "cp_plan", plan["id"], True) == (conf["held_date"], conf["outcome"],
-                                                   conf["plan_id"], conf["quorate"])  # fmt: skip
+    assert (HELD, "cp_plan", plan["id"], True) == (
+        conf["held_date"],
+        conf["outcome"],
+        conf["plan_id"],
+        conf["quorate"],
+    )
     assert "scheduled" == saved.core_group["status"]
     assert D(2027, 2, 12) == saved.next_review["scheduled_date"]
     assert 3 == len(seeded.rows("attendance", conference_id=mc.ICPC))
@@ -98,8 +115,12 @@ def test_an_icpc_that_makes_a_plan_books_the_core_group_and_the_review(seeded: S
     row = schedule.iloc[0]
     assert workdays.add_working_days(HELD, 10) == row["next_core_group_due"].date()
     assert workdays.add_months(HELD, 3) == row["next_review_due"].date()
-    assert D(2026, 11, 24) == findings[findings["rule_id"] == "first_core_group_within_10wd"][
-        "booked_date"].iloc[0].date()  # fmt: skip
+    assert (
+        D(2026, 11, 24)
+        == findings[findings["rule_id"] == "first_core_group_within_10wd"]["booked_date"]
+        .iloc[0]
+        .date()
+    )
     assert "Core group booked for 24 Nov 2026" in saved.message
 
 
@@ -107,8 +128,13 @@ def test_the_suggested_dates_come_from_the_profile():
     """The form proposes the dates the profile's rules give: national 10 working days and
     3 months after an initial conference; 6 months after a review."""
     dates = rec.suggested_dates(NATIONAL, "initial", HELD)
-    assert workdays.add_working_days(HELD, 10) == dates["core_group"].due == dates["core_group"].book
-    assert (D(2027, 2, 13), D(2027, 2, 12)) == (dates["review"].due, dates["review"].book)  # a Saturday
+    assert (
+        workdays.add_working_days(HELD, 10) == dates["core_group"].due == dates["core_group"].book
+    )
+    assert (D(2027, 2, 13), D(2027, 2, 12)) == (
+        dates["review"].due,
+        dates["review"].book,
+    )  # a Saturday
     assert D(2027, 5, 13) == rec.suggested_dates(NATIONAL, "review", HELD)["review"].due
     assert "Due by 13 Feb 2027 under National" in dates["review"].words(NATIONAL)
 
@@ -124,19 +150,32 @@ def test_the_suggested_dates_come_from_the_profile():
         ({"actions": []}, "actions", "003 §5.2"),
         ({"worried_about": ""}, "worried_about", "001"),
         ({"child_views": ""}, "child_views", "003 §3.9"),
-        ({"attendance": _people("social_care", "police", "school",
-                                school={"view": "no_view"})}, "attendance.3.view", "002 standard 4"),
-        ({"attendance": _people("social_care", "police", "school",
-                                police={"scaling_score": None})}, "attendance.2.scaling_score", "001"),
-        ({"attendance": _people("social_care", "police", "school",
-                                police={"dissent": True})}, "dissent_detail", "002 standard 6"),
+        (
+            {"attendance": _people("social_care", "police", "school", school={"view": "no_view"})},
+            "attendance.3.view",
+            "002 standard 4",
+        ),
+        (
+            {
+                "attendance": _people(
+                    "social_care", "police", "school", police={"scaling_score": None}
+                )
+            },
+            "attendance.2.scaling_score",
+            "001",
+        ),
+        (
+            {"attendance": _people("social_care", "police", "school", police={"dissent": True})},
+            "dissent_detail",
+            "002 standard 6",
+        ),
         ({"attendance": _people("social_care", "police")}, "attendance", "003 §4.2"),
         ({"attendance": _people("police", "school", "gp")}, "attendance", "003 §4.3"),
         ({"category": None}, "category", "category of abuse"),
         ({"outcome": "plan_continues"}, "outcome", "Choose the decision"),
         ({"type": "review"}, "type", "a review stays a review"),
     ],
-)  # fmt: skip
+)
 def test_a_plan_without_what_the_standards_require_is_refused(draft, change, field, cited):
     """Each missing part is refused by its field, and the message cites the standard."""
     messages = RecordError("x", _plan_made(draft, **change).problems(mc.TODAY)).by_field()
@@ -149,8 +188,9 @@ def test_the_refusal_for_a_missing_contingency_plan_cites_002_standard_10(seeded
     before = _snapshot(seeded)
     with pytest.raises(RecordError) as refused:
         rec.save(seeded, _plan_made(_open(seeded), contingency_plan=""), mc.TODAY)
-    assert ["A plan needs a contingency plan, specific to the child's circumstances "
-            "[002 standard 10]."] == refused.value.by_field()["contingency_plan"]  # fmt: skip
+    assert [
+        "A plan needs a contingency plan, specific to the child's circumstances [002 standard 10]."
+    ] == refused.value.by_field()["contingency_plan"]
     assert before == _snapshot(seeded)
 
 
@@ -159,8 +199,9 @@ def test_quoracy_counts_social_care_and_two_other_agencies():
     draft = rec.RecordDraft(1, "C1", 1, HELD, "initial")
     family = rec.AttendeeRow(agency="family", status="attended")
     apologies = rec.AttendeeRow(agency="gp", status="apologies_report_sent")
-    assert not draft.with_values(attendance=[*_people("social_care", "police"), family,
-                                             apologies]).quorum()[0]  # fmt: skip
+    assert not draft.with_values(
+        attendance=[*_people("social_care", "police"), family, apologies]
+    ).quorum()[0]
     ok, words = draft.with_values(attendance=_people("social_care", "police", "school")).quorum()
     assert ok and "Police, School (2; at least 2 needed)" in words
 
@@ -168,22 +209,32 @@ def test_quoracy_counts_social_care_and_two_other_agencies():
 def test_a_stood_down_conference_needs_a_bridging_plan_and_reconvenes(seeded):
     """Stood down: no decision, a reason, a bridging plan and a date to reconvene, which is
     booked as a new conference; without them it is refused (003 §4.3-4.4)."""
-    draft = _open(seeded).with_values(held_date=HELD, stood_down=True,
-                                      attendance=_people("police", "school"))  # fmt: skip
+    draft = _open(seeded).with_values(
+        held_date=HELD, stood_down=True, attendance=_people("police", "school")
+    )
     with pytest.raises(RecordError) as refused:
         rec.save(seeded, draft, mc.TODAY)
     errors = refused.value.by_field()
     assert {"stood_down_reason", "bridging_plan", "reconvene_date"} <= set(errors)
     assert any("003 §4.4" in m for m in errors["bridging_plan"])
-    draft = draft.with_values(stood_down_reason="No social work report; social care absent.",
-                              bridging_plan="Social worker visits twice weekly until we meet.",
-                              reconvene_date=D(2026, 11, 20))  # fmt: skip
+    draft = draft.with_values(
+        stood_down_reason="No social work report; social care absent.",
+        bridging_plan="Social worker visits twice weekly until we meet.",
+        reconvene_date=D(2026, 11, 20),
+    )
     saved = rec.save(seeded, draft, mc.TODAY)
     conf = seeded.get("conferences", mc.ICPC)
-    assert (True, None, None, HELD) == (conf["stood_down"], conf["outcome"], conf["held_date"],
-                                        conf["scheduled_date"])  # fmt: skip
-    assert (D(2026, 11, 20), "initial", 1) == (saved.reconvened["scheduled_date"],
-                                                saved.reconvened["type"], saved.reconvened["s47_id"])  # fmt: skip
+    assert (True, None, None, HELD) == (
+        conf["stood_down"],
+        conf["outcome"],
+        conf["held_date"],
+        conf["scheduled_date"],
+    )
+    assert (D(2026, 11, 20), "initial", 1) == (
+        saved.reconvened["scheduled_date"],
+        saved.reconvened["type"],
+        saved.reconvened["s47_id"],
+    )
     assert "reconvenes on 20 Nov 2026" in saved.message
 
 
@@ -192,14 +243,26 @@ def test_a_review_that_continues_the_plan_updates_it_and_books_the_next(seeded):
     booked; the scheduled core group is booked when a date is set."""
     draft = _open(seeded, mc.C2_REVIEW)
     assert ("NEG", 10, "Social worker, school, parents") == (
-        draft.category, draft.visit_frequency_wd, draft.core_group_members)  # fmt: skip
-    draft = _plan_made(draft, held_date=D(2026, 11, 13), outcome="plan_continues", category="EMO",
-                       visit_frequency_wd=15, next_review_date=D(2027, 5, 13),
-                       first_core_group_date=None)  # fmt: skip
+        draft.category,
+        draft.visit_frequency_wd,
+        draft.core_group_members,
+    )
+    draft = _plan_made(
+        draft,
+        held_date=D(2026, 11, 13),
+        outcome="plan_continues",
+        category="EMO",
+        visit_frequency_wd=15,
+        next_review_date=D(2027, 5, 13),
+        first_core_group_date=None,
+    )
     saved = rec.save(seeded, draft, mc.TODAY)
     plan = seeded.get("cp_plans", 7)
-    assert ("NEG", "EMO", 15) == (plan["initial_category"], plan["latest_category"],
-                                  plan["visit_frequency_wd"])  # fmt: skip
+    assert ("NEG", "EMO", 15) == (
+        plan["initial_category"],
+        plan["latest_category"],
+        plan["visit_frequency_wd"],
+    )
     assert D(2027, 5, 13) == saved.next_review["scheduled_date"]
     assert saved.core_group is None
 
@@ -208,10 +271,13 @@ def test_a_review_that_ends_the_plan_steps_down_to_a_child_in_need_plan(seeded):
     """plan_ends with step-down: the plan ends that day with its reason and a CIN plan
     starts (003 §5.3); the arrangements for a plan are not asked for."""
     draft = _open(seeded, mc.C2_REVIEW).with_values(
-        held_date=D(2026, 11, 13), attendance=_people("social_care", "police", "school"),
-        outcome="plan_ends", worried_about="Less than before.", needs_to_happen="CIN support.",
+        held_date=D(2026, 11, 13),
+        attendance=_people("social_care", "police", "school"),
+        outcome="plan_ends",
+        worried_about="Less than before.",
+        needs_to_happen="CIN support.",
         child_views="Kim is happy at home.",
-    )  # fmt: skip
+    )
     with pytest.raises(RecordError) as refused:
         rec.save(seeded, draft, mc.TODAY)
     assert ["end_reason"] == list(refused.value.by_field())
@@ -242,12 +308,20 @@ def test_amending_a_saved_record_updates_in_place(seeded):
     rec.save(seeded, _plan_made(_open(seeded)), mc.TODAY)
     again = _open(seeded)
     assert ("cp_plan", 3, 1) == (again.outcome, len(again.attendance), len(again.actions))
-    rec.save(seeded, again.with_values(first_core_group_date=D(2026, 11, 25),
-                                       next_review_date=D(2027, 2, 10)), mc.TODAY)  # fmt: skip
+    rec.save(
+        seeded,
+        again.with_values(first_core_group_date=D(2026, 11, 25), next_review_date=D(2027, 2, 10)),
+        mc.TODAY,
+    )
     c = TABLES["conferences"]
     with seeded.engine.connect() as conn:
-        booked = conn.execute(sa.select(c.c.scheduled_date).where(
-            c.c.child_id == "C1", c.c.held_date.is_(None))).scalars().all()  # fmt: skip
+        booked = (
+            conn.execute(
+                sa.select(c.c.scheduled_date).where(c.c.child_id == "C1", c.c.held_date.is_(None))
+            )
+            .scalars()
+            .all()
+        )
     assert [D(2027, 2, 10)] == booked
     assert [D(2026, 11, 25)] == [r["date"] for r in seeded.rows("core_groups", child_id="C1")]
     assert 1 == len(seeded.rows("cp_plans", child_id="C1"))
@@ -259,8 +333,15 @@ def test_amending_a_saved_record_updates_in_place(seeded):
 def test_the_open_plan_rule_is_shown_against_the_decision(seeded):
     """A second open plan for the same child is refused by the store (DfE 8935) and the
     message lands on the decision."""
-    seeded.add("cp_plans", {"child_id": "C1", "start_date": D(2026, 1, 5),
-                            "initial_category": "NEG", "latest_category": "NEG"})  # fmt: skip
+    seeded.add(
+        "cp_plans",
+        {
+            "child_id": "C1",
+            "start_date": D(2026, 1, 5),
+            "initial_category": "NEG",
+            "latest_category": "NEG",
+        },
+    )
     with pytest.raises(RecordError) as refused:
         rec.save(seeded, _plan_made(_open(seeded)), mc.TODAY)
     assert "8935" in refused.value.by_field()["outcome"][0]

@@ -85,10 +85,12 @@ def test_every_row_is_a_valid_record(rows):
         cls = models.kind(table)
         if isinstance(records, pd.DataFrame):
             records = [
-                {k: (None if pd.isna(v) else v.date() if isinstance(v, pd.Timestamp) else v)
-                 for k, v in r.items()}
+                {
+                    k: (None if pd.isna(v) else v.date() if isinstance(v, pd.Timestamp) else v)
+                    for k, v in r.items()
+                }
                 for r in records.astype(object).to_dict("records")
-            ]  # fmt: skip
+            ]
         for record in records:
             cls.check(record)
 
@@ -100,8 +102,9 @@ def test_every_stage_is_present(load):
     open_plans = plans[plans["end_date"].isna()]
     held_reviews = conf[(conf["type"] == "review") & conf["held_date"].notna()]
     reviews_per_plan = held_reviews.groupby("plan_id").size()
-    initial_held = conf[conf["type"].isin(["initial", "pre_birth", "transfer_in"])
-                        & conf["held_date"].notna()]  # fmt: skip
+    initial_held = conf[
+        conf["type"].isin(["initial", "pre_birth", "transfer_in"]) & conf["held_date"].notna()
+    ]
     awaiting = set(load.s47_enquiries["child_id"]) - set(initial_held["child_id"])
     assert len(awaiting) >= 5
     assert (open_plans["start_date"] > as_of - pd.DateOffset(months=3)).sum() >= 10
@@ -229,7 +232,8 @@ def test_the_dfe_measures_come_near_englands(large):
 
 
 @pytest.mark.parametrize(
-    "as_of", [dt.date(2026, 11, 23), dt.date(2026, 12, 7), dt.date(2026, 12, 23), dt.date(2027, 5, 3)]
+    "as_of",
+    [dt.date(2026, 11, 23), dt.date(2026, 12, 7), dt.date(2026, 12, 23), dt.date(2027, 5, 3)],
 )
 def test_most_children_on_a_plan_are_green_on_the_day(tmp_path, as_of):
     """On the default demo (120 children, seed 1), under the national profile, at most a
@@ -272,9 +276,12 @@ def test_every_late_item_has_its_reason_recorded(load, findings):
     late = late_subjects(findings, ("icpc", "first_review", "review"))
     assert len(late) > 10
     assert conf.loc[late["subject_id"], "out_of_timescale_reason"].notna().all()
-    booked_late = findings[findings["event"].isin(("icpc", "first_review", "review"))
-                           & (findings["status"] == "overdue") & findings["live"]
-                           & findings["booked_date"].notna()]  # fmt: skip
+    booked_late = findings[
+        findings["event"].isin(("icpc", "first_review", "review"))
+        & (findings["status"] == "overdue")
+        & findings["live"]
+        & findings["booked_date"].notna()
+    ]
     booked = load.conferences[load.conferences["held_date"].isna()].set_index(
         ["child_id", "scheduled_date"]
     )

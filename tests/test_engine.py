@@ -406,7 +406,11 @@ def test_dorset_midway_review_halfway_to_the_review_due_date():
     )
     f = one(evaluate(cl, profiles.load("dorset"), D(2026, 11, 20)), "dorset_midway_review")
     assert (pd.Timestamp("2026-12-09"), pd.Timestamp("2026-12-24"), "due", "local") == (
-        f.anchor_date, f.due_date, f.status, f.basis)  # fmt: skip
+        f.anchor_date,
+        f.due_date,
+        f.status,
+        f.basis,
+    )
     assert "004 §4.14 for the requirement; local setting" in f.basis_text
     early = Caseload.from_frames(
         **{k: v for k, v in cl.frames().items() if k != "midway_reviews"},
@@ -497,8 +501,13 @@ def test_sunderland_counts_the_icpc_from_the_first_strategy_meeting():
             {"id": 2, "child_id": "C1", "date": D(2026, 10, 5), "s47_initiated": True},
         ],
         s47_enquiries=[
-            {"id": 1, "child_id": "C1", "start_date": D(2026, 10, 5), "strategy_discussion_id": 2,
-             "episode_id": 1}
+            {
+                "id": 1,
+                "child_id": "C1",
+                "start_date": D(2026, 10, 5),
+                "strategy_discussion_id": 2,
+                "episode_id": 1,
+            }
         ],
         cin_episodes=[{"id": 1, "child_id": "C1", "referral_date": D(2026, 9, 30)}],
         conferences=[conference(1, held=D(2026, 10, 23), s47_id=1, outcome="nfa")],
@@ -537,13 +546,24 @@ def test_without_a_cin_episode_sunderland_counts_from_the_discussion_that_starte
         ],
         cin_episodes=[{"id": 1, "child_id": "C1", "referral_date": D(2026, 10, 30)}],
         s47_enquiries=[
-            {"id": 1, "child_id": "C1", "start_date": D(2026, 11, 2), "strategy_discussion_id": 1,
-             "episode_id": 1, "icpc_not_required": True},
-            {"id": 2, "child_id": "C1", "start_date": D(2026, 12, 1), "strategy_discussion_id": 2,
-             "episode_id": 1},
+            {
+                "id": 1,
+                "child_id": "C1",
+                "start_date": D(2026, 11, 2),
+                "strategy_discussion_id": 1,
+                "episode_id": 1,
+                "icpc_not_required": True,
+            },
+            {
+                "id": 2,
+                "child_id": "C1",
+                "start_date": D(2026, 12, 1),
+                "strategy_discussion_id": 2,
+                "episode_id": 1,
+            },
         ],
         conferences=[conference(1, held=D(2026, 12, 21), s47_id=2, outcome="nfa")],
-    )  # fmt: skip
+    )
     g = one(evaluate(earlier, profiles.load("sunderland"), D(2027, 1, 5)), "icpc_within_15wd")
     assert (pd.Timestamp("2026-12-01"), "met") == (g.anchor_date, g.status)
 

@@ -20,8 +20,10 @@ DORSET = profiles.load("dorset")
 
 
 def _child(store: Store) -> None:
-    store.add("children", {"id": "C1", "given_name": "Sam", "family_name": "Test",
-                           "date_of_birth": D(2018, 3, 1)})  # fmt: skip
+    store.add(
+        "children",
+        {"id": "C1", "given_name": "Sam", "family_name": "Test", "date_of_birth": D(2018, 3, 1)},
+    )
 
 
 def _draft(**kw) -> escalations.EscalationDraft:
@@ -41,8 +43,13 @@ def test_a_new_escalation_proposes_the_profiles_first_stage_and_response_date():
 def test_the_response_date_follows_the_profiles_setting():
     """A profile that allows 3 working days proposes 3 (counting over a weekend)."""
     mine = profiles.from_dict(
-        {"extends": "national", "authority": {"name": "Mine"},
-         "settings": {"escalation_response_wd": 3}}, profile_id="mine")  # fmt: skip
+        {
+            "extends": "national",
+            "authority": {"name": "Mine"},
+            "settings": {"escalation_response_wd": 3},
+        },
+        profile_id="mine",
+    )
     assert D(2026, 11, 23) == escalations.response_due(mine, D(2026, 11, 18))
 
 
@@ -96,12 +103,20 @@ def test_recording_the_response_refuses_a_stale_version(store: Store):
     row = escalations.save(store, _draft(), NATIONAL, MONDAY)
     first = escalations.open_draft(store.get("escalations", row["id"]))
     second = escalations.open_draft(store.get("escalations", row["id"]))
-    done = first.with_values(response="Visits restarted.", response_date=D(2026, 11, 19),
-                             status="resolved", outcome="Resolved by the team manager")  # fmt: skip
+    done = first.with_values(
+        response="Visits restarted.",
+        response_date=D(2026, 11, 19),
+        status="resolved",
+        outcome="Resolved by the team manager",
+    )
     escalations.save(store, done, NATIONAL, D(2026, 11, 20))
     with pytest.raises(StaleVersionError):
-        escalations.save(store, second.with_values(outcome="Withdrawn", status="withdrawn"),
-                         NATIONAL, D(2026, 11, 20))  # fmt: skip
+        escalations.save(
+            store,
+            second.with_values(outcome="Withdrawn", status="withdrawn"),
+            NATIONAL,
+            D(2026, 11, 20),
+        )
     stored = store.get("escalations", row["id"])
     assert ("resolved", 2) == (stored["status"], stored["version"])
     assert ["insert", "update"] == [a["action"] for a in store.audit("escalations", row["id"])]
@@ -131,11 +146,13 @@ def test_the_cli_lists_open_escalations_with_overdue_responses(store: Store, cap
     """`cptrack escalations --open` shows the open one as overdue, and the rule's source."""
     _child(store)
     escalations.save(store, _draft(), NATIONAL, MONDAY)
-    resolved = _draft(response="Done.", response_date=D(2026, 11, 16), status="resolved",
-                      outcome="Resolved")  # fmt: skip
+    resolved = _draft(
+        response="Done.", response_date=D(2026, 11, 16), status="resolved", outcome="Resolved"
+    )
     escalations.save(store, resolved, NATIONAL, MONDAY)
-    code = main(["escalations", "--db", store.url.replace("***", ""), "--open",
-                 "--as-of", "2026-11-25"])  # fmt: skip
+    code = main(
+        ["escalations", "--db", store.url.replace("***", ""), "--open", "--as-of", "2026-11-25"]
+    )
     out = capsys.readouterr().out
     assert 0 == code
     assert "1 open escalations as at 25 Nov 2026; 1 with the response overdue" in out

@@ -31,8 +31,7 @@ def test_free_text_is_escaped(fresh_demo_db, tmp_path):
     """A chair's name holding markup is shown as text, never as HTML."""
     with Store.open(fresh_demo_db) as store:
         chair = store.rows("staff", role="chair")[0]
-        store.update("staff", chair["id"], {"name": "<script>alert(1)</script>"},
-                     chair["version"])  # fmt: skip
+        store.update("staff", chair["id"], {"name": "<script>alert(1)</script>"}, chair["version"])
         page = home.render(store, notebooks=tmp_path)
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -56,8 +56,11 @@ def hub(db: str, state: Path, admin: str = "admin", timeout: float = 45) -> Iter
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in the finally below)
         "w+", prefix="cptrack-hub-", suffix=".log", delete=False
     )
-    env = {**os.environ, "CPTRACK_HUB_API_PORT": str(free_port()),
-           "CPTRACK_HUB_PROXY_PORT": str(free_port())}  # fmt: skip
+    env = {
+        **os.environ,
+        "CPTRACK_HUB_API_PORT": str(free_port()),
+        "CPTRACK_HUB_PROXY_PORT": str(free_port()),
+    }
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -72,7 +75,7 @@ def hub(db: str, state: Path, admin: str = "admin", timeout: float = 45) -> Iter
             admin,
             "--state",
             str(state),
-        ],  # fmt: skip
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
@@ -98,8 +101,12 @@ def sign_up(url: str, name: str) -> None:
     """Sign ``name`` up on the hub's sign-up page (NativeAuthenticator)."""
     s = requests.Session()
     s.get(f"{url}/hub/signup").raise_for_status()
-    form = {"username": name, "signup_password": PASSWORD,
-            "signup_password_confirmation": PASSWORD, "_xsrf": s.cookies.get("_xsrf")}  # fmt: skip
+    form = {
+        "username": name,
+        "signup_password": PASSWORD,
+        "signup_password_confirmation": PASSWORD,
+        "_xsrf": s.cookies.get("_xsrf"),
+    }
     s.post(f"{url}/hub/signup", data=form).raise_for_status()
 
 
@@ -142,37 +149,54 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             staff = store.rows("staff")
             plans = [p for p in store.rows("cp_plans") if p["end_date"] is None]
             children = {c["id"]: c for c in store.rows("children")}
-            booked = [c for c in store.rows("conferences", type="initial")
-                      if c["held_date"] is None and not c["stood_down"]]  # fmt: skip
+            booked = [
+                c
+                for c in store.rows("conferences", type="initial")
+                if c["held_date"] is None and not c["stood_down"]
+            ]
         chairs = [s for s in staff if s["role"] == "chair"]
-        people = {"ruth": chairs[0], "scott": chairs[1],
-                  "damien": next(s for s in staff if s["role"] == "manager"),
-                  "robin": next(s for s in staff if s["role"] == "qa_lead")}  # fmt: skip
+        people = {
+            "ruth": chairs[0],
+            "scott": chairs[1],
+            "damien": next(s for s in staff if s["role"] == "manager"),
+            "robin": next(s for s in staff if s["role"] == "qa_lead"),
+        }
         for login, person in people.items():
             assert 0 == main(["staff", "--db", db, "--set", str(person["id"]), "--login", login])
-        assert 0 == main(["staff", "--db", db, "--add", "Ada Admin", "--role", "admin",
-                          "--login", "admin"])  # fmt: skip
+        assert 0 == main(
+            ["staff", "--db", db, "--add", "Ada Admin", "--role", "admin", "--login", "admin"]
+        )
         child_of, children_of = {}, {}
         for login, person in people.items():
             chair = person["id"] if person["role"] == "chair" else chairs[0]["id"]
-            children_of[login] = [children[p["child_id"]]["id"] for p in plans
-                                  if children[p["child_id"]]["chair_id"] == chair]  # fmt: skip
+            children_of[login] = [
+                children[p["child_id"]]["id"]
+                for p in plans
+                if children[p["child_id"]]["chair_id"] == chair
+            ]
             child_of[login] = children_of[login][0]
         with hub(db, tmp_path_factory.mktemp("hub")) as url:
             for name in PEOPLE:
                 sign_up(url, name)
             authorise(url, "admin", list(PEOPLE[1:]))
-            yield {"url": url, "db": db, "child_of": child_of, "children_of": children_of,
-                   "name_of": {c["id"]: c["family_name"] for c in children.values()},
-                   "people": people, "chairs": chairs,
-                   "booked": sorted(booked, key=lambda c: c["chair_id"] != chairs[0]["id"])}  # fmt: skip
+            yield {
+                "url": url,
+                "db": db,
+                "child_of": child_of,
+                "children_of": children_of,
+                "name_of": {c["id"]: c["family_name"] for c in children.values()},
+                "people": people,
+                "chairs": chairs,
+                "booked": sorted(booked, key=lambda c: c["chair_id"] != chairs[0]["id"]),
+            }
 
 
 def sign_in_in_browser(browser, url: str, name: str):
     """A new browser context (its own cookies) signed in as ``name`` through the login
     page; returns the page once their server shows the apps' index."""
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/London",
-                                  viewport={"width": 1366, "height": 900})  # fmt: skip
+    context = browser.new_context(
+        locale="en-GB", timezone_id="Europe/London", viewport={"width": 1366, "height": 900}
+    )
     page = context.new_page()
     page.goto(f"{url}/hub/login", timeout=LOAD)
     page.fill("#username_input", name)
@@ -242,17 +266,25 @@ def test_a_chairs_saves_through_each_of_their_apps_are_audited_under_them(browse
     steps = {
         "midway review": (
             lambda: save_a_midway_review(page, base, child, "Attendance up from 70% to 95%."),
-            "Decision: On track", {"midway_reviews"}),
+            "Decision: On track",
+            {"midway_reviews"},
+        ),
         "conference preparation": (
             lambda: prepare_a_conference(page, base, team["booked"][0]["id"]),
-            "Preparation saved", {"conference_preparations"}),
+            "Preparation saved",
+            {"conference_preparations"},
+        ),
         "conference record": (
             lambda: record_a_conference(page, "A strategy discussion the same day if hurt."),
-            "is recorded: Child protection plan", {"conferences", "cp_plans"}),
+            "is recorded: Child protection plan",
+            {"conferences", "cp_plans"},
+        ),
         "escalation": (
             lambda: open_an_escalation(page, base, child, "No visit for four weeks."),
-            "a response is due by", {"escalations"}),
-    }  # fmt: skip
+            "a response is due by",
+            {"escalations"},
+        ),
+    }
     for what, (step, words, kinds) in steps.items():
         before = audit_count(db)
         step()
@@ -277,13 +309,24 @@ def test_a_qa_lead_observes_a_chair_who_alone_acknowledges_it(browser, team):
     ruth = team["people"]["ruth"]
     page = sign_in_in_browser(browser, url, "robin")
     for step, words, kind in (
-        (lambda: submit_an_observation(page, f"{url}/user/robin", ruth["name"],
-                                       "Warm, clear chairing; the family understood."),
-         "Submitted", "observations"),
-        (lambda: save_parent_feedback(page, f"{url}/user/robin", ruth["name"],
-                                      "The chair explained the plan to us."),
-         "Saved: feedback from a parent or carer", "feedback"),
-    ):  # fmt: skip
+        (
+            lambda: submit_an_observation(
+                page,
+                f"{url}/user/robin",
+                ruth["name"],
+                "Warm, clear chairing; the family understood.",
+            ),
+            "Submitted",
+            "observations",
+        ),
+        (
+            lambda: save_parent_feedback(
+                page, f"{url}/user/robin", ruth["name"], "The chair explained the plan to us."
+            ),
+            "Saved: feedback from a parent or carer",
+            "feedback",
+        ),
+    ):
         before = audit_count(db)
         step()
         saved(page, words)
@@ -308,13 +351,16 @@ def test_a_qa_lead_observes_a_chair_who_alone_acknowledges_it(browser, team):
     assert before == audit_count(db)
 
     page = sign_in_in_browser(browser, url, "ruth")
-    reflect_on_an_observation(page, f"{url}/user/ruth", obs["id"],
-                              "A fair account; I will bring the child's words in.")  # fmt: skip
+    reflect_on_an_observation(
+        page, f"{url}/user/ruth", obs["id"], "A fair account; I will bring the child's words in."
+    )
     saved(page, "the observation is complete")
     page.context.close()
     rows = audit_since(db, before)
     assert ({"observations": {"ruth"}}, "complete") == (
-        written_by(rows), rows[-1]["after"]["status"])  # fmt: skip
+        written_by(rows),
+        rows[-1]["after"]["status"],
+    )
 
 
 @pytest.mark.hub
@@ -328,8 +374,11 @@ def test_an_admin_imports_and_sets_a_role_and_a_manager_cannot(browser, team, tm
     db, url = team["db"], team["url"]
     person = team["chairs"][-1]
     page = sign_in_in_browser(browser, url, "admin")
-    workbook = build(tmp_path / "annex_a.xlsx", [seven(**{"Child Unique ID": "HUB001"})],
-                     [five(**{"Child Unique ID": "HUB001"})])  # fmt: skip
+    workbook = build(
+        tmp_path / "annex_a.xlsx",
+        [seven(**{"Child Unique ID": "HUB001"})],
+        [five(**{"Child Unique ID": "HUB001"})],
+    )
     before = audit_count(db)
     import_a_file(page, f"{url}/user/admin", str(workbook), dt.date(2026, 3, 31))
     page.locator("#import-report[data-committed='1']").wait_for(timeout=ROUND_TRIP)
@@ -344,7 +393,8 @@ def test_an_admin_imports_and_sets_a_role_and_a_manager_cannot(browser, team, tm
     page.context.close()
     rows = audit_since(db, before)
     assert [("staff", "update", "admin", {"role": "qa_lead", "login": "ann.qa"})] == [
-        (r["table_name"], r["action"], r["user"], r["after"]) for r in rows]  # fmt: skip
+        (r["table_name"], r["action"], r["user"], r["after"]) for r in rows
+    ]
 
     before = audit_count(db)
     page = sign_in_in_browser(browser, url, "damien")
@@ -385,13 +435,19 @@ def test_the_hub_serves_only_the_apps_and_nothing_without_sign_in(team):
         assert 404 == s.get(f"{url}/user/ruth/{path}").status_code, path
     xsrf = {"X-XSRFToken": s.cookies.get("_xsrf", path="/user/ruth/")}
     writes = [
-        s.put(f"{url}/user/ruth/api/contents/new.ipynb",
-              json={"type": "file", "format": "text", "content": "x"}, headers=xsrf),
+        s.put(
+            f"{url}/user/ruth/api/contents/new.ipynb",
+            json={"type": "file", "format": "text", "content": "x"},
+            headers=xsrf,
+        ),
         s.delete(f"{url}/user/ruth/api/contents/index.ipynb", headers=xsrf),
         s.post(f"{url}/user/ruth/api/kernels", json={}, headers=xsrf),
-        s.post(f"{url}/user/ruth/api/sessions", headers=xsrf,
-               json={"path": "a.ipynb", "type": "notebook", "kernel": {"name": "python3"}}),
-    ]  # fmt: skip
+        s.post(
+            f"{url}/user/ruth/api/sessions",
+            headers=xsrf,
+            json={"path": "a.ipynb", "type": "notebook", "kernel": {"name": "python3"}},
+        ),
+    ]
     assert [403] * len(writes) == [r.status_code for r in writes]
     # Scott's server refuses ruth (403) while it runs; the hub says 404 when it does not.
     other = s.get(f"{url}/user/scott/voila/render/index.ipynb")

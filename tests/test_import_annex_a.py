@@ -281,15 +281,26 @@ def test_pre_birth_plans_and_unborn_children(store, tmp_path):
     """A plan starting before the date of birth is pre-birth; a date of birth after the
     reference date is the expected date of delivery."""
     rows = [
-        list_7_row(**{"Child Unique ID": "B1", "Date of Birth": D("2026-01-20"),
-                      "Child Protection Plan Start Date": D("2025-11-14"),
-                      "Date of latest review conference": D("2026-02-13"),
-                      "Date of the Last Statutory Visit": D("2026-03-02")}),
-        list_7_row(**{"Child Unique ID": "B2", "Date of Birth": D("2026-05-30"), "Gender": "Unborn",
-                      "Child Protection Plan Start Date": D("2026-02-27"),
-                      "Date of latest review conference": None,
-                      "Date of the Last Statutory Visit": None}),
-    ]  # fmt: skip
+        list_7_row(
+            **{
+                "Child Unique ID": "B1",
+                "Date of Birth": D("2026-01-20"),
+                "Child Protection Plan Start Date": D("2025-11-14"),
+                "Date of latest review conference": D("2026-02-13"),
+                "Date of the Last Statutory Visit": D("2026-03-02"),
+            }
+        ),
+        list_7_row(
+            **{
+                "Child Unique ID": "B2",
+                "Date of Birth": D("2026-05-30"),
+                "Gender": "Unborn",
+                "Child Protection Plan Start Date": D("2026-02-27"),
+                "Date of latest review conference": None,
+                "Date of the Last Statutory Visit": None,
+            }
+        ),
+    ]
     _import(store, workbook(tmp_path / "annex.xlsx", {"L7": (LIST_7_HEADINGS, rows)}))
     plans = {p["child_id"]: p for p in store.rows("cp_plans")}
     assert plans["B1"]["pre_birth"] is True
@@ -308,8 +319,22 @@ def test_a_csv_list_with_yes_no_variants(store, tmp_path):
         w = csv.writer(f)
         w.writerow(LIST_5_HEADINGS)
         w.writerow(["C9", "M", "WBRI", "01/02/2015", "11", "N", "02/03/2026", "Y", "", "", "", ""])
-        w.writerow(["C8", "F", "WBRI", "01/02/2016", "10", "no", "09/02/2026", "FALSE",
-                    "27/02/2026", "No", "", ""])  # fmt: skip
+        w.writerow(
+            [
+                "C8",
+                "F",
+                "WBRI",
+                "01/02/2016",
+                "10",
+                "no",
+                "09/02/2026",
+                "FALSE",
+                "27/02/2026",
+                "No",
+                "",
+                "",
+            ]
+        )
     result = _import(store, path)
     s47s = {s["child_id"]: s for s in store.rows("s47_enquiries")}
     assert s47s["C9"]["icpc_not_required"] is True
@@ -372,19 +397,34 @@ def test_files_that_are_not_annex_a(tmp_path, name, content, message):
 @pytest.mark.parametrize(
     ("changes", "heading", "reason"),
     [
-        ({"Initial Category of Abuse": "f) Abuse of trust"}, "Initial Category of Abuse",
-         "'f) Abuse of trust' is not a category of abuse"),
-        ({"Child Protection Plan Start Date": "01/01/1900"}, "Child Protection Plan Start Date",
-         "1900-01-01 is before 1990-01-01; check the year"),
-        ({"Child Protection Plan End Date": "01/01/2100"}, "Child Protection Plan End Date",
-         "2100-01-01 is more than 2 years ahead"),
+        (
+            {"Initial Category of Abuse": "f) Abuse of trust"},
+            "Initial Category of Abuse",
+            "'f) Abuse of trust' is not a category of abuse",
+        ),
+        (
+            {"Child Protection Plan Start Date": "01/01/1900"},
+            "Child Protection Plan Start Date",
+            "1900-01-01 is before 1990-01-01; check the year",
+        ),
+        (
+            {"Child Protection Plan End Date": "01/01/2100"},
+            "Child Protection Plan End Date",
+            "2100-01-01 is more than 2 years ahead",
+        ),
         ({"Date of Birth": "31/02/2015"}, "Date of Birth", "'31/02/2015' is not a date"),
-        ({"Was the Child Seen Alone?": "sometimes"}, "Was the Child Seen Alone?",
-         "'sometimes' is not yes or no"),
-        ({"Date of latest review conference": D("2025-10-03")}, "Date of latest review conference",
-         "DfE rule 8841"),
+        (
+            {"Was the Child Seen Alone?": "sometimes"},
+            "Was the Child Seen Alone?",
+            "'sometimes' is not yes or no",
+        ),
+        (
+            {"Date of latest review conference": D("2025-10-03")},
+            "Date of latest review conference",
+            "DfE rule 8841",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_values_are_refused_with_row_heading_and_reason(
     sqlite_url, tmp_path, changes, heading, reason
 ):

@@ -55,7 +55,7 @@ def seven(**values) -> dict:
                 0,
                 "Safeguarding\u00a0Team East",
                 WORKER,
-            ],  # fmt: skip
+            ],
             strict=True,
         )
     )
@@ -81,7 +81,7 @@ def five(**values) -> dict:
                 2,
                 "Safeguarding\u00a0Team East",
                 WORKER,
-            ],  # fmt: skip
+            ],
             strict=True,
         )
     )
@@ -101,57 +101,67 @@ def template_workbook(tmp_path):
     list_7 = [
         seven(),
         BLANK,
-        seven(**PRE_BIRTH, **{
-            "Child Protection Plan Start Date": "14/11/2025",
-            "Initial Category of Abuse": "Physical abuse",
-            "Latest Category of Abuse": None,
-            "Date of the Last Statutory Visit": at("2026-03-02"),
-            "Was the Child Seen Alone?": "No",
-            "Date of latest review conference": at("2026-02-13"),
-            "Allocated Worker": OTHER_WORKER,
-        }),
+        seven(
+            **PRE_BIRTH,
+            **{
+                "Child Protection Plan Start Date": "14/11/2025",
+                "Initial Category of Abuse": "Physical abuse",
+                "Latest Category of Abuse": None,
+                "Date of the Last Statutory Visit": at("2026-03-02"),
+                "Was the Child Seen Alone?": "No",
+                "Date of latest review conference": at("2026-02-13"),
+                "Allocated Worker": OTHER_WORKER,
+            },
+        ),
         BLANK,
         BLANK,
-        seven(**{
-            "Child Unique ID": "\u00a0A1003\u00a0",
-            "Gender": "Male",
-            "Ethnicity": "r) OOTH",
-            "Date of Birth": "05/01/2012",
-            "Age of Child (Years)": 14.23,
-            "Does the Child have a Disability": "Yes",
-            "Child Protection Plan Start Date": at("2025-06-02"),
-            "Initial Category of Abuse": "e) Multiple/not recommended",
-            "Latest Category of Abuse": "Sexual abuse",
-            "Date of the Last Statutory Visit": "10 Feb 2026",
-            "Was the Child Seen Alone?": "Yes",
-            "Date of latest review conference": at("2026-02-20"),
-            "Child Protection Plan End Date": at("2026-02-20"),
-            EPO: "a) Yes",
-            "Number of Previous Child Protection Plans": 1,
-        }),
-    ]  # fmt: skip
+        seven(
+            **{
+                "Child Unique ID": "\u00a0A1003\u00a0",
+                "Gender": "Male",
+                "Ethnicity": "r) OOTH",
+                "Date of Birth": "05/01/2012",
+                "Age of Child (Years)": 14.23,
+                "Does the Child have a Disability": "Yes",
+                "Child Protection Plan Start Date": at("2025-06-02"),
+                "Initial Category of Abuse": "e) Multiple/not recommended",
+                "Latest Category of Abuse": "Sexual abuse",
+                "Date of the Last Statutory Visit": "10 Feb 2026",
+                "Was the Child Seen Alone?": "Yes",
+                "Date of latest review conference": at("2026-02-20"),
+                "Child Protection Plan End Date": at("2026-02-20"),
+                EPO: "a) Yes",
+                "Number of Previous Child Protection Plans": 1,
+            }
+        ),
+    ]
     list_5 = [
         five(),
-        five(**PRE_BIRTH, **{
-            "Strategy discussion initiating Section 47 Enquiry Start Date": at("2025-10-30"),
-            "Date of Initial Child Protection Conference": at("2025-11-14"),
-            S47_COUNT: 1,
-            "Allocated Worker": OTHER_WORKER,
-        }),
+        five(
+            **PRE_BIRTH,
+            **{
+                "Strategy discussion initiating Section 47 Enquiry Start Date": at("2025-10-30"),
+                "Date of Initial Child Protection Conference": at("2025-11-14"),
+                S47_COUNT: 1,
+                "Allocated Worker": OTHER_WORKER,
+            },
+        ),
         BLANK,
-        five(**{
-            "Child Unique ID": 1005,
-            "Gender": "b) Female",
-            "Ethnicity": "Indian",
-            "Date of Birth": at("2019-05-01"),
-            "Age of Child (Years)": 6.92,
-            "Strategy discussion initiating Section 47 Enquiry Start Date": "02/03/2026",
-            "Was an Initial Child Protection Conference deemed unnecessary?": "a) Yes",
-            "Date of Initial Child Protection Conference": None,
-            "Did the Initial Child Protection Conference Result in a Child Protection Plan": None,
-            S47_COUNT: 1,
-        }),
-    ]  # fmt: skip
+        five(
+            **{
+                "Child Unique ID": 1005,
+                "Gender": "b) Female",
+                "Ethnicity": "Indian",
+                "Date of Birth": at("2019-05-01"),
+                "Age of Child (Years)": 6.92,
+                "Strategy discussion initiating Section 47 Enquiry Start Date": "02/03/2026",
+                "Was an Initial Child Protection Conference deemed unnecessary?": "a) Yes",
+                "Date of Initial Child Protection Conference": None,
+                "Did the Initial Child Protection Conference Result in a Child Protection Plan": None,
+                S47_COUNT: 1,
+            }
+        ),
+    ]
     return build(tmp_path / "annex_a.xlsx", list_7, list_5)
 
 
@@ -181,11 +191,13 @@ def test_lettered_options_read_as_their_codes(imported):
     """``b) Female``, ``a) WBRI``, ``s) NOBT``, ``r) OOTH``, ``b) No``: the letter dropped."""
     store, _ = imported
     children = {c["id"]: c for c in store.rows("children")}
-    assert ("F", "WBRI", False) == tuple(children["1001"][k] for k in ("sex", "ethnicity",
-                                                                        "disability"))  # fmt: skip
+    assert ("F", "WBRI", False) == tuple(
+        children["1001"][k] for k in ("sex", "ethnicity", "disability")
+    )
     assert ("M", "NOBT") == (children["1002"]["sex"], children["1002"]["ethnicity"])
-    assert ("M", "OOTH", True) == tuple(children["A1003"][k] for k in ("sex", "ethnicity",
-                                                                         "disability"))  # fmt: skip
+    assert ("M", "OOTH", True) == tuple(
+        children["A1003"][k] for k in ("sex", "ethnicity", "disability")
+    )
     assert ("F", "AIND") == (children["1005"]["sex"], children["1005"]["ethnicity"])
 
 

@@ -194,10 +194,13 @@ X1,2026-03-06,yes,yes,V-101
 
 def _held_source_id(store, source_id):
     """Child X2 (typed into cptrack) with a visit holding ``source_id``."""
-    store.add("children", {"id": "X2", "given_name": "Bo", "family_name": "Testchild",
-                           "date_of_birth": "2018-05-06"})  # fmt: skip
-    store.add("visits", {"child_id": "X2", "date": "2026-01-09", "seen": True,
-                         "source_id": source_id})  # fmt: skip
+    store.add(
+        "children",
+        {"id": "X2", "given_name": "Bo", "family_name": "Testchild", "date_of_birth": "2018-05-06"},
+    )
+    store.add(
+        "visits", {"child_id": "X2", "date": "2026-01-09", "seen": True, "source_id": source_id}
+    )
 
 
 def test_a_source_id_another_childs_record_holds_is_refused_naming_the_field(store, tmp_path):

@@ -24,10 +24,12 @@ def workbook(tmp_path) -> Upload:
     """A template workbook of two new children, one on both lists, as the page receives it."""
     path = build(
         tmp_path / "annex_a.xlsx",
-        [seven(**{"Child Unique ID": "IMP001"}), seven(**{"Child Unique ID": "IMP002",
-                                                         "Gender": "a) Male"})],
+        [
+            seven(**{"Child Unique ID": "IMP001"}),
+            seven(**{"Child Unique ID": "IMP002", "Gender": "a) Male"}),
+        ],
         [five(**{"Child Unique ID": "IMP001"})],
-    )  # fmt: skip
+    )
     return Upload(path.name, path.read_bytes())
 
 
@@ -36,11 +38,16 @@ def test_a_dry_run_writes_nothing_and_the_import_writes_it_all(store, tmp_path):
     import then adds it, in one transaction."""
     upload = workbook(tmp_path)
     checked = model.run(store, upload, dry_run=True, reference=REF)
-    assert (2, 0, False) == (checked.counts["children"]["inserted"], store.count("children"),
-                             checked.committed)  # fmt: skip
+    assert (2, 0, False) == (
+        checked.counts["children"]["inserted"],
+        store.count("children"),
+        checked.committed,
+    )
     done = model.run(store, upload, dry_run=False, reference=REF)
-    assert (True, ["IMP001", "IMP002"]) == (done.committed,
-                                            sorted(c["id"] for c in store.rows("children")))  # fmt: skip
+    assert (True, ["IMP001", "IMP002"]) == (
+        done.committed,
+        sorted(c["id"] for c in store.rows("children")),
+    )
 
 
 def test_the_format_is_told_from_the_content():

@@ -166,14 +166,34 @@ def test_icpc_timeliness_counts_from_the_strategy_discussion_that_started_the_en
     recorded as starting Mon 12 Jan, conference Wed 28 Jan. From 5 Jan that is 17 working
     days (6-9, 12-16, 19-23, 26-28 Jan): late; from the enquiry's start it would be 12."""
     cl = Caseload.from_frames(
-        children=[{"id": "C9", "given_name": "Ana", "family_name": "Synth",
-                   "date_of_birth": dt.date(2019, 1, 1)}],
+        children=[
+            {
+                "id": "C9",
+                "given_name": "Ana",
+                "family_name": "Synth",
+                "date_of_birth": dt.date(2019, 1, 1),
+            }
+        ],
         strategy_discussions=[{"id": 1, "child_id": "C9", "date": dt.date(2026, 1, 5)}],
-        s47_enquiries=[{"id": 1, "child_id": "C9", "start_date": dt.date(2026, 1, 12),
-                        "strategy_discussion_id": 1}],
-        conferences=[{"id": 1, "child_id": "C9", "type": "initial", "s47_id": 1,
-                      "scheduled_date": dt.date(2026, 1, 28), "held_date": dt.date(2026, 1, 28),
-                      "outcome": "nfa"}],
-    )  # fmt: skip
+        s47_enquiries=[
+            {
+                "id": 1,
+                "child_id": "C9",
+                "start_date": dt.date(2026, 1, 12),
+                "strategy_discussion_id": 1,
+            }
+        ],
+        conferences=[
+            {
+                "id": 1,
+                "child_id": "C9",
+                "type": "initial",
+                "s47_id": 1,
+                "scheduled_date": dt.date(2026, 1, 28),
+                "held_date": dt.date(2026, 1, 28),
+                "outcome": "nfa",
+            }
+        ],
+    )
     m = national_measures(cl, dt.date(2025, 4, 1), dt.date(2026, 3, 31))
     assert (1, 0, 17.0) == (m.icpcs, m.icpc_within_15wd, m.icpc_median_working_days)

@@ -26,8 +26,7 @@ LOAD = 120_000  # a page starts a kernel and evaluates the caseload
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
     """A UK chair's browser: British English, a laptop-sized window."""
-    return {**browser_context_args, "locale": "en-GB",
-            "viewport": {"width": 1300, "height": 900}}  # fmt: skip
+    return {**browser_context_args, "locale": "en-GB", "viewport": {"width": 1300, "height": 900}}
 
 
 def shot(page, name: str) -> None:
@@ -68,7 +67,10 @@ def test_a_chair_completes_a_midway_review_and_the_finding_turns_met(page, fresh
         assert child in page.locator("#midway-due").text_content()
         page.get_by_role("button", name="Save the midway review").click()
         page.locator(".cpt-banner .bad").first.wait_for(timeout=30_000)
-        assert "Give the evidence for this rating" in page.locator(".cpt-row-outcomes").first.inner_text()
+        assert (
+            "Give the evidence for this rating"
+            in page.locator(".cpt-row-outcomes").first.inner_text()
+        )
         assert "002 standard 3" in page.locator(".cpt-field-risks_reducing").inner_text()
         shot(page, "midway-refused")
         rows = page.locator(".cpt-row-outcomes")
@@ -76,11 +78,13 @@ def test_a_chair_completes_a_midway_review_and_the_finding_turns_met(page, fresh
             rows.nth(i).get_by_role("button", name="Amber").click()
             rows.nth(i).locator("textarea").nth(1).fill("School attendance up from 70% to 95%.")
         page.locator(".cpt-field-risks_reducing").get_by_role("button", name="Partly").click()
-        page.locator(".cpt-field-risks_evidence textarea").fill("No police call-outs since the "
-                                                               "conference; drinking continues.")  # fmt: skip
+        page.locator(".cpt-field-risks_evidence textarea").fill(
+            "No police call-outs since the conference; drinking continues."
+        )
         page.locator(".cpt-field-child_voice_heard").get_by_role("button", name="Yes").click()
-        page.locator(".cpt-field-child_voice_evidence textarea").fill("Seen alone twice; says "
-                                                                      "home is calmer.")  # fmt: skip
+        page.locator(".cpt-field-child_voice_evidence textarea").fill(
+            "Seen alone twice; says home is calmer."
+        )
         page.locator(".cpt-field-contingency_still_right").get_by_role("button", name="Yes").click()
         page.locator(".cpt-field-decision").get_by_label("On track: no change").check()
         page.get_by_role("button", name="Add an action").click()
@@ -94,8 +98,9 @@ def test_a_chair_completes_a_midway_review_and_the_finding_turns_met(page, fresh
         assert child not in page.locator("#midway-due").text_content()
         shot(page, "midway-saved")
     with Store.open(fresh_demo_db) as store:
-        assert 1 == len([r for r in store.rows("midway_reviews", child_id=child)
-                         if r["date"] == TODAY])  # fmt: skip
+        assert 1 == len(
+            [r for r in store.rows("midway_reviews", child_id=child) if r["date"] == TODAY]
+        )
         assert store.rows("plan_actions", source="midway_review", child_id=child)
 
 
@@ -105,9 +110,13 @@ def test_a_chair_prepares_and_records_an_icpc_that_makes_a_plan(page, fresh_demo
     group is due 10 working days and the first review 3 months after the conference."""
     _profile(fresh_demo_db, "sunderland")
     with Store.open(fresh_demo_db) as store:
-        booked = [c for c in store.rows("conferences", type="initial")
-                  if c["held_date"] is None and not c["stood_down"]
-                  and store.rows("agency_reports", conference_id=c["id"])]  # fmt: skip
+        booked = [
+            c
+            for c in store.rows("conferences", type="initial")
+            if c["held_date"] is None
+            and not c["stood_down"]
+            and store.rows("agency_reports", conference_id=c["id"])
+        ]
     conf = booked[0]
     core_due = workdays.add_working_days(TODAY, 10)
     review_due = workdays.add_months(TODAY, 3)
@@ -136,28 +145,35 @@ def test_a_chair_prepares_and_records_an_icpc_that_makes_a_plan(page, fresh_demo
             page.get_by_role("button", name="Add a person or agency").click()
             rows.nth(before).wait_for()  # the new row renders after the kernel replies
             rows.nth(before).locator("select").nth(0).select_option(
-                label=["Police", "School"][before % 2])  # fmt: skip
+                label=["Police", "School"][before % 2]
+            )
         for i in range(rows.count()):
             selects = rows.nth(i).locator("select")
             selects.nth(1).select_option(label="Attended")
             selects.nth(2).select_option(label="4")
             selects.nth(3).select_option(label="Child protection plan")
-        for name, words in (("worried_about", "Unexplained bruising; chaotic home."),
-                            ("working_well", "Grandmother visits daily."),
-                            ("child_views", "Wants the shouting to stop."),
-                            ("needs_to_happen", "Safe care every day, checked by visits."),
-                            ("danger_statements", "The child may be hurt again."),
-                            ("safety_goals", "The child is safe at home.\nThe child attends "
-                                             "school every day.")):  # fmt: skip
+        for name, words in (
+            ("worried_about", "Unexplained bruising; chaotic home."),
+            ("working_well", "Grandmother visits daily."),
+            ("child_views", "Wants the shouting to stop."),
+            ("needs_to_happen", "Safe care every day, checked by visits."),
+            ("danger_statements", "The child may be hurt again."),
+            ("safety_goals", "The child is safe at home.\nThe child attends school every day."),
+        ):
             page.locator(f".cpt-field-{name} textarea").fill(words)
         page.locator(".cpt-field-outcome").get_by_label("Child protection plan", exact=True).check()
         page.locator(".cpt-field-category select").select_option(label="Neglect")
-        page.locator(".cpt-field-core_group_members textarea").fill("Social worker, school, "
-                                                                    "health visitor, parents")  # fmt: skip
+        page.locator(".cpt-field-core_group_members textarea").fill(
+            "Social worker, school, health visitor, parents"
+        )
         page.locator(".cpt-field-visit_frequency_wd select").select_option(index=2)
-        assert core_due.isoformat() == page.locator(
-            ".cpt-field-first_core_group_date input").input_value()  # fmt: skip
-        assert f"Due by {_day(review_due)}" in page.locator(".cpt-field-next_review_date").inner_text()
+        assert (
+            core_due.isoformat()
+            == page.locator(".cpt-field-first_core_group_date input").input_value()
+        )
+        assert (
+            f"Due by {_day(review_due)}" in page.locator(".cpt-field-next_review_date").inner_text()
+        )
         page.get_by_role("button", name="Add an action").click()
         action = page.locator(".cpt-row-actions").first
         action.locator("textarea").fill("Paediatric assessment of the bruising")
@@ -170,18 +186,25 @@ def test_a_chair_prepares_and_records_an_icpc_that_makes_a_plan(page, fresh_demo
         shot(page, "conference-record-refused")
         page.locator(".cpt-field-contingency_plan textarea").fill(
             "If there is further bruising, a strategy discussion the same day and a legal "
-            "planning meeting.")  # fmt: skip
+            "planning meeting."
+        )
         page.get_by_role("button", name="Save the conference record").click()
         saved(page, "is recorded: Child protection plan")
         due = page.locator("#now-due")
         due.wait_for(timeout=30_000)
         text = due.inner_text()
-        assert "First core group (within 10 working days of the conference that made the plan)" in text
+        assert (
+            "First core group (within 10 working days of the conference that made the plan)" in text
+        )
         assert _day(core_due) in text and _day(review_due) in text
         shot(page, "conference-record-saved")
     with Store.open(fresh_demo_db) as store:
         stored = store.get("conferences", conf["id"])
-        assert ("cp_plan", TODAY, True) == (stored["outcome"], stored["held_date"], stored["quorate"])
+        assert ("cp_plan", TODAY, True) == (
+            stored["outcome"],
+            stored["held_date"],
+            stored["quorate"],
+        )
 
 
 def test_an_escalation_opened_with_a_past_date_shows_overdue(page, fresh_demo_db):
@@ -198,15 +221,20 @@ def test_an_escalation_opened_with_a_past_date_shows_overdue(page, fresh_demo_db
         form.locator(".cpt-field-raised_on input").fill(raised.isoformat())
         form.locator(".cpt-field-raised_with input").fill("Team manager, Safeguarding Team 2")
         form.locator(".cpt-field-reason textarea").fill(
-            "No visit for four weeks; please confirm a visit this week.")  # fmt: skip
+            "No visit for four weeks; please confirm a visit this week."
+        )
         page.wait_for_function(
             f"() => document.querySelector('.cpt-escalation-form .cpt-field-response_due input')"
-            f".value === '{due.isoformat()}'", timeout=30_000)  # fmt: skip
+            f".value === '{due.isoformat()}'",
+            timeout=30_000,
+        )
         shot(page, "escalation-form")
         panel.get_by_role("button", name="Save the escalation").click()
         saved(page, f"a response is due by {_day(due)}")
         late = f"overdue by {workdays.working_days_between(due, TODAY)} working days"
         page.locator("#escalations-C000001").get_by_text(late).wait_for(timeout=30_000)
         page.locator("#escalation-log").get_by_text(late).first.wait_for(timeout=30_000)
-        assert "red" in page.locator("#escalations-C000001 .tag", has_text=late).get_attribute("class")
+        assert "red" in page.locator("#escalations-C000001 .tag", has_text=late).get_attribute(
+            "class"
+        )
         shot(page, "escalation-log")

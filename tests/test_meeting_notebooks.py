@@ -29,8 +29,12 @@ def run(name: str, db: str, code: str, monkeypatch) -> list[str]:
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(textwrap.dedent(code)))
     NotebookClient(nb, timeout=240, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-    return [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])
-            if o.get("output_type") == "stream" and o.get("name") == "stdout"]  # fmt: skip
+    return [
+        o.get("text", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stdout"
+    ]
 
 
 def _profile(db: str, name: str) -> None:
@@ -46,7 +50,10 @@ def test_the_midway_notebook_saves_a_review_and_the_finding_turns_met(fresh_demo
     with Store.open(fresh_demo_db) as store:
         due = mw.due_list(caseload.load(store), profiles.load("dorset"), TODAY)
     child = str(due[due["status"] == "due"]["child_id"].iloc[0])
-    out = run("midway_review.ipynb", fresh_demo_db, f"""
+    out = run(
+        "midway_review.ipynb",
+        fresh_demo_db,
+        f"""
         app.open_child({child!r})
         f = app.form
         f.save_button.click()
@@ -63,7 +70,9 @@ def test_the_midway_notebook_saves_a_review_and_the_finding_turns_met(fresh_demo
         f.save_button.click()
         print("SAVED", f.banner.value)
         print("STATUS", f.file.midway["status"])
-    """, monkeypatch)  # fmt: skip
+    """,
+        monkeypatch,
+    )
     text = "".join(out)
     assert "REFUSED True" in text
     assert "Midway review of" in text and "STATUS met" in text
@@ -78,10 +87,16 @@ def test_the_conference_notebook_prepares_and_records_an_icpc(fresh_demo_db, mon
     """Preparation saved with a checklist answer; the record refused without a contingency
     plan (002 standard 10), then saved: a plan, a booked core group and review."""
     with Store.open(fresh_demo_db) as store:
-        booked = [c for c in store.rows("conferences", type="initial")
-                  if c["held_date"] is None and not c["stood_down"]]  # fmt: skip
+        booked = [
+            c
+            for c in store.rows("conferences", type="initial")
+            if c["held_date"] is None and not c["stood_down"]
+        ]
     conf = booked[0]
-    out = run("conference.ipynb", fresh_demo_db, f"""
+    out = run(
+        "conference.ipynb",
+        fresh_demo_db,
+        f"""
         import datetime as dt
         from cptrack.domain.models import today
         app.open({conf["id"]})
@@ -116,7 +131,9 @@ def test_the_conference_notebook_prepares_and_records_an_icpc(fresh_demo_db, mon
         r.save_button.click()
         print("RECORD", r.banner.value)
         print("DUE", r.schedule.value)
-    """, monkeypatch)  # fmt: skip
+    """,
+        monkeypatch,
+    )
     text = "".join(out)
     assert "Preparation saved" in text
     assert "[002 standard 10]" in text
@@ -132,7 +149,10 @@ def test_the_conference_notebook_prepares_and_records_an_icpc(fresh_demo_db, mon
 @pytest.mark.slow
 def test_the_escalation_notebook_opens_and_answers_an_escalation(fresh_demo_db, monkeypatch):
     """Opened for a child in the log page; answered and resolved; both saves audited."""
-    out = run("escalations.ipynb", fresh_demo_db, """
+    out = run(
+        "escalations.ipynb",
+        fresh_demo_db,
+        """
         app.child.value = "C000001"
         app.go.click()
         p = app.panel
@@ -148,13 +168,18 @@ def test_the_escalation_notebook_opens_and_answers_an_escalation(fresh_demo_db, 
         p.form.fields["outcome"].value = "Resolved by the team manager."
         p.save_button.click()
         print("ANSWERED", p.banner.value)
-    """, monkeypatch)  # fmt: skip
+    """,
+        monkeypatch,
+    )
     text = "".join(out)
     assert "opened at stage" in text and "updated (Resolved)" in text
     with Store.open(fresh_demo_db) as store:
         row = store.rows("escalations", child_id="C000001")[-1]
-        assert ("resolved", 2, "escalation_log") == (row["status"], row["version"],
-                                                     row["source_kind"])  # fmt: skip
+        assert ("resolved", 2, "escalation_log") == (
+            row["status"],
+            row["version"],
+            row["source_kind"],
+        )
 
 
 def test_the_apps_say_why_when_there_is_no_database(monkeypatch, tmp_path):

@@ -37,18 +37,27 @@ def file(tmp_path_factory) -> mw.MidwayFile:
 
 def _complete(draft: mw.MidwayDraft, **kw) -> mw.MidwayDraft:
     values = {
-        "outcomes": [mw.OutcomeRow("Kim lives free from violence.", "amber",
-                                "No police call-outs since September."),
-                  mw.OutcomeRow("Kim goes to school every day.", "green", "Attendance 98%.")],
+        "outcomes": [
+            mw.OutcomeRow(
+                "Kim lives free from violence.", "amber", "No police call-outs since September."
+            ),
+            mw.OutcomeRow("Kim goes to school every day.", "green", "Attendance 98%."),
+        ],
         "risks_reducing": "partly",
         "risks_evidence": "Father has left the home; contact is supervised.",
         "child_voice_heard": True,
         "child_voice_evidence": "Seen alone on three visits; her words are in the plan.",
         "contingency_still_right": True,
         "decision": "on_track",
-        "actions": [mw.ActionRow("Check school attendance weekly", "School", "school",
-                              (draft.date or EARLY) + dt.timedelta(days=14))],
-    }  # fmt: skip
+        "actions": [
+            mw.ActionRow(
+                "Check school attendance weekly",
+                "School",
+                "school",
+                (draft.date or EARLY) + dt.timedelta(days=14),
+            )
+        ],
+    }
     values.update(kw)
     return draft.with_values(**values)
 
@@ -59,8 +68,12 @@ def test_the_list_holds_children_whose_midway_review_is_due_or_overdue(seeded):
     rows = mw.due_list(load(seeded), DORSET, mc.TODAY)
     assert ["C2"] == rows["child_id"].tolist()
     row = rows.iloc[0]
-    assert (D(2026, 10, 16), "overdue", "red", True) == (row["due_date"].date(), row["status"],
-                                                         row["rag"], row["checked"])  # fmt: skip
+    assert (D(2026, 10, 16), "overdue", "red", True) == (
+        row["due_date"].date(),
+        row["status"],
+        row["rag"],
+        row["checked"],
+    )
     assert "004 §4.14" == row["citation"] and "Kim Synth" == row["name"]
     assert "Alex Chair" == row["chair"]
     assert rows.equals(mw.due_list(load(seeded), DORSET, mc.TODAY, chair_id=mc.CHAIR))
@@ -70,8 +83,11 @@ def test_the_list_holds_children_whose_midway_review_is_due_or_overdue(seeded):
 def test_a_profile_without_a_midway_standard_still_lists_midway_points(seeded):
     """National has no midway rule: the engine's midway point is listed, marked unchecked."""
     row = mw.due_list(load(seeded), NATIONAL, mc.TODAY).iloc[0]
-    assert ("C2", False, "midway point passed") == (row["child_id"], row["checked"],
-                                                    row["status_text"])  # fmt: skip
+    assert ("C2", False, "midway point passed") == (
+        row["child_id"],
+        row["checked"],
+        row["status_text"],
+    )
 
 
 def test_the_form_is_prefilled_from_the_records(seeded):
@@ -80,9 +96,14 @@ def test_the_form_is_prefilled_from_the_records(seeded):
     file = mw.open_review(seeded, "C2", DORSET, mc.TODAY)
     draft = mw.fill_compliance(file)
     assert ["Kim lives free from violence.", "Kim goes to school every day."] == [
-        o.outcome for o in draft.outcomes]  # fmt: skip
-    assert (7, mc.C2_ICPC, mc.PLAN_DAY, mc.TODAY) == (draft.plan_id, draft.conference_id,
-                                                      draft.conference_date, draft.date)  # fmt: skip
+        o.outcome for o in draft.outcomes
+    ]
+    assert (7, mc.C2_ICPC, mc.PLAN_DAY, mc.TODAY) == (
+        draft.plan_id,
+        draft.conference_id,
+        draft.conference_date,
+        draft.date,
+    )
     assert draft.core_group_compliance.startswith(
         "2 core groups held since the conference on 24 Aug 2026 (last on 15 Oct 2026)"
     )
@@ -96,9 +117,16 @@ def test_the_form_is_prefilled_from_the_records(seeded):
     ("change", "field", "words"),
     [
         ({"outcomes": []}, "outcomes", "004 §4.14"),
-        ({"outcomes": [mw.OutcomeRow("Safe at home", "amber", "")]}, "outcomes.1.evidence",
-         "what has changed for the child"),
-        ({"outcomes": [mw.OutcomeRow("Safe at home", None, "Calmer")]}, "outcomes.1.rag", "red, amber or green"),
+        (
+            {"outcomes": [mw.OutcomeRow("Safe at home", "amber", "")]},
+            "outcomes.1.evidence",
+            "what has changed for the child",
+        ),
+        (
+            {"outcomes": [mw.OutcomeRow("Safe at home", None, "Calmer")]},
+            "outcomes.1.rag",
+            "red, amber or green",
+        ),
         ({"risks_reducing": None}, "risks_reducing", "002 standard 3"),
         ({"risks_evidence": ""}, "risks_evidence", "002 standard 3"),
         ({"child_voice_heard": None}, "child_voice_heard", "003 §3.9"),
@@ -111,7 +139,7 @@ def test_the_form_is_prefilled_from_the_records(seeded):
         ({"date": D(2026, 11, 17)}, "date", "in the future"),
         ({"actions": [mw.ActionRow("Call", "", None, D(2026, 12, 1))]}, "actions.1.owner", "who"),
     ],
-)  # fmt: skip
+)
 def test_the_form_refuses_what_is_missing(file, change, field, words):
     """Judgement with evidence, not only compliance: each gap is named and cited."""
     problems = _complete(file.draft, **change).problems(DORSET, mc.TODAY)
@@ -132,8 +160,11 @@ def test_saving_turns_the_midway_finding_met_and_adds_the_actions(seeded):
     caseload = load(seeded, child_ids=["C2"])
     assert [saved.record["id"]] == caseload.midway_reviews["id"].tolist()
     action = seeded.rows("plan_actions", source="midway_review")[0]
-    assert (saved.record["id"], 7, EARLY) == (action["source_record_id"], action["plan_id"],
-                                              action["set_date"])  # fmt: skip
+    assert (saved.record["id"], 7, EARLY) == (
+        action["source_record_id"],
+        action["plan_id"],
+        action["set_date"],
+    )
     notes = {(a["table_name"], a["note"]) for a in seeded.audit() if a["note"] != "test seed"}
     assert {("midway_reviews", "midway review"), ("plan_actions", "midway review")} == notes
     assert after.draft.amending and after.draft.record_id == saved.record["id"]
@@ -146,14 +177,16 @@ def test_a_decision_to_escalate_opens_the_escalation_in_the_same_save(seeded):
     file = mw.open_review(seeded, "C2", DORSET, mc.TODAY)
     esc = mw.new_escalation(file)
     assert ("relevant practitioner", D(2026, 11, 23)) == (esc.stage, esc.response_due)
-    draft = _complete(file.draft, decision="escalate", decision_rationale="Plan drifting.",
-                      escalation=esc)  # fmt: skip
+    draft = _complete(
+        file.draft, decision="escalate", decision_rationale="Plan drifting.", escalation=esc
+    )
     with pytest.raises(RecordError) as refused:
         mw.save(seeded, draft, DORSET, mc.TODAY)
     assert {"escalation.reason", "escalation.raised_with"} == set(refused.value.by_field())
     assert 0 == seeded.count("midway_reviews")
-    draft = draft.with_values(escalation=esc.with_values(reason="Core groups lapsed.",
-                                                         raised_with="Team manager B"))  # fmt: skip
+    draft = draft.with_values(
+        escalation=esc.with_values(reason="Core groups lapsed.", raised_with="Team manager B")
+    )
     saved = mw.save(seeded, draft, DORSET, mc.TODAY)
     stored = seeded.get("escalations", saved.escalation["id"])
     assert ("midway_review", saved.record["id"]) == (
@@ -169,8 +202,9 @@ def test_a_decision_to_escalate_opens_the_escalation_in_the_same_save(seeded):
 
 def test_an_amendment_from_an_old_version_is_refused(seeded):
     """Two chairs open the saved review; the second amendment is refused, nothing changes."""
-    mw.save(seeded, _complete(mw.open_review(seeded, "C2", DORSET, mc.TODAY).draft), DORSET,
-            mc.TODAY)  # fmt: skip
+    mw.save(
+        seeded, _complete(mw.open_review(seeded, "C2", DORSET, mc.TODAY).draft), DORSET, mc.TODAY
+    )
     one = mw.open_review(seeded, "C2", DORSET, mc.TODAY).draft
     two = mw.open_review(seeded, "C2", DORSET, mc.TODAY).draft
     mw.save(seeded, one.with_values(decision_rationale="Reviewed again."), DORSET, mc.TODAY)

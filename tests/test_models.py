@@ -10,8 +10,12 @@ from cptrack.domain import models
 from cptrack.domain.models import RecordError, today
 
 CHILD = {"id": "C1", "given_name": "Ada", "family_name": "Synth", "date_of_birth": "2019-04-02"}
-PLAN = {"child_id": "C1", "start_date": "2025-01-10", "initial_category": "NEG",
-        "latest_category": "NEG"}  # fmt: skip
+PLAN = {
+    "child_id": "C1",
+    "start_date": "2025-01-10",
+    "initial_category": "NEG",
+    "latest_category": "NEG",
+}
 
 
 def refusal(cls: type[models.Record], data: dict) -> dict[str, list[str]]:
@@ -85,25 +89,39 @@ def test_seen_alone_implies_seen():
 
 def test_review_outcomes_belong_to_reviews():
     """An initial conference cannot 'continue' a plan; a review cannot make one."""
-    base = {"child_id": "C1", "scheduled_date": "2025-02-03", "held_date": "2025-02-03",
-            "category": "NEG"}  # fmt: skip
-    assert "outcome" in refusal(models.Conference, {**base, "type": "initial",
-                                                    "outcome": "plan_continues"})  # fmt: skip
-    assert "outcome" in refusal(models.Conference, {**base, "type": "review",
-                                                    "outcome": "cp_plan"})  # fmt: skip
+    base = {
+        "child_id": "C1",
+        "scheduled_date": "2025-02-03",
+        "held_date": "2025-02-03",
+        "category": "NEG",
+    }
+    assert "outcome" in refusal(
+        models.Conference, {**base, "type": "initial", "outcome": "plan_continues"}
+    )
+    assert "outcome" in refusal(models.Conference, {**base, "type": "review", "outcome": "cp_plan"})
 
 
 def test_a_plan_decision_needs_a_category():
     """A conference that makes a plan records the category."""
-    data = {"child_id": "C1", "type": "initial", "scheduled_date": "2025-02-03",
-            "held_date": "2025-02-03", "outcome": "cp_plan"}  # fmt: skip
+    data = {
+        "child_id": "C1",
+        "type": "initial",
+        "scheduled_date": "2025-02-03",
+        "held_date": "2025-02-03",
+        "outcome": "cp_plan",
+    }
     assert "category" in refusal(models.Conference, data)
 
 
 def test_a_done_action_has_a_completed_date():
     """Actions marked done say when."""
-    data = {"child_id": "C1", "description": "Parenting assessment", "owner": "Social worker",
-            "due_date": "2025-03-01", "status": "done"}  # fmt: skip
+    data = {
+        "child_id": "C1",
+        "description": "Parenting assessment",
+        "owner": "Social worker",
+        "due_date": "2025-03-01",
+        "status": "done",
+    }
     assert "completed_date" in refusal(models.PlanAction, data)
 
 

@@ -81,17 +81,24 @@ def test_the_seeds_the_issue_names_are_all_drawn_on():
         (Source("Confirm quoracy", "003_b9b37e5469565ffe.txt", "§9.9"), "has no"),
         (Source("Confirm quoracy", "003_0000000000000000.txt", "§4.2"), "is not in"),
         (
-            Source("The Chair meets with the parents", "002_9ec2914b190489e4.txt", "Practice Guidance §2"),
+            Source(
+                "The Chair meets with the parents",
+                "002_9ec2914b190489e4.txt",
+                "Practice Guidance §2",
+            ),
             "does not say",
         ),
         (
-            Source("Children and families are treated with respect", "000_8cc237e70824866b.txt",
-                   "Quality Standards for Conference Chairs"),
+            Source(
+                "Children and families are treated with respect",
+                "000_8cc237e70824866b.txt",
+                "Quality Standards for Conference Chairs",
+            ),
             "does not say",
         ),
         (Source("anything", "000_8cc237e70824866b.txt", "No Such Heading"), "has no"),
     ],
-)  # fmt: skip
+)
 def test_the_check_refuses_a_wrong_citation(source, problem, seeds):
     """A quote from another paragraph, a paragraph or file that is not there, or words under
     another heading are all caught."""
@@ -105,10 +112,13 @@ def test_the_check_accepts_the_same_words_in_the_right_place(seeds):
         Source("Confirm quoracy", "003_b9b37e5469565ffe.txt", "§4.2"), seeds
     )
     assert None is verify_source(
-        Source("Children and families are treated with respect", "000_8cc237e70824866b.txt",
-               "Quality Standards for Children and Families"),
+        Source(
+            "Children and families are treated with respect",
+            "000_8cc237e70824866b.txt",
+            "Quality Standards for Children and Families",
+        ),
         seeds,
-    )  # fmt: skip
+    )
 
 
 def test_a_citation_reads_as_profiles_cite_their_rules():
@@ -229,10 +239,13 @@ def test_a_profile_can_replace_a_criterion_by_id(tmp_path):
             "sources",
             "is not a seed file name",
         ),
-        ("[[observation.domains]]\nid = 'empty_one'\ntitle = 'Empty'\n", "criteria",
-         "at least one criterion"),
+        (
+            "[[observation.domains]]\nid = 'empty_one'\ntitle = 'Empty'\n",
+            "criteria",
+            "at least one criterion",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_bad_observation_section_is_refused_naming_the_field(tmp_path, body, field, words):
     """Mistakes in the section are refused like any profile mistake: where, field, why."""
     with pytest.raises(profiles.ProfileError) as exc:

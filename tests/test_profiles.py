@@ -90,8 +90,11 @@ def test_working_together_is_cited_only_for_the_four_figures_it_fixes():
     """Working Together 2023 fixes the ICPC within 15 working days, the first review within 3
     months, later reviews within 6 and the first core group within 10 working days, and no
     other figure (DOMAIN.md §2): every rule of every profile that cites it states one of them."""
-    fixed = {(f.event, f.anchor, f.amount, f.unit) for f in NATIONAL_FIGURES
-             if f.document == "Working Together 2023"}  # fmt: skip
+    fixed = {
+        (f.event, f.anchor, f.amount, f.unit)
+        for f in NATIONAL_FIGURES
+        if f.document == "Working Together 2023"
+    }
     assert {
         ("icpc", "strategy_discussion", 15, "working_days"),
         ("first_review", "icpc", 3, "months"),
@@ -122,26 +125,68 @@ def test_every_rule_says_what_it_rests_on(name):
     "rule, complaint",
     [
         # Working Together sets no visit frequency: citing it for one is refused.
-        ({"id": "visits", "basis": "national", "event": "visit", "anchor": "previous_visit",
-          "amount": 10, "unit": "working_days", "citation": NATIONAL_FIGURES[0].citation},
-         "national guidance and statistics fix no figure of 10 working days"),
+        (
+            {
+                "id": "visits",
+                "basis": "national",
+                "event": "visit",
+                "anchor": "previous_visit",
+                "amount": 10,
+                "unit": "working_days",
+                "citation": NATIONAL_FIGURES[0].citation,
+            },
+            "national guidance and statistics fix no figure of 10 working days",
+        ),
         # Nor may a local or authority rule borrow its name for a figure it does not fix.
-        ({"id": "visits", "basis": "authority", "event": "visit", "anchor": "previous_visit",
-          "amount": 10, "unit": "working_days",
-          "citation": "https://www.gov.uk/government/publications/working-together-to-"
-                      "safeguard-children--2 (Working Together 2023: visits)"},
-         "names national guidance or statistics, which fix no figure"),
+        (
+            {
+                "id": "visits",
+                "basis": "authority",
+                "event": "visit",
+                "anchor": "previous_visit",
+                "amount": 10,
+                "unit": "working_days",
+                "citation": "https://www.gov.uk/government/publications/working-together-to-"
+                "safeguard-children--2 (Working Together 2023: visits)",
+            },
+            "names national guidance or statistics, which fix no figure",
+        ),
         # A national figure must cite where it is.
-        ({"id": "icpc", "basis": "national", "event": "icpc", "anchor": "strategy_discussion",
-          "amount": 15, "unit": "working_days", "citation": "https://example.org/guide"},
-         "cite where the figure is"),
+        (
+            {
+                "id": "icpc",
+                "basis": "national",
+                "event": "icpc",
+                "anchor": "strategy_discussion",
+                "amount": 15,
+                "unit": "working_days",
+                "citation": "https://example.org/guide",
+            },
+            "cite where the figure is",
+        ),
         # An authority's standard cites its seed.
-        ({"id": "visits", "basis": "authority", "event": "visit", "anchor": "previous_visit",
-          "amount": 10, "unit": "working_days"},
-         "is required for basis 'authority'"),
-        ({"id": "visits", "basis": "guesswork", "event": "visit", "anchor": "previous_visit",
-          "amount": 10, "unit": "working_days"},
-         "'guesswork' is not one of national, authority, plan, local"),
+        (
+            {
+                "id": "visits",
+                "basis": "authority",
+                "event": "visit",
+                "anchor": "previous_visit",
+                "amount": 10,
+                "unit": "working_days",
+            },
+            "is required for basis 'authority'",
+        ),
+        (
+            {
+                "id": "visits",
+                "basis": "guesswork",
+                "event": "visit",
+                "anchor": "previous_visit",
+                "amount": 10,
+                "unit": "working_days",
+            },
+            "'guesswork' is not one of national, authority, plan, local",
+        ),
     ],
 )
 def test_a_rule_citing_a_source_for_a_figure_it_lacks_is_refused(rule, complaint):
@@ -159,13 +204,19 @@ def test_a_local_setting_says_whose_figure_it_is():
     assert "local" == national.figure_basis
     assert "local setting, cptrack's default: within 10 working days" in national.basis_text
     mine = profiles.from_dict(
-        {"extends": "national", "authority": {"name": "Mine"},
-         "settings": {"visit_frequency_wd": 15}}, profile_id="mine",
-    ).rule("visit_frequency")  # fmt: skip
+        {
+            "extends": "national",
+            "authority": {"name": "Mine"},
+            "settings": {"visit_frequency_wd": 15},
+        },
+        profile_id="mine",
+    ).rule("visit_frequency")
     assert "local setting, set by this authority: within 15 working days" in mine.basis_text
     bathnes = profiles.load("bathnes").rule("visit_frequency")
     assert ("authority", "this authority's standard: 002 Practice Guidance 8") == (
-        bathnes.figure_basis, bathnes.basis_text)  # fmt: skip
+        bathnes.figure_basis,
+        bathnes.basis_text,
+    )
 
 
 def test_national_holds_working_together_timescales():
@@ -372,13 +423,16 @@ def test_rule_texts_give_the_figures_not_the_settings_names(tmp_path):
     assert "thresholds of 9, 15, 18 and 21 months" in text["plan_duration"]
     faster = profiles.with_settings(national, visit_frequency_wd=7)
     assert "every 7 working days" in next(r.text for r in faster.rules if r.id == "visit_frequency")
-    mine = _write(tmp_path, '''
+    mine = _write(
+        tmp_path,
+        """
         extends = "national"
         [authority]
         name = "Mine"
         [settings]
         seen_alone_frequency_wd = 15
-    ''')
+    """,
+    )
     seen = next(r for r in profiles.load(str(mine)).rules if r.id == "seen_alone")
     assert "every 15 working days" in seen.text and seen.amount == 15
 

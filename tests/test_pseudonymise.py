@@ -92,8 +92,11 @@ def leaky_db(tmp_path_factory) -> str:
                 while dob in event_days:
                     dob -= dt.timedelta(days=1)
                 k["date_of_birth"] = dob
-                conn.execute(sa.update(TABLES["children"]).where(TABLES["children"].c.id == k["id"])
-                             .values(date_of_birth=dob))  # fmt: skip
+                conn.execute(
+                    sa.update(TABLES["children"])
+                    .where(TABLES["children"].c.id == k["id"])
+                    .values(date_of_birth=dob)
+                )
             for name, t in TABLES.items():
                 texts = [
                     c.name for c in t.columns if isinstance(c.type, sa.Text) and c.name != "address"
@@ -116,8 +119,10 @@ def leaky_db(tmp_path_factory) -> str:
                     )
                     for c in jsons:
                         items = row[c] or []
-                        values[c] = [{**i, **{f: text for f in ("outcome", "evidence") if f in i}}
-                                     for i in items]  # fmt: skip
+                        values[c] = [
+                            {**i, **{f: text for f in ("outcome", "evidence") if f in i}}
+                            for i in items
+                        ]
                     conn.execute(sa.update(t).where(t.c.id == row["id"]).values(**values))
     return str(path)
 
@@ -152,8 +157,14 @@ def secrets_of(db: str) -> dict[str, list[str]]:
         d = k["date_of_birth"]
         if d is not None:
             d = dt.date.fromisoformat(str(d))
-            dobs += [d.isoformat(), f"{d:%d/%m/%Y}", f"{d:%-d/%-m/%Y}", f"{d:%-d %b %Y}",
-                     f"{d:%-d %B %Y}", f"{d:%d-%m-%Y}"]  # fmt: skip
+            dobs += [
+                d.isoformat(),
+                f"{d:%d/%m/%Y}",
+                f"{d:%-d/%-m/%Y}",
+                f"{d:%-d %b %Y}",
+                f"{d:%-d %B %Y}",
+                f"{d:%d-%m-%Y}",
+            ]
     postcodes = [k["postcode"] for k in kids if k["postcode"]]
     postcodes += [p.replace(" ", "") for p in postcodes]
     return {
@@ -180,13 +191,19 @@ def visible(page: str) -> str:
 
 def xlsx_text(data: bytes) -> str:
     book = openpyxl.load_workbook(io.BytesIO(data))
-    cells = [book.properties.title or "", book.properties.subject or "",
-             book.properties.creator or ""]  # fmt: skip
+    cells = [
+        book.properties.title or "",
+        book.properties.subject or "",
+        book.properties.creator or "",
+    ]
     for ws in book:
         cells.append(ws.title)
         for row in ws.iter_rows(values_only=True):
-            cells += [v.strftime("%Y-%m-%d") if isinstance(v, dt.datetime) else str(v)
-                      for v in row if v is not None]  # fmt: skip
+            cells += [
+                v.strftime("%Y-%m-%d") if isinstance(v, dt.datetime) else str(v)
+                for v in row
+                if v is not None
+            ]
     return "\n".join(cells)
 
 
@@ -197,8 +214,15 @@ def docx_text(data: bytes) -> str:
 
     doc = docx.Document(io.BytesIO(data))
     p = doc.core_properties
-    parts = [p.title or "", p.subject or "", p.author or "", p.keywords or "", p.comments or "",
-             p.last_modified_by or "", p.category or ""]  # fmt: skip
+    parts = [
+        p.title or "",
+        p.subject or "",
+        p.author or "",
+        p.keywords or "",
+        p.comments or "",
+        p.last_modified_by or "",
+        p.category or "",
+    ]
     for section in doc.sections:
         for part in (section.header, section.footer, section.first_page_header):
             parts += [para.text for para in part.paragraphs]
@@ -252,10 +276,12 @@ def test_no_report_file_names_anyone(leaky_db, tmp_path):
             page = runner.to_html(runner.execute(name, params))
             pdf = tmp_path / f"{name}.pdf"
             pdf.write_bytes(printer.pdf(page))
-            text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                  check=True).stdout  # fmt: skip
-            info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
-                                  check=True).stdout  # fmt: skip
+            text = subprocess.run(
+                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+            ).stdout
+            info = subprocess.run(
+                ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+            ).stdout
             found[f"{name}.html"] = leaks(visible(page), secrets)
             found[f"{name}.pdf"] = leaks(text + info, secrets)
             if report_class(name).excel:
@@ -274,23 +300,58 @@ def test_no_report_file_names_anyone(leaky_db, tmp_path):
 def test_the_command_says_what_it_removed(leaky_db, tmp_path, capsys):
     """`cptrack report --pseudonymise` prints what it left out, or what it scrubbed."""
     page = tmp_path / "caseload.html"
-    assert 0 == main(["report", "chair_caseload", "--db", leaky_db, "--to", "html", "--out",
-                      str(page), "--pseudonymise"])  # fmt: skip
+    assert 0 == main(
+        [
+            "report",
+            "chair_caseload",
+            "--db",
+            leaky_db,
+            "--to",
+            "html",
+            "--out",
+            str(page),
+            "--pseudonymise",
+        ]
+    )
     said = capsys.readouterr()
     assert "free text left out" in said.out and "--include-free-text" in said.out
     assert "made a new pseudonym key" in said.err, "said here, not lost in the report's kernel"
     with Store.open(leaky_db) as store:  # a child whose file holds case notes
         child = store.rows("case_tracking")[0]["child_id"]
     summary = tmp_path / "child.html"
-    assert 0 == main(["report", "child_summary", "--db", leaky_db, "--child", child, "--to",
-                      "html", "--out", str(summary), "--pseudonymise",
-                      "--include-free-text"])  # fmt: skip
+    assert 0 == main(
+        [
+            "report",
+            "child_summary",
+            "--db",
+            leaky_db,
+            "--child",
+            child,
+            "--to",
+            "html",
+            "--out",
+            str(summary),
+            "--pseudonymise",
+            "--include-free-text",
+        ]
+    )
     line = capsys.readouterr().out.splitlines()[-1]
     assert re.fullmatch(r"Pseudonymised; removed from the text: .*\d+ names?.*", line), line
     out = tmp_path / "caseload.xlsx"
     with pytest.raises(SystemExit, match="--include-free-text goes with --pseudonymise"):
-        main(["report", "chair_caseload", "--db", leaky_db, "--to", "xlsx", "--out", str(out),
-              "--include-free-text"])  # fmt: skip
+        main(
+            [
+                "report",
+                "chair_caseload",
+                "--db",
+                leaky_db,
+                "--to",
+                "xlsx",
+                "--out",
+                str(out),
+                "--include-free-text",
+            ]
+        )
 
 
 def test_words_cptrack_writes_name_staff_by_pseudonym(leaky_db):
@@ -309,27 +370,35 @@ def test_file_names_carry_the_pseudonym(leaky_db):
     """A pseudonymised download's file name holds the child's pseudonym, not their id."""
     kid = "C000003"
     plain = filename("child_summary", "pdf", child=kid, as_of="2026-11-23")
-    shared = filename("child_summary", "pdf", child=kid, as_of="2026-11-23", db=leaky_db,
-                      pseudonymise=True)  # fmt: skip
+    shared = filename(
+        "child_summary", "pdf", child=kid, as_of="2026-11-23", db=leaky_db, pseudonymise=True
+    )
     assert "child_summary-C000003-2026-11-23.pdf" == plain
     assert re.fullmatch(r"child_summary-Child_[A-Z2-7]{6}-2026-11-23\.pdf", shared), shared
 
 
 def test_scrubber_takes_out_names_in_any_case_and_identifying_patterns():
     """The issue's case note, scrubbed: names in any case and hyphenated, ids, DOB, postcode."""
-    scrub = Scrubber(["Albert Bailey", "Sarah-Jane Smith", "Jo Li", "Mary O'Neill"],
-                     {"C000006": "Child ZWAG42"}, ["12 Acacia Avenue"])  # fmt: skip
-    note = ("Saw albert bailey… ALBERT BAILEY said mum Sarah-Jane and her partner Jo Li… Mrs "
-            "O’Neill (c000006)… DOB 30/11/2010, 2010-11-30, lives 12 acacia avenue, N3 6LE; "
-            "07700 900123, +44 20 7946 0000, jo.li@example.org. Well-being good.")  # fmt: skip
+    scrub = Scrubber(
+        ["Albert Bailey", "Sarah-Jane Smith", "Jo Li", "Mary O'Neill"],
+        {"C000006": "Child ZWAG42"},
+        ["12 Acacia Avenue"],
+    )
+    note = (
+        "Saw albert bailey… ALBERT BAILEY said mum Sarah-Jane and her partner Jo Li… Mrs "
+        "O’Neill (c000006)… DOB 30/11/2010, 2010-11-30, lives 12 acacia avenue, N3 6LE; "
+        "07700 900123, +44 20 7946 0000, jo.li@example.org. Well-being good."
+    )
     assert (
         "Saw [name removed]… [name removed] said mum [name removed] and her partner [name "
         "removed]… Mrs [name removed] (Child ZWAG42)… DOB [date removed], [date removed], lives "
         "[address removed], [postcode removed]; [phone number removed], [phone number removed], "
         "[email removed]. Well-being good."
     ) == scrub(note)
-    assert ("5 names, 1 child id, 1 address, 1 email, 2 dates, 2 phone numbers, 1 postcode"
-            == scrub.summary())  # fmt: skip
+    assert (
+        "5 names, 1 child id, 1 address, 1 email, 2 dates, 2 phone numbers, 1 postcode"
+        == scrub.summary()
+    )
 
 
 def test_the_key_is_made_in_a_private_file_not_the_database(tmp_path, monkeypatch):
@@ -363,8 +432,11 @@ def test_a_key_kept_in_the_database_moves_out_and_leaves_no_trace(tmp_path, db_u
     report = open_report("chair_caseload", db=db, pseudonymise=True)
     assert "04a29c" * 8 == report.ctx._key.decode()
     with report.ctx.store.engine.connect() as conn:
-        rows = conn.execute(sa.select(audit_log).where(audit_log.c.table_name == "settings",
-                                                      audit_log.c.record_id == "pseudonym_key")).all()  # fmt: skip
+        rows = conn.execute(
+            sa.select(audit_log).where(
+                audit_log.c.table_name == "settings", audit_log.c.record_id == "pseudonym_key"
+            )
+        ).all()
     report.ctx.store.close()
     assert ["insert", "delete"] == [r.action for r in rows]
     assert all("04a29c" not in json.dumps([r.before, r.after]) for r in rows)

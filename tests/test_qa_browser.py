@@ -76,9 +76,9 @@ def test_an_observation_from_form_to_heat_map(page: Page, app_server: str, fresh
     page.get_by_role("button", name="Submit to the chair").click()
     expect(page.locator(".cpt-banner .ok").first).to_contain_text("Submitted", timeout=WAIT)
     expect(refusal).to_have_count(0)
-    (obs_id, status), = query(
+    ((obs_id, status),) = query(
         fresh_demo_db, "SELECT id, status FROM observations ORDER BY id DESC LIMIT 1"
-    )  # fmt: skip
+    )
     assert "awaiting_reflection" == status
 
     page.locator(".cpt-field-chair_reflection textarea").fill(

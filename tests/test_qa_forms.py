@@ -25,12 +25,37 @@ def conf_store(store: Store) -> Store:
         tx.add("staff", {"id": 1, "name": "Chair One", "role": "chair"})
         tx.add("staff", {"id": 2, "name": "Chair Two", "role": "chair"})
         tx.add("staff", {"id": 3, "name": "Quinn Lead", "role": "qa_lead"})
-        tx.add("children", {"id": "C1", "given_name": "Ada", "family_name": "Synth",
-                            "date_of_birth": dt.date(2012, 4, 2)})  # fmt: skip
-        tx.add("conferences", {"id": 10, "child_id": "C1", "type": "initial", "chair_id": 1,
-                               "scheduled_date": HELD, "held_date": HELD, "outcome": "cin_plan"})  # fmt: skip
-        tx.add("conferences", {"id": 11, "child_id": "C1", "type": "review", "chair_id": 1,
-                               "scheduled_date": HELD + dt.timedelta(days=60)})  # fmt: skip
+        tx.add(
+            "children",
+            {
+                "id": "C1",
+                "given_name": "Ada",
+                "family_name": "Synth",
+                "date_of_birth": dt.date(2012, 4, 2),
+            },
+        )
+        tx.add(
+            "conferences",
+            {
+                "id": 10,
+                "child_id": "C1",
+                "type": "initial",
+                "chair_id": 1,
+                "scheduled_date": HELD,
+                "held_date": HELD,
+                "outcome": "cin_plan",
+            },
+        )
+        tx.add(
+            "conferences",
+            {
+                "id": 11,
+                "child_id": "C1",
+                "type": "review",
+                "chair_id": 1,
+                "scheduled_date": HELD + dt.timedelta(days=60),
+            },
+        )
     return store
 
 
@@ -69,7 +94,7 @@ def _complete_form(framework=None) -> ObservationForm:
                 "chair_acknowledged": HELD,
             },
             "chair_reflection",
-        ),  # fmt: skip
+        ),
         (
             {
                 "status": "complete",
@@ -78,7 +103,7 @@ def _complete_form(framework=None) -> ObservationForm:
                 "chair_reflection": "ok",
             },
             "chair_acknowledged",
-        ),  # fmt: skip
+        ),
         ({"chair_acknowledged": HELD - dt.timedelta(days=1)}, "chair_acknowledged"),
     ],
 )
@@ -142,8 +167,12 @@ def test_an_observation_goes_from_draft_to_submitted_to_complete(conf_store: Sto
     stored = conf_store.get("observations", form.id)
     assert (3, "complete") == (stored["version"], stored["status"])
     assert len(observation.standard().criteria) == len(stored["ratings"])
-    assert {"criterion": "plan_smart", "domain": "plan", "rating": "good",
-            "evidence": "Seen: plan_smart"} in stored["ratings"]  # fmt: skip
+    assert {
+        "criterion": "plan_smart",
+        "domain": "plan",
+        "rating": "good",
+        "evidence": "Seen: plan_smart",
+    } in stored["ratings"]
     audit = conf_store.audit("observations", form.id)
     assert ["insert", "update", "update"] == [a["action"] for a in audit]
     assert "practice observation: chair's reflection added" == audit[-1]["note"]
@@ -248,17 +277,25 @@ def test_an_authoritys_own_criteria_are_rated_and_saved(conf_store: Store):
 
 def test_feedback_is_saved_and_marks_its_conference(conf_store: Store):
     """One transaction adds the feedback and records that feedback was sought."""
-    form = FeedbackForm(conference_id=10, respondent="child", simple_wording=True, date=HELD,
-                        answers={"listened": 5, "respected": 4, "prepared": None},
-                        comments="They read out what I wrote.")  # fmt: skip
+    form = FeedbackForm(
+        conference_id=10,
+        respondent="child",
+        simple_wording=True,
+        date=HELD,
+        answers={"listened": 5, "respected": 4, "prepared": None},
+        comments="They read out what I wrote.",
+    )
     row = form.save(conf_store)
     stored = conf_store.get("feedback", row["id"])
     assert {"listened": 5, "respected": 4} == stored["answers"]
     assert stored["simple_wording"] is True
     conf = conf_store.get("conferences", 10)
     assert (True, 2) == (conf["feedback_sought"], conf["version"])
-    notes = [a["note"] for a in conf_store.audit("feedback") + conf_store.audit("conferences", 10)
-             if a["action"] != "insert" or a["table_name"] == "feedback"]  # fmt: skip
+    notes = [
+        a["note"]
+        for a in conf_store.audit("feedback") + conf_store.audit("conferences", 10)
+        if a["action"] != "insert" or a["table_name"] == "feedback"
+    ]
     assert ["feedback from a child or young person"] * 2 == notes
 
 
@@ -277,8 +314,13 @@ def test_feedback_is_saved_and_marks_its_conference(conf_store: Store):
 def test_refused_feedback_saves_nothing(conf_store: Store, changes, field):
     """Each problem is named by its field, and neither the feedback nor the conference is
     written."""
-    data = {"conference_id": 10, "respondent": "parent", "date": HELD,
-            "answers": {"prepared": 4}, **changes}  # fmt: skip
+    data = {
+        "conference_id": 10,
+        "respondent": "parent",
+        "date": HELD,
+        "answers": {"prepared": 4},
+        **changes,
+    }
     before = snapshot(conf_store)
     with pytest.raises(RecordError) as exc:
         FeedbackForm(**data).save(conf_store)
@@ -288,8 +330,9 @@ def test_refused_feedback_saves_nothing(conf_store: Store, changes, field):
 
 def test_declined_feedback_is_recorded_without_answers(conf_store: Store):
     """A parent who declined still counts: feedback was sought."""
-    row = FeedbackForm(conference_id=10, respondent="parent", date=HELD,
-                       status="declined").save(conf_store)  # fmt: skip
+    row = FeedbackForm(conference_id=10, respondent="parent", date=HELD, status="declined").save(
+        conf_store
+    )
     assert ({}, None) == (row["answers"], row["comments"])
     assert conf_store.get("conferences", 10)["feedback_sought"] is True
 
@@ -301,8 +344,9 @@ def test_the_dashboard_reads_what_the_forms_saved(conf_store: Store):
 
     form = _complete_form()
     form.save(conf_store, "submit")
-    FeedbackForm(conference_id=10, respondent="parent", date=HELD,
-                 answers={"prepared": 4}).save(conf_store)  # fmt: skip
+    FeedbackForm(conference_id=10, respondent="parent", date=HELD, answers={"prepared": 4}).save(
+        conf_store
+    )
     board = Dashboard.open(conf_store, rows_by="observation")
     sections = board.sections()
     assert f'<tr data-key="{form.id}">' in sections["heatmap"]

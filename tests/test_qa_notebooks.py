@@ -87,8 +87,11 @@ def test_an_observation_is_refused_without_its_judgement_then_submitted_and_comp
         assert before + 1 == store.count("observations")
         row = store.get("observations", observation_id)
         assert (chair, conference, "complete", "good") == (
-            row["chair_id"], row["conference_id"], row["status"], row["overall_judgement"]
-        )  # fmt: skip
+            row["chair_id"],
+            row["conference_id"],
+            row["status"],
+            row["overall_judgement"],
+        )
         assert {"nb-test"} == {a["user"] for a in store.audit("observations", observation_id)}
 
 
@@ -138,8 +141,11 @@ def test_feedback_from_a_child_is_saved_and_the_summary_changes(fresh_demo_db, m
         assert before + 1 == store.count("feedback")
         row = store.rows("feedback")[-1]
         assert (conference, "child", True, {"listened": 5}) == (
-            row["conference_id"], row["respondent"], row["simple_wording"], row["answers"]
-        )  # fmt: skip
+            row["conference_id"],
+            row["respondent"],
+            row["simple_wording"],
+            row["answers"],
+        )
         assert store.get("conferences", conference)["feedback_sought"] is True
 
 

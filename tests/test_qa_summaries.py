@@ -21,25 +21,56 @@ CHAIRS = pd.DataFrame({"id": [1, 2, 3], "name": ["Ann Able", "Ben Bold", "Cat Ca
 
 def _obs(oid, chair, date, ratings, judgement="good", status="complete"):
     return {
-        "id": oid, "version": 1, "chair_id": chair, "observer_id": 9, "observer": "Q",
-        "conference_id": None, "date": date, "framework": "national",
-        "overall_judgement": judgement, "status": status,
+        "id": oid,
+        "version": 1,
+        "chair_id": chair,
+        "observer_id": 9,
+        "observer": "Q",
+        "conference_id": None,
+        "date": date,
+        "framework": "national",
+        "overall_judgement": judgement,
+        "status": status,
         "chair": CHAIRS.set_index("id").at[chair, "name"],
-        "ratings": [{"criterion": c, "domain": FW.criterion(c).domain, "rating": r}
-                    for c, r in ratings.items()],
-    }  # fmt: skip
+        "ratings": [
+            {"criterion": c, "domain": FW.criterion(c).domain, "rating": r}
+            for c, r in ratings.items()
+        ],
+    }
 
 
 @pytest.fixture
 def obs() -> summary.Observations:
     rows = [
-        _obs(1, 1, D(2026, 1, 10), {"plan_smart": "good", "plan_contingency": "inadequate",
-                                    "voice_child_views": "requires_improvement"}),
-        _obs(2, 1, D(2026, 6, 20), {"plan_smart": "outstanding", "plan_contingency": "good",
-                                    "voice_child_views": "not_observed"}, "outstanding"),
-        _obs(3, 2, D(2025, 11, 1), {"plan_smart": "good", "plan_contingency":
-                                    "requires_improvement"}, "requires_improvement"),
-    ]  # fmt: skip
+        _obs(
+            1,
+            1,
+            D(2026, 1, 10),
+            {
+                "plan_smart": "good",
+                "plan_contingency": "inadequate",
+                "voice_child_views": "requires_improvement",
+            },
+        ),
+        _obs(
+            2,
+            1,
+            D(2026, 6, 20),
+            {
+                "plan_smart": "outstanding",
+                "plan_contingency": "good",
+                "voice_child_views": "not_observed",
+            },
+            "outstanding",
+        ),
+        _obs(
+            3,
+            2,
+            D(2025, 11, 1),
+            {"plan_smart": "good", "plan_contingency": "requires_improvement"},
+            "requires_improvement",
+        ),
+    ]
     return summary.from_rows(pd.DataFrame(rows))
 
 
@@ -160,8 +191,12 @@ def test_feedback_is_summarised_by_chair():
     table = feedback.summary_by_chair(_feedback_frames()).set_index("chair")
     ann = table.loc["Ann Able"]
     assert (2, 1, 0) == (ann["conferences"], ann["sought"], ann["not_recorded"])
-    assert (1, 1, 0, 1) == (ann["child"], ann["parent"], ann["professional"],
-                            ann["declined_or_not_returned"])  # fmt: skip
+    assert (1, 1, 0, 1) == (
+        ann["child"],
+        ann["parent"],
+        ann["professional"],
+        ann["declined_or_not_returned"],
+    )
     assert 4.0 == ann["mean_score"]  # parent 4.0, child 4.0
     assert 75.0 == ann["positive_pct"]  # parent half, child all
     ben = table.loc["Ben Bold"]

@@ -31,8 +31,9 @@ def word(download, name: str) -> docx.document.Document:
     """Click Download report for Word and open the file the link holds."""
     download.format.value = "docx"
     download.make()
-    found = re.search(rf'download="({name}-[^"]+\.docx)" href="data:[^;]+;base64,([^"]+)"',
-                      download.link.value)  # fmt: skip
+    found = re.search(
+        rf'download="({name}-[^"]+\.docx)" href="data:[^;]+;base64,([^"]+)"', download.link.value
+    )
     assert found, download.link.value
     return docx.Document(io.BytesIO(base64.b64decode(found.group(2))))
 
@@ -40,8 +41,11 @@ def word(download, name: str) -> docx.document.Document:
 def test_a_held_conference_downloads_as_its_record(demo_db):
     """The conference record form offers PDF, Word and HTML; Word gives the record."""
     with Store.open(demo_db) as store:
-        held = next(c for c in store.rows("conferences", type="initial")
-                    if c["held_date"] is not None and c["outcome"] == "cp_plan")  # fmt: skip
+        held = next(
+            c
+            for c in store.rows("conferences", type="initial")
+            if c["held_date"] is not None and c["outcome"] == "cp_plan"
+        )
         file = agenda.open_conference(store, held["id"], profiles.load("national"), today())
         view = RecordView(store, file)
         assert ["PDF", "Word", "HTML"] == [label for label, _ in view.download.format.options]
@@ -54,8 +58,11 @@ def test_a_saved_midway_review_downloads_and_a_new_one_offers_nothing_yet(demo_d
     dorset = profiles.load("dorset")
     with Store.open(demo_db) as store:
         on_plan = set(open_plans(load(store).cp_plans, today())["child_id"])
-        children = list(dict.fromkeys(r["child_id"] for r in store.rows("midway_reviews")
-                                      if r["child_id"] in on_plan))[:12]  # fmt: skip
+        children = list(
+            dict.fromkeys(
+                r["child_id"] for r in store.rows("midway_reviews") if r["child_id"] in on_plan
+            )
+        )[:12]
         forms = [MidwayForm(mw.open_review(store, c, dorset, today()), store) for c in children]
         saved = [f for f in forms if f.draft.record_id is not None]
         new = [f for f in forms if f.draft.record_id is None]

@@ -32,8 +32,9 @@ NO_CODE = ("In [", "Traceback", "open_report(", "report.show", "CellExecutionErr
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout  # fmt: skip
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def pdf_info(path: Path) -> dict[str, str]:
@@ -123,8 +124,11 @@ def tricky_db(fresh_demo_db) -> str:
     """A demo database whose free text tries formula injection and HTML."""
     with Store.open(fresh_demo_db) as store, store.transaction() as tx:
         kids = store.rows("children")[:4]
-        for kid, text in zip(kids, ('=HYPERLINK("http://x.invalid","click")', "+44 1234",
-                                    "-2+3", "@SUM(A1)"), strict=True):  # fmt: skip
+        for kid, text in zip(
+            kids,
+            ('=HYPERLINK("http://x.invalid","click")', "+44 1234", "-2+3", "@SUM(A1)"),
+            strict=True,
+        ):
             tx.update("children", kid["id"], {"social_worker": text}, kid["version"])
     return fresh_demo_db
 
@@ -235,8 +239,12 @@ def test_pseudonymised_reports_hold_no_names_dates_of_birth_or_addresses(fresh_d
     child = open_report("child_summary", db=fresh_demo_db, child="C000001").document()
     assert _found(child, dobs["C000001"]) and _found(child, addresses)
     # files from the command line: HTML, PDF (its text) and Excel
-    for fmt, report in (("pdf", "child_summary"), ("html", "chair_caseload"), ("xlsx", "chair_caseload"),
-                        ("pdf", "conference_record")):  # fmt: skip
+    for fmt, report in (
+        ("pdf", "child_summary"),
+        ("html", "chair_caseload"),
+        ("xlsx", "chair_caseload"),
+        ("pdf", "conference_record"),
+    ):
         out = tmp_path / f"{report}.{fmt}"
         args = [
             "report",
@@ -263,9 +271,13 @@ def test_pseudonymised_reports_hold_no_names_dates_of_birth_or_addresses(fresh_d
             lines = []
             for ws in wb:
                 for row in ws.iter_rows(values_only=True):
-                    lines.append(" | ".join(
-                        (v.strftime("%Y-%m-%d") if isinstance(v, dt.datetime) else str(v))
-                        for v in row if v is not None))  # fmt: skip
+                    lines.append(
+                        " | ".join(
+                            (v.strftime("%Y-%m-%d") if isinstance(v, dt.datetime) else str(v))
+                            for v in row
+                            if v is not None
+                        )
+                    )
             text, rows = "\n".join(lines), "\n"
         else:
             text = out.read_text(encoding="utf-8")
@@ -283,8 +295,19 @@ def test_pseudonyms_are_stable(fresh_demo_db):
 
 def test_all_chairs_writes_one_file_per_chair(demo_db, tmp_path, capsys):
     out = tmp_path / "chairs"
-    assert 0 == main(["report", "chair_caseload", "--db", demo_db, "--all-chairs", "--to", "html",
-                      "--out", str(out)])  # fmt: skip
+    assert 0 == main(
+        [
+            "report",
+            "chair_caseload",
+            "--db",
+            demo_db,
+            "--all-chairs",
+            "--to",
+            "html",
+            "--out",
+            str(out),
+        ]
+    )
     files = sorted(out.glob("*.html"))
     with Store.open(demo_db) as store:
         chairs = [s for s in store.rows("staff") if s["role"] == "chair" and s["active"]]
@@ -295,8 +318,20 @@ def test_all_chairs_writes_one_file_per_chair(demo_db, tmp_path, capsys):
 
 
 def test_bad_parameters_are_clear_errors(demo_db, tmp_path, capsys):
-    assert 2 == main(["report", "child_summary", "--db", demo_db, "--child", "NOPE", "--to", "html",
-                      "--out", str(tmp_path / "x.html")])  # fmt: skip
+    assert 2 == main(
+        [
+            "report",
+            "child_summary",
+            "--db",
+            demo_db,
+            "--child",
+            "NOPE",
+            "--to",
+            "html",
+            "--out",
+            str(tmp_path / "x.html"),
+        ]
+    )
     assert "no child with id 'NOPE'" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
     with pytest.raises(SystemExit, match="no Excel export"):
@@ -345,9 +380,12 @@ def test_qa_dashboard_download_button_gives_the_report(fresh_demo_db, monkeypatc
     monkeypatch.setenv("CPTRACK_DB", fresh_demo_db)
     folder = ROOT / "notebooks"
     nb = nbformat.read(folder / "qa_dashboard.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        'view.download_format.value = "html"\nview.download_button.click()\n'
-        "print(view.download_link.value)\nprint(view.banner.value)"))  # fmt: skip
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            'view.download_format.value = "html"\nview.download_button.click()\n'
+            "print(view.download_link.value)\nprint(view.banner.value)"
+        )
+    )
     NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(folder)}}).execute()
     out = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout")
     link = re.search(

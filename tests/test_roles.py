@@ -21,13 +21,29 @@ def demo(fresh_demo_db: str) -> Store:
         staff = store.rows("staff")
         chairs = [s for s in staff if s["role"] == "chair"]
         first = {r: next(s for s in staff if s["role"] == r) for r in ("qa_lead", "manager")}
-        logins = {"chair1": chairs[0], "chair2": chairs[1], "qa": first["qa_lead"],
-                  "boss": first["manager"]}  # fmt: skip
+        logins = {
+            "chair1": chairs[0],
+            "chair2": chairs[1],
+            "qa": first["qa_lead"],
+            "boss": first["manager"],
+        }
         for login, person in logins.items():
-            assert 0 == main(["staff", "--db", fresh_demo_db, "--set", str(person["id"]),
-                              "--login", login])  # fmt: skip
-        assert 0 == main(["staff", "--db", fresh_demo_db, "--add", "Ada Admin", "--role",
-                          "admin", "--login", "ada"])  # fmt: skip
+            assert 0 == main(
+                ["staff", "--db", fresh_demo_db, "--set", str(person["id"]), "--login", login]
+            )
+        assert 0 == main(
+            [
+                "staff",
+                "--db",
+                fresh_demo_db,
+                "--add",
+                "Ada Admin",
+                "--role",
+                "admin",
+                "--login",
+                "ada",
+            ]
+        )
         store.logins = {k: v["id"] for k, v in logins.items()}
         yield store
 
@@ -104,8 +120,10 @@ def test_a_chair_acknowledges_their_own_observation_only(demo, monkeypatch):
     sign_in(monkeypatch, "chair1")
     mine = next(o for o in demo.rows("observations") if o["chair_id"] == demo.logins["chair1"])
     theirs = next(o for o in demo.rows("observations") if o["chair_id"] == demo.logins["chair2"])
-    reflection = {"chair_reflection": "I will invite the child's advocate.",
-                  "chair_acknowledged": today()}  # fmt: skip
+    reflection = {
+        "chair_reflection": "I will invite the child's advocate.",
+        "chair_acknowledged": today(),
+    }
     demo.update("observations", mine["id"], reflection, mine["version"])
     assert "chair1" == demo.audit("observations", mine["id"])[-1]["user"]
     with pytest.raises(IdentityError, match="this one is of another chair"):
@@ -135,7 +153,10 @@ def test_only_an_admin_changes_staff_and_roles(demo, monkeypatch, capsys):
     assert "qa_lead" == demo.get("staff", boss)["role"]
     last = demo.audit("staff", boss)[-1]
     assert ("ada", {"role": "manager"}, {"role": "qa_lead"}) == (
-        last["user"], last["before"], last["after"])  # fmt: skip
+        last["user"],
+        last["before"],
+        last["after"],
+    )
 
 
 def test_a_login_is_unique(demo):
@@ -144,8 +165,12 @@ def test_a_login_is_unique(demo):
     with pytest.raises(RecordError) as refused:
         demo.update("staff", chair2["id"], {"login": "chair1"}, chair2["version"])
     chair1 = demo.get("staff", demo.logins["chair1"])
-    assert {"login": [f"'chair1' is already held by another staff member, {chair1['name']} "
-                      f"({chair1['id']}); each needs its own"]} == refused.value.by_field()  # fmt: skip
+    assert {
+        "login": [
+            f"'chair1' is already held by another staff member, {chair1['name']} "
+            f"({chair1['id']}); each needs its own"
+        ]
+    } == refused.value.by_field()
 
 
 def test_an_import_needs_an_admin(demo, monkeypatch):
@@ -164,8 +189,12 @@ def test_a_chair_completes_their_observation_through_the_form(demo, monkeypatch)
     from cptrack.casework.qa.observation import ObservationForm
 
     obs = next(o for o in demo.rows("observations") if o["chair_id"] == demo.logins["chair1"])
-    demo.update("observations", obs["id"], {"status": "awaiting_reflection",
-                "chair_reflection": None, "chair_acknowledged": None}, obs["version"])  # fmt: skip
+    demo.update(
+        "observations",
+        obs["id"],
+        {"status": "awaiting_reflection", "chair_reflection": None, "chair_acknowledged": None},
+        obs["version"],
+    )
     owner, other = "chair1", "chair2"
     form = ObservationForm.load(demo, obs["id"])
     form.chair_reflection = "A fair account; I will bring the child's words in."
@@ -187,14 +216,23 @@ def test_a_qa_lead_records_feedback_and_marks_its_conference_only_as_sought(demo
     lead may make that change to a conference and no other."""
     from cptrack.casework.qa.feedback import FeedbackForm
 
-    conf = next(c for c in demo.rows("conferences")
-                if c["held_date"] is not None and c["feedback_sought"] is not True)  # fmt: skip
+    conf = next(
+        c
+        for c in demo.rows("conferences")
+        if c["held_date"] is not None and c["feedback_sought"] is not True
+    )
     sign_in(monkeypatch, "qa")
-    form = FeedbackForm(conference_id=conf["id"], respondent="parent", date=conf["held_date"],
-                        answers={"prepared": 4})  # fmt: skip
+    form = FeedbackForm(
+        conference_id=conf["id"],
+        respondent="parent",
+        date=conf["held_date"],
+        answers={"prepared": 4},
+    )
     row = form.save(demo)
-    assert (True, "qa") == (demo.get("conferences", conf["id"])["feedback_sought"],
-                            demo.audit("conferences", conf["id"])[-1]["user"])  # fmt: skip
+    assert (True, "qa") == (
+        demo.get("conferences", conf["id"])["feedback_sought"],
+        demo.audit("conferences", conf["id"])[-1]["user"],
+    )
     assert "qa" == demo.audit("feedback", row["id"])[-1]["user"]
     conf = demo.get("conferences", conf["id"])
     with pytest.raises(IdentityError, match="only whether feedback was sought"):

@@ -26,7 +26,8 @@ def save_a_check(page, url: str, child: str, note: str) -> None:
     form.locator(".cpt-field-observations textarea").fill(note)
     form.locator(".cpt-field-decision").get_by_label("No action: the plan is progressing").check()
     form.locator(".cpt-field-next_check_date input").fill(
-        (today() + dt.timedelta(days=28)).isoformat())  # fmt: skip
+        (today() + dt.timedelta(days=28)).isoformat()
+    )
     page.get_by_role("button", name="Save the check").click()
 
 
@@ -67,10 +68,12 @@ def test_an_admin_sets_roles_and_logins_on_the_staff_page(page, fresh_demo_db, m
     with Store.open(fresh_demo_db) as store:
         manager = next(s for s in store.rows("staff") if s["role"] == "manager")
         chair = next(s for s in store.rows("staff") if s["role"] == "chair")
-    assert 0 == main(["staff", "--db", fresh_demo_db, "--add", "Ada Admin", "--role", "admin",
-                      "--login", "ada"])  # fmt: skip
-    assert 0 == main(["staff", "--db", fresh_demo_db, "--set", str(chair["id"]), "--login",
-                      "ruth.b"])  # fmt: skip
+    assert 0 == main(
+        ["staff", "--db", fresh_demo_db, "--add", "Ada Admin", "--role", "admin", "--login", "ada"]
+    )
+    assert 0 == main(
+        ["staff", "--db", fresh_demo_db, "--set", str(chair["id"]), "--login", "ruth.b"]
+    )
     monkeypatch.setenv("CPTRACK_TEAM_SERVER", "1")
     with serving(fresh_demo_db, args=("--user-header", "X-Forwarded-User")) as url:
         page.set_extra_http_headers({**AUTH_HEADER, "X-Forwarded-User": "ada"})
@@ -91,25 +94,29 @@ def test_an_admin_sets_roles_and_logins_on_the_staff_page(page, fresh_demo_db, m
         form.locator(".cpt-field-login input").fill("grace.h")
         page.get_by_role("button", name="Add the person").click()
         form.locator(".cpt-banner .ok", has_text="Added Grace Hopper as a QA lead").wait_for(
-            timeout=ROUND_TRIP)  # fmt: skip
+            timeout=ROUND_TRIP
+        )
 
-        form.locator(".cpt-staff-person select").select_option(
-            label=f"{manager['name']} (manager)")  # fmt: skip
+        form.locator(".cpt-staff-person select").select_option(label=f"{manager['name']} (manager)")
         page.wait_for_function(
             "() => document.querySelector('.cpt-staff-form .cpt-field-name input').value === "
-            f"{manager['name']!r}", timeout=ROUND_TRIP)  # fmt: skip
+            f"{manager['name']!r}",
+            timeout=ROUND_TRIP,
+        )
         form.locator(".cpt-field-role select").select_option(label="QA lead")
         form.locator(".cpt-field-login input").fill("m.jones")
         page.get_by_role("button", name="Save the change").click()
         form.locator(".cpt-banner .ok", has_text="(changed: role, login)").wait_for(
-            timeout=ROUND_TRIP)  # fmt: skip
+            timeout=ROUND_TRIP
+        )
         row = page.locator(f"#staff-list tr[data-staff='{manager['id']}']")
         assert "QA lead" in row.inner_text() and "m.jones" in row.inner_text()
         screenshot(page, "staff-and-roles")
         with Store.open(fresh_demo_db) as store:
             grace = store.rows("staff", login="grace.h")[0]
             assert ("qa_lead", "m.jones") == tuple(
-                store.get("staff", manager["id"])[k] for k in ("role", "login"))  # fmt: skip
+                store.get("staff", manager["id"])[k] for k in ("role", "login")
+            )
             audit = [store.audit("staff", grace["id"])[-1], store.audit("staff", manager["id"])[-1]]
             assert [("insert", "ada"), ("update", "ada")] == [
                 (a["action"], a["user"]) for a in audit

@@ -44,8 +44,12 @@ def hostile_db(tmp_path_factory) -> str:
                 tx.update("children", kid["id"], {"social_worker": text}, kid["version"])
             for n, e in enumerate(store.rows("escalations")):
                 text = HOSTILE[n % len(HOSTILE)]
-                tx.update("escalations", e["id"], {"raised_with": text, "reason": text + " why",
-                                                   "outcome": text}, e["version"])  # fmt: skip
+                tx.update(
+                    "escalations",
+                    e["id"],
+                    {"raised_with": text, "reason": text + " why", "outcome": text},
+                    e["version"],
+                )
     return str(path)
 
 
@@ -78,9 +82,11 @@ def assert_xlsx_safe(path: Path) -> list:
 def test_check_csv_holds_no_formula(hostile_db, tmp_path, capsys):
     """`cptrack check --format csv`: a profile's rule text that reads as a formula is quoted."""
     profile = tmp_path / "mine.toml"
-    profile.write_text('extends = "national"\n[authority]\nname = "Mine"\n'
-                       '[[rules]]\nid = "review_within_6m"\n'
-                       'text = "=HYPERLINK(\\"http://evil.example/\\",\\"Click\\")"\n')  # fmt: skip
+    profile.write_text(
+        'extends = "national"\n[authority]\nname = "Mine"\n'
+        '[[rules]]\nid = "review_within_6m"\n'
+        'text = "=HYPERLINK(\\"http://evil.example/\\",\\"Click\\")"\n'
+    )
     assert 0 == main(["check", "--db", hostile_db, "--profile", str(profile), "--format", "csv"])
     text = capsys.readouterr().out
     assert [] == [c for c in csv_cells(text) if safe_cells.risky(c)]
@@ -96,15 +102,37 @@ def test_escalations_csv_holds_no_formula(hostile_db, capsys):
 def test_annex_a_workbook_and_csv_hold_no_formula(hostile_db, tmp_path):
     """Annex A as .xlsx (both lists) and as .csv (each list): text, dates and numbers."""
     book = tmp_path / "annex.xlsx"
-    assert 0 == main(["export", "annex-a", "--db", hostile_db, "--out", str(book),
-                      "--reference-date", str(today())])  # fmt: skip
+    assert 0 == main(
+        [
+            "export",
+            "annex-a",
+            "--db",
+            hostile_db,
+            "--out",
+            str(book),
+            "--reference-date",
+            str(today()),
+        ]
+    )
     cells = assert_xlsx_safe(book)
     assert any(isinstance(c.value, dt.datetime) for c in cells), "dates stay dates"
     assert any(isinstance(c.value, int) for c in cells), "numbers stay numbers"
     for number in (5, 7):
         out = tmp_path / f"list{number}.csv"
-        assert 0 == main(["export", "annex-a", "--db", hostile_db, "--out", str(out),
-                          "--reference-date", str(today()), "--list", str(number)])  # fmt: skip
+        assert 0 == main(
+            [
+                "export",
+                "annex-a",
+                "--db",
+                hostile_db,
+                "--out",
+                str(out),
+                "--reference-date",
+                str(today()),
+                "--list",
+                str(number),
+            ]
+        )
         assert_csv_safe(out.read_text(encoding="utf-8-sig"))
 
 
@@ -112,8 +140,19 @@ def test_report_workbook_holds_no_formula(hostile_db, tmp_path):
     """`cptrack report chair_caseload --to xlsx`, plain and pseudonymised."""
     for extra in ([], ["--pseudonymise", "--include-free-text"]):
         out = tmp_path / f"caseload{len(extra)}.xlsx"
-        assert 0 == main(["report", "chair_caseload", "--db", hostile_db, "--to", "xlsx",
-                          "--out", str(out), *extra])  # fmt: skip
+        assert 0 == main(
+            [
+                "report",
+                "chair_caseload",
+                "--db",
+                hostile_db,
+                "--to",
+                "xlsx",
+                "--out",
+                str(out),
+                *extra,
+            ]
+        )
         with zipfile.ZipFile(out) as z:
             sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
         assert not any("<f>" in s or "<f " in s for s in sheets)
@@ -137,8 +176,14 @@ def test_validate_csv_holds_no_formula(tmp_path, capsys):
 
 def test_numbers_and_dates_stay_what_they_are(tmp_path):
     """A negative number, a number typed as text, a date: none is quoted or turned to text."""
-    frame = pd.DataFrame({"n": [-5, 3], "x": [-1.5, 2.0], "t": ["-5", "=A1"],
-                          "d": pd.to_datetime(["2026-01-02", None])})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "n": [-5, 3],
+            "x": [-1.5, 2.0],
+            "t": ["-5", "=A1"],
+            "d": pd.to_datetime(["2026-01-02", None]),
+        }
+    )
     assert ["n", "x", "t", "d", "-5", "-1.5", "-5", "2026-01-02", "3", "2.0", "'=A1", ""] == (
         csv_cells(safe_cells.frame_to_csv(frame, index=False))
     )

@@ -64,8 +64,10 @@ def test_a_request_without_the_token_or_with_a_foreign_host_gets_no_data(demo_db
             assert "Ruth" not in body and "C000001" not in body
             foreign = {**token, "Host": f"attacker.example:{port}"}
             assert (path, 403) == (path, fetch(url + path, foreign)[0])
-            assert (path, 403) == (path, fetch(f"{url}{path}?token={SERVE_TOKEN}",
-                                               {"Host": f"attacker.example:{port}"})[0])  # fmt: skip
+            assert (path, 403) == (
+                path,
+                fetch(f"{url}{path}?token={SERVE_TOKEN}", {"Host": f"attacker.example:{port}"})[0],
+            )
         status, body = fetch(url + "/voila/render/index.ipynb", token)
         assert 200 == status
         assert "chair-caseloads" in body
@@ -108,10 +110,22 @@ def test_serve_makes_a_token_and_shows_it_once_as_the_address_to_open(demo_db):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "CPTRACK_TOKEN"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cptrack.cli", "serve", "--db", demo_db, "--port", str(port),
-         "--no-preheat"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cptrack.cli",
+            "serve",
+            "--db",
+            demo_db,
+            "--port",
+            str(port),
+            "--no-preheat",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     try:
         lines = [proc.stdout.readline() for _ in range(2)]
         address = lines[1].split("open ", 1)[1].strip()
@@ -120,8 +134,9 @@ def test_serve_makes_a_token_and_shows_it_once_as_the_address_to_open(demo_db):
         assert len(token) >= 40
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            voila = subprocess.run(["pgrep", "-P", str(proc.pid)],
-                                   capture_output=True, text=True).stdout.split()  # fmt: skip
+            voila = subprocess.run(
+                ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
+            ).stdout.split()
             if voila:
                 break
             time.sleep(0.2)
@@ -140,10 +155,23 @@ def test_a_sigterm_at_any_moment_of_the_start_leaves_nothing_running(demo_db, de
     Voila is left behind (it would hold the port and keep serving the data)."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cptrack.cli", "serve", "--db", demo_db, "--port", str(port),
-         "--no-preheat", "--token", "t" * 40],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cptrack.cli",
+            "serve",
+            "--db",
+            demo_db,
+            "--port",
+            str(port),
+            "--no-preheat",
+            "--token",
+            "t" * 40,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert "cptrack: serving" in proc.stdout.readline()
     time.sleep(delay)
     proc.terminate()
@@ -208,10 +236,21 @@ def test_serve_prints_the_database_without_its_password(pg_url):
     url = sa.engine.make_url(pg_url).set(password="s3cret-pw").render_as_string(False)
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cptrack.cli", "serve", "--db", url, "--port", str(port),
-         "--no-preheat"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cptrack.cli",
+            "serve",
+            "--db",
+            url,
+            "--port",
+            str(port),
+            "--no-preheat",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         lines = [proc.stdout.readline() for _ in range(3)]  # a warning may come first
         said = next(line for line in lines if "cptrack: serving" in line)
@@ -221,4 +260,3 @@ def test_serve_prints_the_database_without_its_password(pg_url):
         proc.terminate()  # Voila may be starting: allow for a busy machine
         out = proc.communicate(timeout=90)[0]
     assert "s3cret-pw" not in out
-

@@ -21,10 +21,22 @@ def demo(fresh_demo_db: str) -> Store:
     (set with nobody signed in, where the OS user acts as an admin)."""
     with Store.open(fresh_demo_db) as store:
         chair = store.rows("staff", role="chair")[0]
-        assert 0 == main(["staff", "--db", fresh_demo_db, "--set", str(chair["id"]),
-                          "--login", "chair1"])  # fmt: skip
-        assert 0 == main(["staff", "--db", fresh_demo_db, "--add", "Ada Admin", "--role",
-                          "admin", "--login", "ada"])  # fmt: skip
+        assert 0 == main(
+            ["staff", "--db", fresh_demo_db, "--set", str(chair["id"]), "--login", "chair1"]
+        )
+        assert 0 == main(
+            [
+                "staff",
+                "--db",
+                fresh_demo_db,
+                "--add",
+                "Ada Admin",
+                "--role",
+                "admin",
+                "--login",
+                "ada",
+            ]
+        )
         store.chair = chair["id"]
         store.ada = store.rows("staff", login="ada")[0]["id"]
         yield store
@@ -52,11 +64,16 @@ def test_an_admin_adds_a_person_in_one_audited_transaction(demo, monkeypatch):
     form = sm.PersonChange(name="  Grace Hopper ", role="qa_lead", login="grace.h")
     row, message = sm.save(demo, form)
     assert ("Grace Hopper", "qa_lead", "grace.h", True) == (
-        row["name"], row["role"], row["login"], row["active"])  # fmt: skip
+        row["name"],
+        row["role"],
+        row["login"],
+        row["active"],
+    )
     assert "Added Grace Hopper as a QA lead, signing in as grace.h." == message
     audit = demo.audit()[before:]
     assert [("staff", "insert", "ada", sm.NOTE)] == [
-        (a["table_name"], a["action"], a["user"], a["note"]) for a in audit]  # fmt: skip
+        (a["table_name"], a["action"], a["user"], a["note"]) for a in audit
+    ]
 
 
 def test_an_admin_changes_a_role_and_links_a_login(demo, monkeypatch):
@@ -72,7 +89,10 @@ def test_an_admin_changes_a_role_and_links_a_login(demo, monkeypatch):
     assert "(changed: role, login)" in message
     last = demo.audit("staff", manager["id"])[-1]
     assert ("ada", {"role": "manager", "login": None}, {"role": "qa_lead", "login": "m.jones"}) == (
-        last["user"], last["before"], last["after"])  # fmt: skip
+        last["user"],
+        last["before"],
+        last["after"],
+    )
 
 
 def test_a_non_admins_save_is_refused_by_the_store(demo, monkeypatch):
@@ -160,7 +180,8 @@ def test_the_page_saves_through_its_widgets(demo, monkeypatch):
     assert "now a QA lead" in app.banner.value
     assert "qa_lead" == demo.get("staff", manager["id"])["role"]
     assert f"<tr data-staff='{manager['id']}'><td>{esc(manager['name'])}</td><td>QA lead" in (
-        app.listing.value)  # fmt: skip
+        app.listing.value
+    )
     sign_in(monkeypatch, "chair1")
     app.fields["role"].widget.value = "chair"
     app.save_button.click()

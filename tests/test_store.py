@@ -12,8 +12,12 @@ from cptrack.storage.store import StaleVersionError, Store, StoreError, database
 from cptrack.storage.tables import TABLES
 
 CHILD = {"id": "C1", "given_name": "Ada", "family_name": "Synth", "date_of_birth": "2019-04-02"}
-PLAN = {"child_id": "C1", "start_date": "2025-01-10", "initial_category": "NEG",
-        "latest_category": "NEG"}  # fmt: skip
+PLAN = {
+    "child_id": "C1",
+    "start_date": "2025-01-10",
+    "initial_category": "NEG",
+    "latest_category": "NEG",
+}
 
 
 def snapshot(store: Store) -> dict[str, list[dict]]:
@@ -89,8 +93,10 @@ def test_two_sessions_updating_one_record(db_url: str):
             except StaleVersionError:
                 results[who.user] = "refused"
 
-        threads = [threading.Thread(target=edit, args=(alice, "Alice's edit")),
-                   threading.Thread(target=edit, args=(bob, "Bob's edit"))]  # fmt: skip
+        threads = [
+            threading.Thread(target=edit, args=(alice, "Alice's edit")),
+            threading.Thread(target=edit, args=(bob, "Bob's edit")),
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -130,9 +136,18 @@ def test_a_review_before_the_plan_start_is_refused(store: Store):
     plan = store.add("cp_plans", PLAN)
     before = snapshot(store)
     with pytest.raises(RecordError) as caught:
-        store.add("conferences", {"child_id": "C1", "type": "review", "plan_id": plan["id"],
-                                  "scheduled_date": "2025-01-08", "held_date": "2025-01-08",
-                                  "outcome": "plan_continues", "category": "NEG"})  # fmt: skip
+        store.add(
+            "conferences",
+            {
+                "child_id": "C1",
+                "type": "review",
+                "plan_id": plan["id"],
+                "scheduled_date": "2025-01-08",
+                "held_date": "2025-01-08",
+                "outcome": "plan_continues",
+                "category": "NEG",
+            },
+        )
     assert "8841" in caught.value.by_field()["held_date"][0]
     assert before == snapshot(store)
 
@@ -176,8 +191,9 @@ def test_deleting_a_referenced_record_is_refused_cleanly(store: Store):
 def test_bulk_insert_checks_references(store: Store):
     """The fast path for generated data still refuses rows pointing nowhere."""
     with pytest.raises((StoreError, sa.exc.IntegrityError)):
-        store.bulk_insert({"visits": [{"id": 1, "child_id": "NOBODY", "date": "2025-02-03"}]},
-                          note="broken")  # fmt: skip
+        store.bulk_insert(
+            {"visits": [{"id": 1, "child_id": "NOBODY", "date": "2025-02-03"}]}, note="broken"
+        )
     assert 0 == store.count("visits")
 
 

@@ -19,9 +19,10 @@ from cptrack.reports import html as report_html
 
 ROOT = Path(__file__).resolve().parents[1]
 RENDER = ROOT / "cptrack" / "render"
-TEMPLATES = sorted(p.relative_to(RENDER / "templates").as_posix()
-                   for p in (RENDER / "templates").rglob("*.html"))  # fmt: skip
-TRICKY = "O'Brien & <script>alert(\"x\")</script>"
+TEMPLATES = sorted(
+    p.relative_to(RENDER / "templates").as_posix() for p in (RENDER / "templates").rglob("*.html")
+)
+TRICKY = 'O\'Brien & <script>alert("x")</script>'
 
 
 def test_there_are_templates_and_each_compiles():
@@ -35,7 +36,8 @@ def test_the_package_data_ships_every_template_and_the_stylesheet():
     """pyproject's package-data patterns cover each template and the CSS file, so an
     installed cptrack finds them."""
     patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
-        "package-data"]["cptrack"]  # fmt: skip
+        "package-data"
+    ]["cptrack"]
     package = ROOT / "cptrack"
     shipped = {p for pattern in patterns for p in package.glob(pattern)}
     wanted = {*(RENDER / "templates").rglob("*.html"), *(RENDER / "static").rglob("*.css")}
@@ -73,13 +75,27 @@ def test_free_text_is_escaped_in_the_apps_and_report_pieces():
     """A banner, an escalation's concern and a report table show markup as text."""
     banner = widgets.Banner()
     banner.bad(TRICKY, [TRICKY])
-    rows = pd.DataFrame([{
-        "id": 1, "child_id": "C1", "child_name": TRICKY, "raised_on": pd.Timestamp("2026-11-02"),
-        "stage": "team manager", "raised_with": TRICKY, "reason": TRICKY,
-        "response_due": pd.Timestamp("2026-11-09"), "response": None, "response_date": None,
-        "status": "open", "status_text": "due", "finding_status": "due", "basis_text": TRICKY,
-        "outcome": TRICKY,
-    }])  # fmt: skip
+    rows = pd.DataFrame(
+        [
+            {
+                "id": 1,
+                "child_id": "C1",
+                "child_name": TRICKY,
+                "raised_on": pd.Timestamp("2026-11-02"),
+                "stage": "team manager",
+                "raised_with": TRICKY,
+                "reason": TRICKY,
+                "response_due": pd.Timestamp("2026-11-09"),
+                "response": None,
+                "response_date": None,
+                "status": "open",
+                "status_text": "due",
+                "finding_status": "due",
+                "basis_text": TRICKY,
+                "outcome": TRICKY,
+            }
+        ]
+    )
     table = report_html.table(pd.DataFrame({"who": [TRICKY]}), [("who", "Who", "text")])
     for shown in (banner.value, str(log_table(rows)), table):
         assert "<script>" not in shown
@@ -91,6 +107,9 @@ def test_one_stylesheet_for_apps_and_reports():
     css = (RENDER / "static" / "cptrack.css").read_text()
     assert ".cpt table.grid" in css and ".rpt table.t" in css
     assert style.CSS == widgets.STYLE == report_html.CSS
-    own = [p.relative_to(ROOT).as_posix() for p in (ROOT / "cptrack").rglob("*.py")
-           if "<style>" in p.read_text() and p.name != "templating.py"]  # fmt: skip
+    own = [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "cptrack").rglob("*.py")
+        if "<style>" in p.read_text() and p.name != "templating.py"
+    ]
     assert [] == own

@@ -43,8 +43,11 @@ def test_each_row_counts_the_engines_live_findings_for_that_child(demo_store, da
     assert len(dash.rows) > 10
     for r in dash.rows.itertuples():
         mine = live[live["child_id"] == r.child_id]["rag"].astype(object)
-        assert (r.red, r.amber, r.green) == ((mine == "red").sum(), (mine == "amber").sum(),
-                                             (mine == "green").sum()), r.child_id  # fmt: skip
+        assert (r.red, r.amber, r.green) == (
+            (mine == "red").sum(),
+            (mine == "amber").sum(),
+            (mine == "green").sum(),
+        ), r.child_id
         expected = "red" if r.red else "amber" if r.amber else "green" if r.green else ""
         assert expected == r.rag
 
@@ -66,7 +69,7 @@ def test_the_most_urgent_come_first(dash):
     first_green = dash.rows.index[dash.rows["rag"] == "green"]
     if len(first_green):
         assert (dash.rows.loc[: first_green[0], "red"] >= 0).all()
-        assert (dash.rows.loc[first_green[0]:, "red"] == 0).all()
+        assert (dash.rows.loc[first_green[0] :, "red"] == 0).all()
 
 
 def test_filters_narrow_the_rows(dash):
@@ -136,8 +139,10 @@ def _child_on_plan(store) -> str:
 def test_a_bad_record_is_refused_by_field_and_nothing_is_written(small):
     file = m.open_child(small, _child_on_plan(small), NATIONAL, TODAY)
     draft = m.new_draft(file, TODAY).with_values(
-        observations="  ", decision="advice_social_worker",
-        next_check_date=TODAY - dt.timedelta(days=1))  # fmt: skip
+        observations="  ",
+        decision="advice_social_worker",
+        next_check_date=TODAY - dt.timedelta(days=1),
+    )
     before = (small.count("case_tracking"), len(small.audit("case_tracking")))
     with pytest.raises(RecordError) as exc:
         m.save(small, draft, TODAY)
@@ -155,12 +160,19 @@ def test_a_record_is_saved_audited_amended_and_a_stale_amendment_refused(small):
     child = _child_on_plan(small)
     file = m.open_child(small, child, NATIONAL, TODAY)
     draft = m.new_draft(file, TODAY).with_values(
-        checked_visits=True, observations="Visits on time; child seen alone.",
-        decision="no_action", next_check_date=TODAY + dt.timedelta(days=28))  # fmt: skip
+        checked_visits=True,
+        observations="Visits on time; child seen alone.",
+        decision="no_action",
+        next_check_date=TODAY + dt.timedelta(days=28),
+    )
     saved = m.save(small, draft, TODAY)
     rec = small.get("case_tracking", saved.record["id"])
     assert (rec["child_id"], rec["plan_id"], rec["checked_visits"], rec["version"]) == (
-        child, file.plan["id"], True, 1)
+        child,
+        file.plan["id"],
+        True,
+        1,
+    )
     assert ["insert"] == [a["action"] for a in small.audit("case_tracking", rec["id"])]
     assert "saved for " + child in saved.message
     reopened = m.open_child(small, child, NATIONAL, TODAY)
@@ -175,14 +187,20 @@ def test_a_record_is_saved_audited_amended_and_a_stale_amendment_refused(small):
         m.save(small, second.with_values(observations="Overwritten?"), TODAY)
     now = small.get("case_tracking", rec["id"])
     assert (now["observations"], now["concerns"], now["version"]) == (
-        "Visits on time; child seen alone.", "School attendance dipping.", 2)
+        "Visits on time; child seen alone.",
+        "School attendance dipping.",
+        2,
+    )
     assert ["insert", "update"] == [a["action"] for a in small.audit("case_tracking", rec["id"])]
 
 
 def test_an_amendment_may_keep_a_next_check_now_past(small):
     """An earlier record's next check may be before today; only a new one must not be."""
-    old = next(r for r in small.rows("case_tracking") if r["kind"] == "case_tracking"
-               and r["next_check_date"] and r["next_check_date"] < TODAY)  # fmt: skip
+    old = next(
+        r
+        for r in small.rows("case_tracking")
+        if r["kind"] == "case_tracking" and r["next_check_date"] and r["next_check_date"] < TODAY
+    )
     draft = m.open_draft(old).with_values(concerns="Added later.")
     assert [] == [p for p in draft.problems(TODAY) if p.field == "next_check_date"]
     m.save(small, draft, TODAY)
@@ -197,12 +215,19 @@ def test_download_report_asks_for_the_report_the_page_shows(demo_store):
     day = dt.date(2026, 10, 1)
     name, params, notes = m.report_request(demo_store, sunderland, day, child_id="C000007")
     assert name == "child_summary" and notes == []
-    assert (params["child"], params["as_of"], params["profile"]) == ("C000007", "2026-10-01",
-                                                                      "sunderland")  # fmt: skip
+    assert (params["child"], params["as_of"], params["profile"]) == (
+        "C000007",
+        "2026-10-01",
+        "sunderland",
+    )
     assert params["db"].startswith("sqlite:///") and "chair" not in params
     name, params, notes = m.report_request(demo_store, NATIONAL, TODAY, chair_id=2)
-    assert (name, params["chair"], params["profile"], notes) == ("chair_caseload", "2",
-                                                                 "national", [])  # fmt: skip
+    assert (name, params["chair"], params["profile"], notes) == (
+        "chair_caseload",
+        "2",
+        "national",
+        [],
+    )
     _, params, notes = m.report_request(demo_store, NATIONAL, TODAY, team_id=1, filtered=True)
     assert params["chair"] is None
     assert any("every chair" in n for n in notes) and any("filters" in n for n in notes)

@@ -40,10 +40,26 @@ def shot(page, name: str) -> None:
 def check_counts(db: str, chair: str) -> dict[str, Counter]:
     """Live findings by child and RAG, as `cptrack check --open` lists them."""
     out = subprocess.run(
-        [sys.executable, "-m", "cptrack.cli", "check", "--db", db, "--chair", chair, "--open",
-         "--as-of", TODAY.isoformat(), "--format", "json"],
-        capture_output=True, text=True, timeout=120, check=True,
-    ).stdout  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cptrack.cli",
+            "check",
+            "--db",
+            db,
+            "--chair",
+            chair,
+            "--open",
+            "--as-of",
+            TODAY.isoformat(),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     counts: dict[str, Counter] = {}
     for f in json.loads(out):
         counts.setdefault(f["child_id"], Counter())[f["rag"]] += 1
@@ -70,12 +86,12 @@ def saved(page, words: str) -> None:
 
 def n_checks(db: str, child: str) -> tuple[int, int]:
     with Store.open(db) as store:
-        return (len(store.rows("case_tracking", child_id=child)),
-                len(store.audit("case_tracking")))  # fmt: skip
+        return (len(store.rows("case_tracking", child_id=child)), len(store.audit("case_tracking")))
 
 
-def test_a_chair_tracks_their_caseload_and_records_a_check(page, app_server, fresh_demo_db,
-                                                           tmp_path):  # fmt: skip
+def test_a_chair_tracks_their_caseload_and_records_a_check(
+    page, app_server, fresh_demo_db, tmp_path
+):
     with Store.open(fresh_demo_db) as store:
         chairs = sorted(store.rows("staff", role="chair"), key=lambda s: s["id"])
     chair = chairs[1]["name"]
@@ -85,8 +101,7 @@ def test_a_chair_tracks_their_caseload_and_records_a_check(page, app_server, fre
     assert "All chairs" in page.locator("#tracking-scope").inner_text()
 
     # Choose the chair: their children, with the RAG that `cptrack check` gives.
-    page.locator(".widget-dropdown", has_text="Chair").locator("select").select_option(
-        label=chair)
+    page.locator(".widget-dropdown", has_text="Chair").locator("select").select_option(label=chair)
     page.locator("#tracking-scope", has_text=chair).wait_for(timeout=ROUND_TRIP)
     shown = rows(page)
     expected = check_counts(fresh_demo_db, chair)
@@ -107,8 +122,11 @@ def test_a_chair_tracks_their_caseload_and_records_a_check(page, app_server, fre
     page.get_by_role("button", name="Red: overdue").click()
     page.locator("#tracking-scope", has_text="filtered").wait_for(timeout=ROUND_TRIP)
     # The table and the scope line are two widgets, redrawn one after the other.
-    page.wait_for_function("() => [...document.querySelectorAll('#tracking-caseload tbody tr')]"
-                           ".every(t => t.dataset.rag === 'red')", timeout=ROUND_TRIP)  # fmt: skip
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#tracking-caseload tbody tr')]"
+        ".every(t => t.dataset.rag === 'red')",
+        timeout=ROUND_TRIP,
+    )
     red = rows(page)
     assert red and all(r["rag"] == "red" for r in red)
     assert len(red) == sum(1 for r in shown if r["rag"] == "red")
@@ -127,7 +145,8 @@ def test_a_chair_tracks_their_caseload_and_records_a_check(page, app_server, fre
     form = page.locator(".cpt-tracking-form")
     form.locator(".cpt-field-observations textarea").fill("")
     form.locator(".cpt-field-next_check_date input").fill(
-        (TODAY - dt.timedelta(days=1)).isoformat())
+        (TODAY - dt.timedelta(days=1)).isoformat()
+    )
     form.locator(".cpt-field-decision").get_by_label("No action: the plan is progressing").check()
     page.get_by_role("button", name="Save the check").click()
     form.locator(".cpt-banner .bad").wait_for(timeout=ROUND_TRIP)
@@ -137,8 +156,10 @@ def test_a_chair_tracks_their_caseload_and_records_a_check(page, app_server, fre
     shot(page, "child-refused")
 
     # Put it right: what the chair typed is still there; the check is saved.
-    assert (form.locator(".cpt-field-next_check_date input").input_value()
-            == (TODAY - dt.timedelta(days=1)).isoformat())  # fmt: skip
+    assert (
+        form.locator(".cpt-field-next_check_date input").input_value()
+        == (TODAY - dt.timedelta(days=1)).isoformat()
+    )
     note = "Core group held on time; visits three-weekly, not two-weekly as planned."
     form.locator(".cpt-checks label", has_text="Core groups held").click()
     form.locator(".cpt-checks label", has_text="Visits made").click()
@@ -146,7 +167,8 @@ def test_a_chair_tracks_their_caseload_and_records_a_check(page, app_server, fre
     form.locator(".cpt-field-concerns textarea").fill("Visits slipping; child not seen alone.")
     form.locator(".cpt-field-decision").get_by_label("Advice to the social worker").check()
     form.locator(".cpt-field-next_check_date input").fill(
-        (TODAY + dt.timedelta(days=28)).isoformat())
+        (TODAY + dt.timedelta(days=28)).isoformat()
+    )
     page.get_by_role("button", name="Save the check").click()
     saved(page, "Decision: Advice to the social worker")
     assert note in page.locator("#tracking-records").inner_text()
@@ -162,13 +184,14 @@ def test_a_chair_tracks_their_caseload_and_records_a_check(page, app_server, fre
     records = page.locator("#tracking-records").inner_text()
     assert [] == page.locator(".cpt-banner .bad:visible").all_inner_texts()
     assert note in records and "Advice to the social worker" in records
-    assert "Case-tracking check: Advice to the social worker" in page.locator(
-        "#tracking-chronology").inner_text()
+    assert (
+        "Case-tracking check: Advice to the social worker"
+        in page.locator("#tracking-chronology").inner_text()
+    )
 
     # The calendar of due dates downloads and parses, ids not names in the titles.
     page.get_by_role("tab", name="Caseload").click()
-    page.locator(".widget-dropdown", has_text="Chair").locator("select").select_option(
-        label=chair)
+    page.locator(".widget-dropdown", has_text="Chair").locator("select").select_option(label=chair)
     page.locator("#tracking-scope", has_text=chair).wait_for(timeout=ROUND_TRIP)
     page.get_by_role("button", name="Calendar of due dates (.ics)").click()
     link = page.locator("#tracking-ics")
@@ -194,13 +217,21 @@ def test_a_deep_link_opens_the_child_in_a_warm_kernel(page, warm_server, fresh_d
     with Store.open(fresh_demo_db) as store:
         plans = [p for p in store.rows("cp_plans") if p["end_date"] is None]
         first, second = (store.get("children", p["child_id"]) for p in plans[:2])
-        store.add("case_tracking", {
-            "child_id": first["id"], "plan_id": plans[0]["id"], "chair_id": first["chair_id"],
-            "date": TODAY.isoformat(), "observations": "Written after the kernels warmed",
-            "decision": "no_action"})  # fmt: skip
+        store.add(
+            "case_tracking",
+            {
+                "child_id": first["id"],
+                "plan_id": plans[0]["id"],
+                "chair_id": first["chair_id"],
+                "date": TODAY.isoformat(),
+                "observations": "Written after the kernels warmed",
+                "decision": "no_action",
+            },
+        )
     for child in (first, second):
-        page.goto(f"{warm_server}/voila/render/case_tracking.ipynb?child={child['id']}",
-                  timeout=LOAD)  # fmt: skip
+        page.goto(
+            f"{warm_server}/voila/render/case_tracking.ipynb?child={child['id']}", timeout=LOAD
+        )
         card = page.locator(f"#tracking-child[data-child='{child['id']}']")
         card.wait_for(timeout=LOAD)
         assert f"{child['given_name']} {child['family_name']}" in card.inner_text()

@@ -31,21 +31,31 @@ def clicked(tmp_path_factory, demo_db):
         child = next(c["id"] for c in store.rows("children", chair_id=chair["id"]))
     folder = ROOT / "notebooks"
     nb = nbformat.read(folder / "case_tracking.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("\n".join([
-        "d = app.download",
-        "d.format.value = 'pdf'; d.button.click(); print('PDF', d.link.value)",
-        "d.format.value = 'xlsx'; d.button.click(); print('XLSX', d.link.value)",
-        f"app.open_child({child!r})",
-        "c = app.child_view.download",
-        "c.format.value = 'pdf'; c.button.click(); print('CHILD', c.link.value)",
-        "print('OPTIONS', [label for label, _ in c.format.options])",
-        "c.format.value = 'docx'; c.button.click(); print('WORD', c.link.value)",
-        "print('BANNER', app.banner.value, app.child_view.banner.value)",
-    ])))  # fmt: skip
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "\n".join(
+                [
+                    "d = app.download",
+                    "d.format.value = 'pdf'; d.button.click(); print('PDF', d.link.value)",
+                    "d.format.value = 'xlsx'; d.button.click(); print('XLSX', d.link.value)",
+                    f"app.open_child({child!r})",
+                    "c = app.child_view.download",
+                    "c.format.value = 'pdf'; c.button.click(); print('CHILD', c.link.value)",
+                    "print('OPTIONS', [label for label, _ in c.format.options])",
+                    "c.format.value = 'docx'; c.button.click(); print('WORD', c.link.value)",
+                    "print('BANNER', app.banner.value, app.child_view.banner.value)",
+                ]
+            )
+        )
+    )
     # The pseudonym key from the environment: the Word file's header writes nothing to the
     # session's database.
-    env = {**os.environ, "CPTRACK_DB": demo_db, "QUERY_STRING": f"chair={chair['id']}",
-           "CPTRACK_PSEUDONYM_KEY": "a-test-key-for-downloads"}  # fmt: skip
+    env = {
+        **os.environ,
+        "CPTRACK_DB": demo_db,
+        "QUERY_STRING": f"chair={chair['id']}",
+        "CPTRACK_PSEUDONYM_KEY": "a-test-key-for-downloads",
+    }
     old = dict(os.environ)
     os.environ.update(env)
     try:
@@ -72,8 +82,9 @@ def test_the_dashboard_downloads_the_chairs_caseload_as_pdf_and_excel(clicked):
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
     assert pages >= 1 and "A4" in info.stdout
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert chair["name"].split()[-1] in text
     _, xlsx = _file(out, "chair_caseload", "xlsx")
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
@@ -87,8 +98,9 @@ def test_the_child_view_downloads_the_childs_summary(clicked):
     assert pdf.startswith(b"%PDF") and child in name
     path = folder / name
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Child summary" in text and child in text
     assert "Traceback" not in out and "could not" not in out.split("BANNER", 1)[1]
 

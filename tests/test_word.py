@@ -116,8 +116,18 @@ def test_pseudonymised_document_keeps_the_same_pseudonym_and_says_so(demo_db, tm
 def test_only_the_documents_are_made_in_word(demo_db, tmp_path, capsys):
     """A report that is not a document for a file is refused in Word, naming the ones that are."""
     with pytest.raises(SystemExit) as refused:
-        main(["report", "chair_caseload", "--db", demo_db, "--to", "docx",
-              "--out", str(tmp_path / "x.docx")])  # fmt: skip
+        main(
+            [
+                "report",
+                "chair_caseload",
+                "--db",
+                demo_db,
+                "--to",
+                "docx",
+                "--out",
+                str(tmp_path / "x.docx"),
+            ]
+        )
     assert "chair_caseload has no Word version" in str(refused.value)
     assert not (tmp_path / "x.docx").exists()
 
@@ -127,9 +137,20 @@ def test_libreoffice_opens_each_document_as_a4_pages(demo_db, tmp_path):
     """LibreOffice (optional: it is large) converts each document to an A4 PDF holding its title."""
     for name in DOCUMENTS:
         make(name, demo_db, tmp_path)
-    subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    *[str(tmp_path / f"{n}.docx") for n in DOCUMENTS]],
-                   check=True, capture_output=True, timeout=300)  # fmt: skip
+    subprocess.run(
+        [
+            "libreoffice",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *[str(tmp_path / f"{n}.docx") for n in DOCUMENTS],
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     for name in DOCUMENTS:
         pdf = tmp_path / f"{name}.pdf"
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout

@@ -31,8 +31,11 @@ def render(
         "home.html",
         authority=settings.get("authority_name", store),
         today=today or clock_today(),
-        apps=[app for app in APPS
-              if (notebooks / app.notebook).exists() and (admin or not app.admin_only)],
+        apps=[
+            app
+            for app in APPS
+            if (notebooks / app.notebook).exists() and (admin or not app.admin_only)
+        ],
         chairs=list(summary.itertuples()),
         unallocated=unallocated,
         totals=totals,

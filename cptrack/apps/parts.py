@@ -30,6 +30,7 @@ from cptrack.render.templating import macro, piece, trusted
 
 AGENCY_CHOICES = {a.value: w for a, w in AGENCY_LABELS.items()}
 
+
 class Unavailable:
     """What a page shows instead of its app when it cannot open (no database, a bad
     profile): the reason, in words, never a traceback."""
@@ -95,8 +96,9 @@ def section(title: str, help: str = "", cite: str = "") -> widgets.HTML:
 
 def yes_no(yes: str = "Yes", no: str = "No") -> widgets.ToggleButtons:
     """A yes/no answer that starts unanswered (value None)."""
-    return widgets.ToggleButtons(options=[(yes, True), (no, False)], value=None,
-                                 style={"button_width": "90px"})  # fmt: skip
+    return widgets.ToggleButtons(
+        options=[(yes, True), (no, False)], value=None, style={"button_width": "90px"}
+    )
 
 
 class Choice(widgets.Dropdown):
@@ -177,8 +179,11 @@ class Row:
             w.layout.width = col.width
             self.inputs[col.name] = w
             cells.append(w)
-        self.remove = widgets.Button(description="Remove", layout=widgets.Layout(width="90px"),
-                                     tooltip="Take this row off the form (saved when you save)")  # fmt: skip
+        self.remove = widgets.Button(
+            description="Remove",
+            layout=widgets.Layout(width="90px"),
+            tooltip="Take this row off the form (saved when you save)",
+        )
         self.remove.on_click(lambda _b: rowlist.remove_row(self))
         self.error = widgets.HTML("")
         line = widgets.HBox([*cells, self.remove], layout=widgets.Layout(align_items="flex-start"))
@@ -232,8 +237,10 @@ class RowList:
         self.on_change = on_change
         self.labels = {c.name: c.label for c in self.columns}
         self.rows: list[Row] = []
-        head = [widgets.HTML(form_piece("rowhead", c.label), layout=widgets.Layout(width=c.width))
-                for c in self.columns]  # fmt: skip
+        head = [
+            widgets.HTML(form_piece("rowhead", c.label), layout=widgets.Layout(width=c.width))
+            for c in self.columns
+        ]
         self.header = widgets.HBox(head)
         self.body = widgets.VBox([])
         self.error = widgets.HTML("")
@@ -241,8 +248,9 @@ class RowList:
         self.add = widgets.Button(description=add_label, layout=widgets.Layout(width="auto"))
         self.add.on_click(lambda _b: self.add_row(self.new_item()))
         self.empty = widgets.HTML(form_piece("help", "None yet."))
-        self.widget = widgets.VBox([self.header, self.empty, self.body, self.error,
-                                    widgets.HBox([self.add])])  # fmt: skip
+        self.widget = widgets.VBox(
+            [self.header, self.empty, self.body, self.error, widgets.HBox([self.add])]
+        )
         self.widget.add_class("cpt-rowlist")
         self.widget.add_class(f"cpt-list-{name}")
 
@@ -288,7 +296,7 @@ class RowList:
         self.error.value = form_piece("errors", own)
         for i, row in enumerate(self.rows, 1):
             prefix = f"{self.name}.{i}."
-            mine = {k[len(prefix):]: v for k, v in by_field.items() if k.startswith(prefix)}
+            mine = {k[len(prefix) :]: v for k, v in by_field.items() if k.startswith(prefix)}
             row.set_errors(mine)
 
     def clear_errors(self) -> None:
@@ -299,20 +307,30 @@ def action_list(row_type, name: str = "actions") -> RowList:
     """Actions with what, who, agency and by when (a midway or conference ActionRow)."""
     return RowList(
         name,
-        [Column("description", "What is to be done", lambda: area(2), "380px"),
-         Column("owner", "Who", lambda: text(), "190px"),
-         Column("agency", "Agency", lambda: choice(AGENCY_CHOICES, none="—"),
-                      "200px"),
-         Column("due_date", "By when", date, "170px")],
-        from_item=lambda a: {"description": a.description, "owner": a.owner, "agency": a.agency,
-                             "due_date": a.due_date},
-        to_item=lambda v, a: row_type(v["description"], v["owner"], v["agency"], v["due_date"],
-                                      getattr(a, "record_id", None), getattr(a, "version", None),
-                                      **({"original": a.original} if hasattr(a, "original")
-                                         else {})),
+        [
+            Column("description", "What is to be done", lambda: area(2), "380px"),
+            Column("owner", "Who", lambda: text(), "190px"),
+            Column("agency", "Agency", lambda: choice(AGENCY_CHOICES, none="—"), "200px"),
+            Column("due_date", "By when", date, "170px"),
+        ],
+        from_item=lambda a: {
+            "description": a.description,
+            "owner": a.owner,
+            "agency": a.agency,
+            "due_date": a.due_date,
+        },
+        to_item=lambda v, a: row_type(
+            v["description"],
+            v["owner"],
+            v["agency"],
+            v["due_date"],
+            getattr(a, "record_id", None),
+            getattr(a, "version", None),
+            **({"original": a.original} if hasattr(a, "original") else {}),
+        ),
         add_label="Add an action",
         new_item=row_type,
-    )  # fmt: skip
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -340,11 +358,16 @@ def show_errors(
         shown |= {k for k in by_field if k == name or k.startswith(name + ".")}
     for handler in extra:
         shown |= handler(by_field)
-    loose = [m if not k else f"{k}: {m}" for k, ms in by_field.items() if k not in shown
-             for m in ms]  # fmt: skip
+    loose = [
+        m if not k else f"{k}: {m}" for k, ms in by_field.items() if k not in shown for m in ms
+    ]
     n = sum(len(m) for m in by_field.values())
-    banner.bad(summary or f"Not saved: {n} thing{'s' if n != 1 else ''} to put right "
-               "(each is marked in red by its question).", loose)  # fmt: skip
+    banner.bad(
+        summary
+        or f"Not saved: {n} thing{'s' if n != 1 else ''} to put right "
+        "(each is marked in red by its question).",
+        loose,
+    )
 
 
 def clear_errors(fields: dict[str, Field], lists: dict[str, RowList]) -> None:

@@ -43,6 +43,7 @@ def form_piece(name: str, *args: Any) -> str:
     """A macro of templates/forms.html (a label, help, errors, the banner...) as HTML."""
     return str(macro("forms.html", name)(*args))
 
+
 STYLE = CSS  # the one stylesheet (cptrack/render/static/cptrack.css)
 
 
@@ -243,7 +244,7 @@ FORMAT_LABELS = {"xlsx": "Excel", "docx": "Word"}
 
 
 class ReportDownload:
-    """"Download report": the format, the button, and the link to save the file it made
+    """ "Download report": the format, the button, and the link to save the file it made
     (the same file as ``cptrack report``). ``request`` returns the report's name, its
     parameters and notes on where it cannot match the page (``tracking.model.report_request``,
     ``record_report``)."""
@@ -252,14 +253,18 @@ class ReportDownload:
         self.request = request
         self.format = widgets.Dropdown(
             options=[(FORMAT_LABELS.get(f, f.upper()), f) for f in formats],
-            value=formats[0], layout=widgets.Layout(width="110px"))  # fmt: skip
-        self.button = widgets.Button(description="Download report",
-                                     layout=widgets.Layout(width="auto"))  # fmt: skip
+            value=formats[0],
+            layout=widgets.Layout(width="110px"),
+        )
+        self.button = widgets.Button(
+            description="Download report", layout=widgets.Layout(width="auto")
+        )
         self.link = widgets.HTML("")
         self.button.on_click(guarded(banner, "make the report")(lambda _b: self.make()))
-        self.widget = widgets.HBox([self.button, self.format, self.link],
-                                   layout=widgets.Layout(gap="8px", align_items="center",
-                                                         margin="6px 0"))  # fmt: skip
+        self.widget = widgets.HBox(
+            [self.button, self.format, self.link],
+            layout=widgets.Layout(gap="8px", align_items="center", margin="6px 0"),
+        )
         self.widget.add_class("cpt-download-report")
 
     def forget(self) -> None:
@@ -283,6 +288,8 @@ DOCUMENT_FORMATS = ("pdf", "docx", "html")
 def record_report(store: Store, name: str, record_id: Any) -> tuple[str, dict[str, Any], list[str]]:
     """The request for one record's document (a conference record, a midway review, an
     observation): the same file as ``cptrack report NAME --record ID``."""
-    params = {"db": store.engine.url.render_as_string(hide_password=False),  # the report's kernel
-              "record": str(record_id)}  # fmt: skip
+    params = {
+        "db": store.engine.url.render_as_string(hide_password=False),  # the report's kernel
+        "record": str(record_id),
+    }
     return name, params, []

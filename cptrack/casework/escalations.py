@@ -133,25 +133,40 @@ class EscalationDraft:
         if self.raised_on is None:
             out.append(FieldError("raised_on", "Give the date the concern was raised."))
         elif self.raised_on > on:
-            out.append(FieldError("raised_on", f"{fmt(self.raised_on)} is in the future: "
-                                               "record an escalation once it is raised."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "raised_on",
+                    f"{fmt(self.raised_on)} is in the future: "
+                    "record an escalation once it is raised.",
+                )
+            )
         known = stages(profile)
         unchanged_stage = self.amending and self.stage == self.original.get("stage")
         if not self.stage:
             out.append(FieldError("stage", "Choose the stage of the escalation."))
         elif known and self.stage not in known and not unchanged_stage:
-            out.append(FieldError("stage", f"Choose one of the stages in {profile.name}'s "
-                                           f"procedure: {', '.join(known)}."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "stage",
+                    f"Choose one of the stages in {profile.name}'s procedure: {', '.join(known)}.",
+                )
+            )
         if len(self.reason) < 3:
             out.append(FieldError("reason", "Say what the concern is and what you are asking for."))
         if not self.raised_with:
-            out.append(FieldError("raised_with", "Say who the concern is raised with "
-                                                 "(name and role)."))  # fmt: skip
+            out.append(
+                FieldError("raised_with", "Say who the concern is raised with (name and role).")
+            )
         if self.response_due is None:
             out.append(FieldError("response_due", "Give the date a response is due."))
         elif self.raised_on and self.response_due < self.raised_on:
-            out.append(FieldError("response_due", f"{fmt(self.response_due)} is before the "
-                                                  f"escalation was raised ({fmt(self.raised_on)})."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "response_due",
+                    f"{fmt(self.response_due)} is before the "
+                    f"escalation was raised ({fmt(self.raised_on)}).",
+                )
+            )
         out += self._response_problems(on)
         return out
 
@@ -159,11 +174,17 @@ class EscalationDraft:
         out = []
         if self.response_date is not None:
             if self.response_date > on:
-                out.append(FieldError("response_date", f"{fmt(self.response_date)} is in the "
-                                                       "future."))  # fmt: skip
+                out.append(
+                    FieldError("response_date", f"{fmt(self.response_date)} is in the future.")
+                )
             elif self.raised_on and self.response_date < self.raised_on:
-                out.append(FieldError("response_date", "The response came before the "
-                                                       f"escalation was raised ({fmt(self.raised_on)})."))  # fmt: skip
+                out.append(
+                    FieldError(
+                        "response_date",
+                        "The response came before the "
+                        f"escalation was raised ({fmt(self.raised_on)}).",
+                    )
+                )
             if not self.response:
                 out.append(FieldError("response", "Record what the response was."))
         elif self.response:
@@ -172,8 +193,12 @@ class EscalationDraft:
             out.append(FieldError("status", f"Choose one of: {', '.join(STATUS_WORDS.values())}."))
         elif self.status == EscalationStatus.RESOLVED.value:
             if self.response_date is None:
-                out.append(FieldError("response_date", "A resolved escalation needs the date "
-                                                       "of the response that resolved it."))  # fmt: skip
+                out.append(
+                    FieldError(
+                        "response_date",
+                        "A resolved escalation needs the date of the response that resolved it.",
+                    )
+                )
             if not self.outcome:
                 out.append(FieldError("outcome", "Say how the escalation was resolved."))
         elif self.status == EscalationStatus.WITHDRAWN.value and not self.outcome:
@@ -359,9 +384,14 @@ def log(
     f = findings[findings["event"] == "escalation_response"]
     f = f.assign(subject_id=f["subject_id"].astype("Int64"))
     f = f[["subject_id", "status", "status_text", "rag", "citation", "basis_text"]].astype(
-        {"status": object, "status_text": object, "rag": object, "citation": object,
-         "basis_text": object}
-    )  # fmt: skip
+        {
+            "status": object,
+            "status_text": object,
+            "rag": object,
+            "citation": object,
+            "basis_text": object,
+        }
+    )
     f = f.rename(columns={"subject_id": "id", "status": "finding_status"})
     out = esc.merge(f.drop_duplicates("id"), on="id", how="left")
     names = caseload.children.set_index("id")

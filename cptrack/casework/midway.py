@@ -52,10 +52,16 @@ from cptrack.storage.store import Store
 
 LABEL = "Midway review"
 LOOK_AHEAD_WD = 20  # the list shows reviews due within this many working days (and overdue)
-RAG_WORDS = {Rag.RED.value: "Red: not progressing", Rag.AMBER.value: "Amber: some progress",
-             Rag.GREEN.value: "Green: on track"}  # fmt: skip
-RISK_WORDS = {RisksReducing.YES.value: "Yes", RisksReducing.PARTLY.value: "Partly",
-              RisksReducing.NO.value: "No"}  # fmt: skip
+RAG_WORDS = {
+    Rag.RED.value: "Red: not progressing",
+    Rag.AMBER.value: "Amber: some progress",
+    Rag.GREEN.value: "Green: on track",
+}
+RISK_WORDS = {
+    RisksReducing.YES.value: "Yes",
+    RisksReducing.PARTLY.value: "Partly",
+    RisksReducing.NO.value: "No",
+}
 DECISION_WORDS = {
     MidwayDecision.ON_TRACK.value: "On track: no change",
     MidwayDecision.BRING_REVIEW_FORWARD.value: "Bring the review conference forward",
@@ -71,11 +77,21 @@ CITE = {
     "forward": "003 §6.14",
 }
 FORM_FIELDS = (
-    "date", "outcomes", "risks_reducing", "risks_evidence", "child_voice_heard",
-    "child_voice_evidence", "contingency_still_right", "contingency_note",
-    "core_group_compliance", "visit_compliance", "decision", "decision_rationale", "actions",
+    "date",
+    "outcomes",
+    "risks_reducing",
+    "risks_evidence",
+    "child_voice_heard",
+    "child_voice_evidence",
+    "contingency_still_right",
+    "contingency_note",
+    "core_group_compliance",
+    "visit_compliance",
+    "decision",
+    "decision_rationale",
+    "actions",
     "escalation",
-)  # fmt: skip
+)
 
 
 # ---------------------------------------------------------------------------
@@ -99,23 +115,37 @@ def due_list(
     ``last_conference``, ``due_date``, ``status`` (due or overdue), ``status_text``, ``rag``,
     ``citation`` and ``checked`` (False when the profile has no midway rule)."""
     findings = engine.evaluate(caseload, profile, as_of, kinds=("timescale",), since=as_of)
-    columns = ["child_id", "name", "chair", "plan_id", "last_conference", "due_date", "status",
-               "status_text", "rag", "citation", "checked"]  # fmt: skip
+    columns = [
+        "child_id",
+        "name",
+        "chair",
+        "plan_id",
+        "last_conference",
+        "due_date",
+        "status",
+        "status_text",
+        "rag",
+        "citation",
+        "checked",
+    ]
     if has_rule(profile):
-        f = findings[(findings["event"] == "midway_review")
-                     & findings["status"].isin(("due", "overdue"))]  # fmt: skip
+        f = findings[
+            (findings["event"] == "midway_review") & findings["status"].isin(("due", "overdue"))
+        ]
         f = f[(f["status"] == "overdue") | (f["working_days_to_due"].fillna(0) <= within_wd)]
         sched = engine.plan_schedule(findings, profile)
         last = dict(zip(sched["plan_id"], sched["last_conference"], strict=True))
-        out = pd.DataFrame({
-            "child_id": f["child_id"].astype(object).to_numpy(),
-            "plan_id": f["plan_id"].to_numpy(),
-            "due_date": f["due_date"].to_numpy(),
-            "status": f["status"].astype(object).to_numpy(),
-            "status_text": f["status_text"].astype(object).to_numpy(),
-            "rag": f["rag"].astype(object).to_numpy(),
-            "citation": f["citation"].astype(object).map(engine.short_citation).to_numpy(),
-        })  # fmt: skip
+        out = pd.DataFrame(
+            {
+                "child_id": f["child_id"].astype(object).to_numpy(),
+                "plan_id": f["plan_id"].to_numpy(),
+                "due_date": f["due_date"].to_numpy(),
+                "status": f["status"].astype(object).to_numpy(),
+                "status_text": f["status_text"].astype(object).to_numpy(),
+                "rag": f["rag"].astype(object).to_numpy(),
+                "citation": f["citation"].astype(object).map(engine.short_citation).to_numpy(),
+            }
+        )
         out["last_conference"] = out["plan_id"].map(last)
         out["checked"] = True
     else:
@@ -124,27 +154,30 @@ def due_list(
         reviews = caseload.midway_reviews
         done = set()
         for row in sched.itertuples():
-            mine = reviews[(reviews["plan_id"] == row.plan_id)
-                           & (reviews["date"] > row.last_conference)]  # fmt: skip
+            mine = reviews[
+                (reviews["plan_id"] == row.plan_id) & (reviews["date"] > row.last_conference)
+            ]
             if len(mine):
                 done.add(row.plan_id)
         sched = sched[~sched["plan_id"].isin(done)]
         horizon = pd.Timestamp(as_of) + pd.Timedelta(days=within_wd * 7 // 5)
         sched = sched[sched["midway_point"] <= horizon]
         passed = sched["midway_point"] < pd.Timestamp(as_of)
-        out = pd.DataFrame({
-            "child_id": sched["child_id"].astype(object).to_numpy(),
-            "plan_id": sched["plan_id"].to_numpy(),
-            "due_date": sched["midway_point"].to_numpy(),
-            "status": ["overdue" if p else "due" for p in passed],
-            "status_text": [f"midway point {'passed' if p else 'coming'}" for p in passed],
-            "rag": ["" for _ in passed],
-            "citation": ["" for _ in passed],
-            "last_conference": sched["last_conference"].to_numpy(),
-        })  # fmt: skip
+        out = pd.DataFrame(
+            {
+                "child_id": sched["child_id"].astype(object).to_numpy(),
+                "plan_id": sched["plan_id"].to_numpy(),
+                "due_date": sched["midway_point"].to_numpy(),
+                "status": ["overdue" if p else "due" for p in passed],
+                "status_text": [f"midway point {'passed' if p else 'coming'}" for p in passed],
+                "rag": ["" for _ in passed],
+                "citation": ["" for _ in passed],
+                "last_conference": sched["last_conference"].to_numpy(),
+            }
+        )
         out["checked"] = False
     children = caseload.children.set_index("id")
-    names = (children["given_name"].astype(str) + " " + children["family_name"].astype(str))
+    names = children["given_name"].astype(str) + " " + children["family_name"].astype(str)
     staff = dict(zip(caseload.staff["id"], caseload.staff["name"], strict=True))
     out["name"] = out["child_id"].map(names.to_dict())
     chairs = children["chair_id"].to_dict()
@@ -184,8 +217,12 @@ class ActionRow:
     version: int | None = None
 
     def data(self) -> dict[str, Any]:
-        return {"description": self.description, "owner": self.owner,
-                "agency": self.agency or None, "due_date": self.due_date}  # fmt: skip
+        return {
+            "description": self.description,
+            "owner": self.owner,
+            "agency": self.agency or None,
+            "due_date": self.due_date,
+        }
 
 
 @dataclass
@@ -231,8 +268,9 @@ class MidwayDraft:
             if name in clean and not clean[name]:
                 clean[name] = None
         if "actions" in clean:
-            clean["removed_actions"] = removed(self.actions + self.removed_actions,
-                                               clean["actions"])  # fmt: skip
+            clean["removed_actions"] = removed(
+                self.actions + self.removed_actions, clean["actions"]
+            )
         return replace(self, **clean)
 
     # -- validation --------------------------------------------------------
@@ -247,52 +285,95 @@ class MidwayDraft:
                 out.append(FieldError(name, message))
 
         if self.plan_id is None:
-            out.append(FieldError("date", "The child has no open child protection plan to "
-                                          "review."))  # fmt: skip
+            out.append(FieldError("date", "The child has no open child protection plan to review."))
         need("date", self.date is not None, "Give the date of the review.")
         if self.date is not None:
             if self.date > on:
-                out.append(FieldError("date", f"{fmt(self.date)} is in the future: record the "
-                                              "review once it is done."))  # fmt: skip
+                out.append(
+                    FieldError(
+                        "date",
+                        f"{fmt(self.date)} is in the future: record the review once it is done.",
+                    )
+                )
             elif self.conference_date and self.date <= self.conference_date:
-                out.append(FieldError("date", "A midway review comes after the conference of "
-                                              f"{fmt(self.conference_date)}."))  # fmt: skip
+                out.append(
+                    FieldError(
+                        "date",
+                        "A midway review comes after the conference of "
+                        f"{fmt(self.conference_date)}.",
+                    )
+                )
         rows = [o for o in self.outcomes if o.outcome or o.rag or o.evidence]
-        need("outcomes", bool(rows), "Rate progress against at least one outcome of the plan, "
-                                     f"with evidence [{CITE['midway']}].")  # fmt: skip
+        need(
+            "outcomes",
+            bool(rows),
+            "Rate progress against at least one outcome of the plan, "
+            f"with evidence [{CITE['midway']}].",
+        )
         for i, o in enumerate(self.outcomes, 1):
             if not (o.outcome or o.rag or o.evidence):
                 continue
             where = f"outcomes.{i}"
             need(f"{where}.outcome", bool(o.outcome), "Say which outcome of the plan this is.")
             need(f"{where}.rag", o.rag in RAG_WORDS, "Rate progress: red, amber or green.")
-            need(f"{where}.evidence", bool(o.evidence), "Give the evidence for this rating: what "
-                 "has changed for the child, not only what was done.")  # fmt: skip
-        need("risks_reducing", self.risks_reducing in RISK_WORDS,
-             f"Say whether the original risks are reducing [{CITE['risks']}].")  # fmt: skip
-        need("risks_evidence", bool(self.risks_evidence),
-             f"Give the evidence that the risks are (or are not) reducing [{CITE['risks']}].")  # fmt: skip
-        need("child_voice_heard", self.child_voice_heard is not None,
-             f"Say whether the child's voice is heard in the plan [{CITE['child']}].")  # fmt: skip
-        need("child_voice_evidence", bool(self.child_voice_evidence),
-             "Say how the child's wishes and feelings are known (or what will be done) "
-             f"[{CITE['child']}].")  # fmt: skip
-        need("contingency_still_right", self.contingency_still_right is not None,
-             f"Say whether the contingency plan is still right [{CITE['contingency']}].")  # fmt: skip
+            need(
+                f"{where}.evidence",
+                bool(o.evidence),
+                "Give the evidence for this rating: what "
+                "has changed for the child, not only what was done.",
+            )
+        need(
+            "risks_reducing",
+            self.risks_reducing in RISK_WORDS,
+            f"Say whether the original risks are reducing [{CITE['risks']}].",
+        )
+        need(
+            "risks_evidence",
+            bool(self.risks_evidence),
+            f"Give the evidence that the risks are (or are not) reducing [{CITE['risks']}].",
+        )
+        need(
+            "child_voice_heard",
+            self.child_voice_heard is not None,
+            f"Say whether the child's voice is heard in the plan [{CITE['child']}].",
+        )
+        need(
+            "child_voice_evidence",
+            bool(self.child_voice_evidence),
+            "Say how the child's wishes and feelings are known (or what will be done) "
+            f"[{CITE['child']}].",
+        )
+        need(
+            "contingency_still_right",
+            self.contingency_still_right is not None,
+            f"Say whether the contingency plan is still right [{CITE['contingency']}].",
+        )
         if self.contingency_still_right is False:
-            need("contingency_note", bool(self.contingency_note),
-                 f"Say what should change in the contingency plan [{CITE['contingency']}].")  # fmt: skip
+            need(
+                "contingency_note",
+                bool(self.contingency_note),
+                f"Say what should change in the contingency plan [{CITE['contingency']}].",
+            )
         need("decision", self.decision in DECISION_WORDS, "Choose the decision.")
         if self.decision and self.decision != MidwayDecision.ON_TRACK.value:
-            need("decision_rationale", bool(self.decision_rationale),
-                 "Give the reasons for the decision.")  # fmt: skip
+            need(
+                "decision_rationale",
+                bool(self.decision_rationale),
+                "Give the reasons for the decision.",
+            )
         if self.opens_escalation:
             if self.escalation is None:
-                out.append(FieldError("escalation", "Open the escalation: say who it goes to "
-                                      f"and why [{CITE['escalate']}]."))  # fmt: skip
+                out.append(
+                    FieldError(
+                        "escalation",
+                        f"Open the escalation: say who it goes to and why [{CITE['escalate']}].",
+                    )
+                )
             else:
-                out += [FieldError(f"escalation.{p.field}", p.message)
-                        for p in self.escalation.problems(profile, on)]  # fmt: skip
+                out += [
+                    FieldError(f"escalation.{p.field}", p.message)
+                    for p in self.escalation.problems(profile, on)
+                ]
         for i, a in enumerate(self.actions, 1):
             where = f"actions.{i}"
             if not (a.description or a.owner or a.due_date):
@@ -373,8 +454,11 @@ class MidwayFile:
 
     def actions_overdue(self) -> pd.DataFrame:
         a = self.caseload.plan_actions
-        a = a[(a["plan_id"] == self.draft.plan_id) & (a["status"] == ActionStatus.OPEN.value)
-              & (a["due_date"] < pd.Timestamp(self.as_of))]  # fmt: skip
+        a = a[
+            (a["plan_id"] == self.draft.plan_id)
+            & (a["status"] == ActionStatus.OPEN.value)
+            & (a["due_date"] < pd.Timestamp(self.as_of))
+        ]
         return a.sort_values("due_date")
 
     def open_findings(self) -> pd.DataFrame:
@@ -416,25 +500,33 @@ class MidwayFile:
         seen = int(v["seen"].fillna(True).sum())
         alone = int(v["seen_alone"].fillna(False).sum())
         since = f"since {fmt(self.since)}" if self.since else "on this plan"
-        parts = [f"{len(v)} visit{'s' if len(v) != 1 else ''} {since}: seen {seen} times, "
-                 f"seen alone {alone} times"]  # fmt: skip
+        parts = [
+            f"{len(v)} visit{'s' if len(v) != 1 else ''} {since}: seen {seen} times, "
+            f"seen alone {alone} times"
+        ]
         if len(v):
             parts[0] += f" (last on {fmt(v['date'].iloc[-1].date())})"
         late = self.event_findings("visit")
         n_late = int(late["status"].isin(("met_late", "overdue")).sum())
         if n_late:
-            parts.append(f"{n_late} visit{'s' if n_late != 1 else ''} later than the plan's "
-                         "frequency")  # fmt: skip
+            parts.append(
+                f"{n_late} visit{'s' if n_late != 1 else ''} later than the plan's frequency"
+            )
         nxt = self.schedule.get("next_visit_due")
         if nxt is not None and not pd.isna(nxt):
-            parts.append(f"next due by {fmt(pd.Timestamp(nxt).date())}"
-                         f"{_status_of(self.findings, ('visit',), nxt)}")  # fmt: skip
+            parts.append(
+                f"next due by {fmt(pd.Timestamp(nxt).date())}"
+                f"{_status_of(self.findings, ('visit',), nxt)}"
+            )
         return "; ".join(parts) + "."
 
 
 def _status_of(findings: pd.DataFrame, events: tuple[str, ...], due) -> str:
-    f = findings[findings["event"].isin(events) & (findings["due_date"] == due)
-                 & findings["status"].isin(("due", "overdue"))]  # fmt: skip
+    f = findings[
+        findings["event"].isin(events)
+        & (findings["due_date"] == due)
+        & findings["status"].isin(("due", "overdue"))
+    ]
     return f" ({f['status_text'].iloc[0]})" if len(f) else ""
 
 
@@ -454,10 +546,12 @@ def open_review(store: Store, child_id: str, profile: Profile, as_of: dt.date) -
     if plan is not None:
         mine = sched_rows[sched_rows["plan_id"] == plan["id"]]
         schedule = mine.iloc[0].to_dict() if len(mine) else {}
-    conference_date = conference["held_date"] if conference else (plan["start_date"] if plan
-                                                                  else None)  # fmt: skip
-    draft = _existing(caseload, plan, conference_date) or _new(child, plan, conference, caseload,
-                                                               conference_date, as_of)  # fmt: skip
+    conference_date = (
+        conference["held_date"] if conference else (plan["start_date"] if plan else None)
+    )
+    draft = _existing(caseload, plan, conference_date) or _new(
+        child, plan, conference, caseload, conference_date, as_of
+    )
     midway = None
     f = findings[(findings["event"] == "midway_review")]
     if plan is not None:
@@ -466,15 +560,20 @@ def open_review(store: Store, child_id: str, profile: Profile, as_of: dt.date) -
             f = f[f["anchor_date"] > pd.Timestamp(conference_date)]
         if len(f):
             midway = _row(f.iloc[-1])
-    return MidwayFile(child, plan, conference, caseload, findings, profile, as_of, draft, midway,
-                      schedule)  # fmt: skip
+    return MidwayFile(
+        child, plan, conference, caseload, findings, profile, as_of, draft, midway, schedule
+    )
 
 
 def _last_conference(caseload: Caseload, plan: dict, as_of: dt.date) -> dict | None:
     c = caseload.conferences
-    held = c[(c["plan_id"] == plan["id"]) & c["held_date"].notna()
-             & (c["held_date"] <= pd.Timestamp(as_of)) & (c["stood_down"] != True)  # noqa: E712
-             & (c["outcome"] != "plan_ends")]  # fmt: skip
+    held = c[
+        (c["plan_id"] == plan["id"])
+        & c["held_date"].notna()
+        & (c["held_date"] <= pd.Timestamp(as_of))
+        & (c["stood_down"] != True)  # noqa: E712
+        & (c["outcome"] != "plan_ends")
+    ]
     if held.empty:
         return None
     return _row(held.sort_values(["held_date", "id"]).iloc[-1])
@@ -492,28 +591,48 @@ def _existing(caseload: Caseload, plan: dict | None, since: dt.date | None) -> M
         return None
     rec = _row(mr.sort_values(["date", "id"]).iloc[-1])
     acts = caseload.plan_actions
-    acts = acts[(acts["source"] == ActionSource.MIDWAY_REVIEW.value)
-                & (acts["source_record_id"] == rec["id"])].sort_values("id")  # fmt: skip
+    acts = acts[
+        (acts["source"] == ActionSource.MIDWAY_REVIEW.value)
+        & (acts["source_record_id"] == rec["id"])
+    ].sort_values("id")
     esc = caseload.escalations
     esc = esc[(esc["source_kind"] == "midway_review") & (esc["source_record_id"] == rec["id"])]
     draft = MidwayDraft(
-        child_id=rec["child_id"], plan_id=rec["plan_id"], conference_id=rec["conference_id"],
-        conference_date=since, chair_id=rec["chair_id"], date=rec["date"],
-        outcomes=[OutcomeRow(o.get("outcome", ""), o.get("rag"), o.get("evidence", ""))
-                  for o in rec["outcomes"] or []],
-        risks_reducing=rec["risks_reducing"], risks_evidence=rec["risks_evidence"] or "",
+        child_id=rec["child_id"],
+        plan_id=rec["plan_id"],
+        conference_id=rec["conference_id"],
+        conference_date=since,
+        chair_id=rec["chair_id"],
+        date=rec["date"],
+        outcomes=[
+            OutcomeRow(o.get("outcome", ""), o.get("rag"), o.get("evidence", ""))
+            for o in rec["outcomes"] or []
+        ],
+        risks_reducing=rec["risks_reducing"],
+        risks_evidence=rec["risks_evidence"] or "",
         child_voice_heard=rec["child_voice_heard"],
         child_voice_evidence=rec["child_voice_evidence"] or "",
         contingency_still_right=rec["contingency_still_right"],
         contingency_note=rec["contingency_note"] or "",
         core_group_compliance=rec["core_group_compliance"] or "",
         visit_compliance=rec["visit_compliance"] or "",
-        decision=rec["decision"], decision_rationale=rec["decision_rationale"] or "",
-        actions=[ActionRow(r.description, r.owner, r.agency or None, _day(r.due_date), int(r.id),
-                           int(r.version)) for r in acts.itertuples()],
+        decision=rec["decision"],
+        decision_rationale=rec["decision_rationale"] or "",
+        actions=[
+            ActionRow(
+                r.description,
+                r.owner,
+                r.agency or None,
+                _day(r.due_date),
+                int(r.id),
+                int(r.version),
+            )
+            for r in acts.itertuples()
+        ],
         escalation_id=int(esc["id"].iloc[0]) if len(esc) else None,
-        record_id=rec["id"], version=rec["version"],
-    )  # fmt: skip
+        record_id=rec["id"],
+        version=rec["version"],
+    )
     draft.original = draft.record_data()
     return draft
 
@@ -563,9 +682,13 @@ def fill_compliance(file: MidwayFile) -> MidwayDraft:
 def new_escalation(file: MidwayFile, on: dt.date | None = None) -> EscalationDraft:
     """The escalation form a decision to escalate opens, raised from this review."""
     return escalations.new_draft(
-        file.profile, file.child_id, plan_id=file.draft.plan_id, raised_by=file.draft.chair_id,
-        on=on or file.as_of, source_kind="midway_review",
-    )  # fmt: skip
+        file.profile,
+        file.child_id,
+        plan_id=file.draft.plan_id,
+        raised_by=file.draft.chair_id,
+        on=on or file.as_of,
+        source_kind="midway_review",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -585,15 +708,21 @@ def save(store: Store, draft: MidwayDraft, profile: Profile, on: dt.date | None 
     if problems:
         raise RecordError(LABEL, problems)
     escalation = None
-    with store.transaction(note="midway review amended" if draft.amending else "midway review") as tx:
+    with store.transaction(
+        note="midway review amended" if draft.amending else "midway review"
+    ) as tx:
         data = draft.record_data()
         if draft.amending:
             record = tx.update("midway_reviews", draft.record_id, data, draft.version)
         else:
             record = tx.add("midway_reviews", data)
-        fixed = {"child_id": draft.child_id, "plan_id": draft.plan_id,
-                 "source": ActionSource.MIDWAY_REVIEW.value, "source_record_id": record["id"],
-                 "set_date": draft.date}  # fmt: skip
+        fixed = {
+            "child_id": draft.child_id,
+            "plan_id": draft.plan_id,
+            "source": ActionSource.MIDWAY_REVIEW.value,
+            "source_record_id": record["id"],
+            "set_date": draft.date,
+        }
         for a in draft.removed_actions:
             tx.delete("plan_actions", a.record_id, a.version)
         for i, a in enumerate(draft.actions, 1):
@@ -605,19 +734,22 @@ def save(store: Store, draft: MidwayDraft, profile: Profile, on: dt.date | None 
                 else:
                     tx.update("plan_actions", a.record_id, {**fixed, **a.data()}, a.version)
             except RecordError as exc:
-                raise RecordError(LABEL, [FieldError(f"actions.{i}.{e.field}", e.message)
-                                          for e in exc.errors]) from None  # fmt: skip
+                raise RecordError(
+                    LABEL, [FieldError(f"actions.{i}.{e.field}", e.message) for e in exc.errors]
+                ) from None
         if draft.opens_escalation and draft.escalation is not None:
-            esc = replace(draft.escalation, source_kind="midway_review",
-                          source_record_id=record["id"])  # fmt: skip
+            esc = replace(
+                draft.escalation, source_kind="midway_review", source_record_id=record["id"]
+            )
             escalation = escalations.write(tx, esc, profile, on, prefix="escalation.")
     return Saved(record, escalation, _message(draft, record, escalation))
 
 
 def _message(draft: MidwayDraft, record: dict, escalation: dict | None) -> str:
     verb = "amended" if draft.amending else "saved"
-    parts = [f"Midway review of {fmt(draft.date)} {verb}. Decision: "
-             f"{DECISION_WORDS[draft.decision]}."]
+    parts = [
+        f"Midway review of {fmt(draft.date)} {verb}. Decision: {DECISION_WORDS[draft.decision]}."
+    ]
     n = len([a for a in draft.actions if a.description])
     if n:
         parts.append(f"{n} action{'s' if n != 1 else ''} added to the plan.")

@@ -30,8 +30,12 @@ from cptrack.storage.store import Store, StoreError
 LABEL = "Staff member"
 NOTE = "staff and roles page"
 ROLE_CHOICES = {r.value: roles.ROLE_NAMES[r] for r in StaffRole}
-ROLE_ORDER = {StaffRole.ADMIN.value: 0, StaffRole.QA_LEAD.value: 1, StaffRole.MANAGER.value: 2,
-              StaffRole.CHAIR.value: 3}  # fmt: skip
+ROLE_ORDER = {
+    StaffRole.ADMIN.value: 0,
+    StaffRole.QA_LEAD.value: 1,
+    StaffRole.MANAGER.value: 2,
+    StaffRole.CHAIR.value: 3,
+}
 ROLE_MAY = {
     StaffRole.CHAIR.value: "case tracking, midway reviews, conference preparation and records, "
     "escalations; reflects on and acknowledges observations of their own practice",
@@ -68,11 +72,15 @@ class Viewer:
     @property
     def words(self) -> str:
         if self.login is None:
-            return ("Nobody is signed in: on one person's own machine you act as an admin and "
-                    "may change anyone's role and login.")  # fmt: skip
+            return (
+                "Nobody is signed in: on one person's own machine you act as an admin and "
+                "may change anyone's role and login."
+            )
         if self.person is None:
-            return (f"You are signed in as {self.login}, which is no staff member's login: you "
-                    "may read this list but not change it. An admin links your login.")  # fmt: skip
+            return (
+                f"You are signed in as {self.login}, which is no staff member's login: you "
+                "may read this list but not change it. An admin links your login."
+            )
         role = ROLE_CHOICES[self.person["role"]]
         if self.may_change:
             return f"You are signed in as {self.login} ({self.person['name']}, {role})."
@@ -91,10 +99,18 @@ def listing(store: Store) -> list[StaffRow]:
     """Every staff member: active ones first, then by role (admins first) and name."""
     names = teams(store)
     rows = [
-        StaffRow(s["id"], s["name"], s["role"], ROLE_CHOICES[s["role"]], s.get("login"),
-                 names.get(s.get("team_id")), bool(s.get("active", True)), s["version"])
+        StaffRow(
+            s["id"],
+            s["name"],
+            s["role"],
+            ROLE_CHOICES[s["role"]],
+            s.get("login"),
+            names.get(s.get("team_id")),
+            bool(s.get("active", True)),
+            s["version"],
+        )
         for s in store.rows("staff")
-    ]  # fmt: skip
+    ]
     return sorted(rows, key=lambda r: (not r.active, ROLE_ORDER[r.role], r.name.casefold()))
 
 
@@ -129,8 +145,15 @@ class PersonChange:
         s = store.get("staff", person_id)
         if s is None:
             raise StoreError(f"there is no staff member no. {person_id}")
-        return cls(s["id"], s["version"], s["name"], s["role"], s.get("login"),
-                   s.get("team_id"), bool(s.get("active", True)))  # fmt: skip
+        return cls(
+            s["id"],
+            s["version"],
+            s["name"],
+            s["role"],
+            s.get("login"),
+            s.get("team_id"),
+            bool(s.get("active", True)),
+        )
 
     @property
     def is_new(self) -> bool:
@@ -138,8 +161,13 @@ class PersonChange:
 
     def data(self) -> dict:
         login = (self.login or "").strip() or None
-        return {"name": (self.name or "").strip(), "role": self.role, "login": login,
-                "team_id": self.team_id, "active": bool(self.active)}  # fmt: skip
+        return {
+            "name": (self.name or "").strip(),
+            "role": self.role,
+            "login": login,
+            "team_id": self.team_id,
+            "active": bool(self.active),
+        }
 
     def problems(self, store: Store) -> list[FieldError]:
         """What is wrong before anything is written, by field (the store checks the rest:
@@ -157,11 +185,21 @@ class PersonChange:
         me = viewer(store)
         if not self.is_new and me.person is not None and me.person["id"] == self.id:
             if d["role"] != StaffRole.ADMIN:
-                errors.append(FieldError("role", "you cannot take away your own admin role: "
-                                         "another admin must, so one is always left"))  # fmt: skip
+                errors.append(
+                    FieldError(
+                        "role",
+                        "you cannot take away your own admin role: "
+                        "another admin must, so one is always left",
+                    )
+                )
             if d["login"] != me.login or not d["active"]:
-                errors.append(FieldError("login", "you cannot remove your own sign-in while "
-                                         "signed in with it: another admin must"))  # fmt: skip
+                errors.append(
+                    FieldError(
+                        "login",
+                        "you cannot remove your own sign-in while "
+                        "signed in with it: another admin must",
+                    )
+                )
         return errors
 
 
@@ -179,15 +217,24 @@ def save(store: Store, form: PersonChange) -> tuple[dict, str]:
             return row, f"Added {row['name']} as {role}{_login(row)}."
         before = tx.get("staff", form.id)
         row = tx.update("staff", form.id, data, form.version)
-    changed = [w for k, w in (("role", "role"), ("login", "login"), ("team_id", "team"),
-                              ("active", "sign-in"), ("name", "name"))
-               if before is not None and before.get(k) != row.get(k)]  # fmt: skip
+    changed = [
+        w
+        for k, w in (
+            ("role", "role"),
+            ("login", "login"),
+            ("team_id", "team"),
+            ("active", "sign-in"),
+            ("name", "name"),
+        )
+        if before is not None and before.get(k) != row.get(k)
+    ]
     if not changed:
         return row, f"Nothing to change for {row['name']}."
     active = "" if row["active"] else "; they may no longer sign in"
     role = with_article(ROLE_CHOICES[row["role"]])
-    return row, (f"Saved {row['name']}: now {role}{_login(row)}{active} "
-                 f"(changed: {', '.join(changed)}).")  # fmt: skip
+    return row, (
+        f"Saved {row['name']}: now {role}{_login(row)}{active} (changed: {', '.join(changed)})."
+    )
 
 
 def with_article(role: str, capital: bool = False) -> str:

@@ -59,8 +59,12 @@ KIND_WORDS = {
     TrackingKind.ENHANCED_RISK_ANALYSIS.value: "Enhanced Risk Analysis Meeting",
 }
 RAG_ORDER = ("red", "amber", "green", "")
-RAG_WORDS = {"red": "Red: overdue", "amber": "Amber: due soon", "green": "Green: on track",
-             "": "No open items"}  # fmt: skip
+RAG_WORDS = {
+    "red": "Red: overdue",
+    "amber": "Amber: due soon",
+    "green": "Green: on track",
+    "": "No open items",
+}
 CATEGORY_WORDS = {c.value: w for c, w in CATEGORY_LABELS.items()}
 AGENCY_WORDS = {a.value: w for a, w in AGENCY_LABELS.items()}
 FORM_FIELDS = ("date", *CHECK_WORDS, "observations", "concerns", "decision", "next_check_date")
@@ -80,14 +84,21 @@ def yes(value: Any) -> bool:
 def chairs(store: Store) -> pd.DataFrame:
     """The chairs with their (reviewing) team: ``id``, ``name``, ``team_id``, ``team``."""
     teams = {t["id"]: t["name"] for t in store.rows("teams")}
-    rows = [{"id": s["id"], "name": s["name"], "team_id": s.get("team_id"),
-             "team": teams.get(s.get("team_id"), "")}
-            for s in store.rows("staff", role="chair")]  # fmt: skip
+    rows = [
+        {
+            "id": s["id"],
+            "name": s["name"],
+            "team_id": s.get("team_id"),
+            "team": teams.get(s.get("team_id"), ""),
+        }
+        for s in store.rows("staff", role="chair")
+    ]
     return pd.DataFrame(rows, columns=["id", "name", "team_id", "team"]).sort_values("name")
 
 
-def scoped_caseload(store: Store, *, chair_id: int | None = None,
-                    team_id: int | None = None) -> Caseload:  # fmt: skip
+def scoped_caseload(
+    store: Store, *, chair_id: int | None = None, team_id: int | None = None
+) -> Caseload:
     """One chair's children, the children of every chair in a reviewing team, or all."""
     if chair_id:
         return load(store, chair_id=chair_id)
@@ -132,11 +143,15 @@ class Dashboard:
         """Children, items overdue (and the children they concern), items due in the next
         seven days, and drift alerts raised."""
         rows = self.rows if rows is None else rows
-        live = self.findings[self.findings["live"]
-                             & self.findings["child_id"].isin(set(rows["child_id"]))]  # fmt: skip
+        live = self.findings[
+            self.findings["live"] & self.findings["child_id"].isin(set(rows["child_id"]))
+        ]
         start = pd.Timestamp(self.as_of)
-        due_week = ((live["status"] == "due") & (live["due_date"] >= start)
-                    & (live["due_date"] <= start + pd.Timedelta(days=WEEK_DAYS)))  # fmt: skip
+        due_week = (
+            (live["status"] == "due")
+            & (live["due_date"] >= start)
+            & (live["due_date"] <= start + pd.Timedelta(days=WEEK_DAYS))
+        )
         overdue = live["rag"] == "red"
         drift = live["kind"] == "drift"
         return {
@@ -150,12 +165,35 @@ class Dashboard:
 
 
 ROW_COLUMNS = (
-    "child_id", "name", "chair_id", "chair", "team_id", "team", "status", "plan_id",
-    "plan_start", "plan_months", "category", "next_review", "review_booked", "review_event",
-    "days_to_review", "last_core_group", "last_visit", "last_visit_alone", "last_check",
-    "next_check", "red", "amber", "green", "drift", "rag", "reasons", "more_reasons",
+    "child_id",
+    "name",
+    "chair_id",
+    "chair",
+    "team_id",
+    "team",
+    "status",
+    "plan_id",
+    "plan_start",
+    "plan_months",
+    "category",
+    "next_review",
+    "review_booked",
+    "review_event",
+    "days_to_review",
+    "last_core_group",
+    "last_visit",
+    "last_visit_alone",
+    "last_check",
+    "next_check",
+    "red",
+    "amber",
+    "green",
+    "drift",
+    "rag",
+    "reasons",
+    "more_reasons",
     "urgency_due",
-)  # fmt: skip
+)
 
 
 def dashboard(
@@ -190,7 +228,8 @@ def build_rows(caseload: Caseload, findings: pd.DataFrame, as_of: dt.date) -> pd
         return pd.DataFrame(columns=list(ROW_COLUMNS))
     kids = caseload.children.set_index("id")
     out["name"] = out["child_id"].map(
-        (kids["given_name"].astype(str) + " " + kids["family_name"].astype(str)).to_dict())
+        (kids["given_name"].astype(str) + " " + kids["family_name"].astype(str)).to_dict()
+    )
     out["chair_id"] = out["child_id"].map(kids["chair_id"].to_dict()).astype("Int64")
     staff = dict(zip(caseload.staff["id"], caseload.staff["name"], strict=True))
     out["chair"] = out["chair_id"].map(lambda i: staff.get(i, "") if pd.notna(i) else "")
@@ -212,8 +251,9 @@ def build_rows(caseload: Caseload, findings: pd.DataFrame, as_of: dt.date) -> pd
     icpc = engine.next_due(live, ("icpc",)).set_index("child_id")
     review_due = out["child_id"].map(nxt["due_date"].to_dict())
     icpc_due = out["child_id"].map(icpc["due_date"].to_dict())
-    out["review_event"] = np.where(review_due.notna(), "review",
-                                   np.where(icpc_due.notna(), "icpc", ""))  # fmt: skip
+    out["review_event"] = np.where(
+        review_due.notna(), "review", np.where(icpc_due.notna(), "icpc", "")
+    )
     out["next_review"] = review_due.fillna(icpc_due).astype("datetime64[us]")
     booked = out["child_id"].map(nxt["booked_date"].to_dict())
     booked = booked.fillna(out["child_id"].map(icpc["booked_date"].to_dict()))
@@ -228,8 +268,7 @@ def build_rows(caseload: Caseload, findings: pd.DataFrame, as_of: dt.date) -> pd
     v = v[(v["date"] <= day) & v["seen"].fillna(True)].sort_values(["date", "id"])
     last_v = v.drop_duplicates("child_id", keep="last").set_index("child_id")
     out["last_visit"] = out["child_id"].map(last_v["date"].to_dict())
-    out["last_visit_alone"] = out["child_id"].map(
-        last_v["seen_alone"].astype(object).to_dict())
+    out["last_visit_alone"] = out["child_id"].map(last_v["seen_alone"].astype(object).to_dict())
     ct = caseload.case_tracking
     ct = ct[(ct["kind"] == TrackingKind.CASE_TRACKING.value) & (ct["date"] <= day)]
     ct = ct.sort_values(["date", "id"]).drop_duplicates("child_id", keep="last")
@@ -246,8 +285,9 @@ def build_rows(caseload: Caseload, findings: pd.DataFrame, as_of: dt.date) -> pd
         out[colour] = out["child_id"].map(counts.to_dict()).fillna(0).astype("int64")
     drift = (live["kind"] == "drift").groupby(live["child_id"]).sum()
     out["drift"] = out["child_id"].map(drift.to_dict()).fillna(0).astype("int64")
-    out["rag"] = np.select([out["red"] > 0, out["amber"] > 0, out["green"] > 0],
-                           ["red", "amber", "green"], "")  # fmt: skip
+    out["rag"] = np.select(
+        [out["red"] > 0, out["amber"] > 0, out["green"] > 0], ["red", "amber", "green"], ""
+    )
     worry = live[rag.isin(("red", "amber"))].copy()
     # The most urgent first: red before amber, a timescale missed before a drift alert, then
     # the earliest due.
@@ -258,7 +298,8 @@ def build_rows(caseload: Caseload, findings: pd.DataFrame, as_of: dt.date) -> pd
     reasons = out["child_id"].map(texts.to_dict())
     out["reasons"] = reasons.map(lambda r: r[:REASONS_SHOWN] if isinstance(r, list) else [])
     out["more_reasons"] = reasons.map(
-        lambda r: max(0, len(r) - REASONS_SHOWN) if isinstance(r, list) else 0)
+        lambda r: max(0, len(r) - REASONS_SHOWN) if isinstance(r, list) else 0
+    )
     first_due = worry.groupby("child_id")["due_date"].min()
     out["urgency_due"] = out["child_id"].map(first_due.to_dict()).astype("datetime64[us]")
     return sort_by_urgency(out)[list(ROW_COLUMNS)].reset_index(drop=True)
@@ -272,11 +313,13 @@ def _plain(message: str) -> str:
 def sort_by_urgency(rows: pd.DataFrame) -> pd.DataFrame:
     """Most red first, then most amber, then what fell due (or falls due) first."""
     order = rows.assign(
-        _r=-rows["red"], _a=-rows["amber"],
+        _r=-rows["red"],
+        _a=-rows["amber"],
         _d=rows["urgency_due"].fillna(rows["next_review"]).fillna(pd.Timestamp.max.floor("D")),
-    )  # fmt: skip
+    )
     return order.sort_values(["_r", "_a", "_d", "child_id"], kind="stable").drop(
-        columns=["_r", "_a", "_d"])
+        columns=["_r", "_a", "_d"]
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -306,15 +349,15 @@ class ChildFile:
 
     @property
     def plan_open(self) -> bool:
-        return bool(self.plan) and (self.plan.get("end_date") is None
-                                    or self.plan["end_date"] > self.as_of)  # fmt: skip
+        return bool(self.plan) and (
+            self.plan.get("end_date") is None or self.plan["end_date"] > self.as_of
+        )
 
     def open_findings(self) -> pd.DataFrame:
         """Live findings, red first, then amber, then green, each by due date."""
         f = self.findings[self.findings["live"]]
         order = f["rag"].astype(object).map({"red": 0, "amber": 1, "green": 2}).fillna(3)
-        return f.assign(_o=order).sort_values(["_o", "due_date"], kind="stable").drop(
-            columns="_o")
+        return f.assign(_o=order).sort_values(["_o", "due_date"], kind="stable").drop(columns="_o")
 
     def settled_findings(self) -> pd.DataFrame:
         """The history: met, met late, missed; newest first."""
@@ -325,8 +368,7 @@ class ChildFile:
         a = self.caseload.plan_actions
         a = a.assign(overdue=(a["status"] == "open") & (a["due_date"] < pd.Timestamp(self.as_of)))
         order = a["status"].map({"open": 0, "done": 1, "cancelled": 2}).fillna(3)
-        return a.assign(_o=order).sort_values(["_o", "due_date"], kind="stable").drop(
-            columns="_o")
+        return a.assign(_o=order).sort_values(["_o", "due_date"], kind="stable").drop(columns="_o")
 
     def records(self) -> pd.DataFrame:
         """Earlier case-tracking records (and risk analysis meetings), newest first."""
@@ -339,14 +381,22 @@ class ChildFile:
 
 # The formats each page's "Download report" offers.
 # Word where the report is one for a child's file (``cptrack.reports.DOCUMENTS``).
-REPORT_FORMATS = {"child_summary": ("pdf", "docx", "html"),
-                  "chair_caseload": ("pdf", "html", "xlsx")}  # fmt: skip
+REPORT_FORMATS = {
+    "child_summary": ("pdf", "docx", "html"),
+    "chair_caseload": ("pdf", "html", "xlsx"),
+}
 
 
-def report_request(store: Store, profile: Profile, as_of: dt.date, *,
-                   child_id: str | None = None, chair_id: int | None = None,
-                   team_id: int | None = None, filtered: bool = False,
-                   ) -> tuple[str, dict[str, Any], list[str]]:  # fmt: skip
+def report_request(
+    store: Store,
+    profile: Profile,
+    as_of: dt.date,
+    *,
+    child_id: str | None = None,
+    chair_id: int | None = None,
+    team_id: int | None = None,
+    filtered: bool = False,
+) -> tuple[str, dict[str, Any], list[str]]:
     """The report a page's "Download report" makes, its parameters, and notes on where it
     cannot match the page: the same file as ``cptrack report NAME`` with those parameters.
 
@@ -361,8 +411,10 @@ def report_request(store: Store, profile: Profile, as_of: dt.date, *,
     if registered and not child_id:
         own = profiles.load(registered).settings["amber_window_wd"]
         if own != profile.settings["amber_window_wd"]:
-            notes.append(f"The report uses the standards' own amber window ({own} working "
-                         "days), not the one chosen on this page.")  # fmt: skip
+            notes.append(
+                f"The report uses the standards' own amber window ({own} working "
+                "days), not the one chosen on this page."
+            )
     params: dict[str, Any] = {
         "db": store.engine.url.render_as_string(hide_password=False),  # the report's own kernel
         "as_of": as_of.isoformat(),
@@ -384,8 +436,9 @@ def open_child(store: Store, child_id: str, profile: Profile, as_of: dt.date) ->
         raise RecordError(LABEL, [FieldError("child", f"there is no child {child_id!r}")])
     family = []
     if child.get("family_id"):
-        family = [c for c in store.rows("children", family_id=child["family_id"])
-                  if c["id"] != child_id]  # fmt: skip
+        family = [
+            c for c in store.rows("children", family_id=child["family_id"]) if c["id"] != child_id
+        ]
     caseload = load(store, child_ids=[child_id, *[c["id"] for c in family]])
     mine = caseload.for_children([child_id])
     findings = engine.evaluate(mine, profile, as_of)
@@ -398,22 +451,41 @@ def open_child(store: Store, child_id: str, profile: Profile, as_of: dt.date) ->
     all_plans = caseload.cp_plans
     for c in sorted(family, key=lambda c: c["id"]):
         theirs = open_plans(all_plans[all_plans["child_id"] == c["id"]], day)
-        sib_rows.append({"child_id": c["id"], "name": f"{c['given_name']} {c['family_name']}",
-                         "date_of_birth": c.get("date_of_birth"),
-                         "on_plan": bool(len(theirs)),
-                         "same_plan_start": bool(plan and len(theirs) and as_date(
-                             theirs["start_date"].iloc[-1]) == plan["start_date"])})  # fmt: skip
-    siblings = pd.DataFrame(sib_rows, columns=["child_id", "name", "date_of_birth", "on_plan",
-                                               "same_plan_start"])  # fmt: skip
+        sib_rows.append(
+            {
+                "child_id": c["id"],
+                "name": f"{c['given_name']} {c['family_name']}",
+                "date_of_birth": c.get("date_of_birth"),
+                "on_plan": bool(len(theirs)),
+                "same_plan_start": bool(
+                    plan
+                    and len(theirs)
+                    and as_date(theirs["start_date"].iloc[-1]) == plan["start_date"]
+                ),
+            }
+        )
+    siblings = pd.DataFrame(
+        sib_rows, columns=["child_id", "name", "date_of_birth", "on_plan", "same_plan_start"]
+    )
     staff = {s["id"]: s["name"] for s in store.rows("staff")}
-    return ChildFile(child, siblings, plan, mine, findings, profile, as_of,
-                     staff.get(child.get("chair_id"), ""))  # fmt: skip
+    return ChildFile(
+        child, siblings, plan, mine, findings, profile, as_of, staff.get(child.get("chair_id"), "")
+    )
 
 
 CHRONOLOGY_KINDS = (
-    "Strategy discussion", "Section 47 enquiry", "Conference", "Plan", "Core group", "Visit",
-    "Report", "Plan action", "Case tracking", "Midway review", "Escalation",
-)  # fmt: skip
+    "Strategy discussion",
+    "Section 47 enquiry",
+    "Conference",
+    "Plan",
+    "Core group",
+    "Visit",
+    "Report",
+    "Plan action",
+    "Case tracking",
+    "Midway review",
+    "Escalation",
+)
 
 
 def chronology(caseload: Caseload, child_id: str, as_of: dt.date) -> pd.DataFrame:
@@ -426,60 +498,111 @@ def chronology(caseload: Caseload, child_id: str, as_of: dt.date) -> pd.DataFram
     def add(day, kind, what, detail="", state="done"):
         d = as_date(day)
         if d is not None:
-            rows.append({"date": d, "kind": kind, "what": what, "detail": detail or "",
-                         "state": state})  # fmt: skip
+            rows.append(
+                {"date": d, "kind": kind, "what": what, "detail": detail or "", "state": state}
+            )
 
     for r in cl.strategy_discussions.itertuples():
-        add(r.date, "Strategy discussion", "Strategy discussion",
-            "Section 47 enquiry started" if r.s47_initiated else "No section 47 enquiry")
+        add(
+            r.date,
+            "Strategy discussion",
+            "Strategy discussion",
+            "Section 47 enquiry started" if r.s47_initiated else "No section 47 enquiry",
+        )
     for r in cl.s47_enquiries.itertuples():
-        add(r.start_date, "Section 47 enquiry", "Section 47 enquiry started",
-            "Initial conference not required" if r.icpc_not_required else "")
+        add(
+            r.start_date,
+            "Section 47 enquiry",
+            "Section 47 enquiry started",
+            "Initial conference not required" if r.icpc_not_required else "",
+        )
         add(r.completed_date, "Section 47 enquiry", "Section 47 enquiry completed")
     for r in cl.cp_plans.itertuples():
-        add(r.start_date, "Plan", "Child protection plan started",
-            CATEGORY_WORDS.get(r.latest_category, r.latest_category))
-        add(r.end_date, "Plan", "Child protection plan ended",
-            str(r.end_reason or "").replace("_", " "))
-    conf_type = {"initial": "Initial conference", "review": "Review conference",
-                 "pre_birth": "Pre-birth conference", "transfer_in": "Transfer-in conference"}  # fmt: skip
+        add(
+            r.start_date,
+            "Plan",
+            "Child protection plan started",
+            CATEGORY_WORDS.get(r.latest_category, r.latest_category),
+        )
+        add(
+            r.end_date,
+            "Plan",
+            "Child protection plan ended",
+            str(r.end_reason or "").replace("_", " "),
+        )
+    conf_type = {
+        "initial": "Initial conference",
+        "review": "Review conference",
+        "pre_birth": "Pre-birth conference",
+        "transfer_in": "Transfer-in conference",
+    }
     for r in cl.conferences.itertuples():
         name = conf_type.get(r.type, str(r.type))
         if yes(r.stood_down):
-            add(r.scheduled_date, "Conference", f"{name} stood down", r.stood_down_reason,
-                "cancelled")
+            add(
+                r.scheduled_date,
+                "Conference",
+                f"{name} stood down",
+                r.stood_down_reason,
+                "cancelled",
+            )
         elif as_date(r.held_date):
             outcome = str(r.outcome or "").replace("_", " ")
             add(r.held_date, "Conference", f"{name} held", outcome)
         else:
             add(r.scheduled_date, "Conference", f"{name} booked", "", "planned")
     for r in cl.core_groups.itertuples():
-        state = {"held": "done", "scheduled": "planned", "cancelled": "cancelled"}.get(r.status,
-                                                                                   "done")  # fmt: skip
+        state = {"held": "done", "scheduled": "planned", "cancelled": "cancelled"}.get(
+            r.status, "done"
+        )
         if r.status == "scheduled" and as_date(r.date) and as_date(r.date) < as_of:
             state = "late"
         add(r.date, "Core group", f"Core group {r.status}", r.notes, state)
     for r in cl.visits.itertuples():
-        seen = ("seen alone" if yes(r.seen_alone) else "seen, not alone"
-                if r.seen is not False else "not seen")  # fmt: skip
-        add(r.date, "Visit", f"Visit: child {seen}", r.notes,
-            "done" if r.seen is not False else "late")
+        seen = (
+            "seen alone"
+            if yes(r.seen_alone)
+            else "seen, not alone"
+            if r.seen is not False
+            else "not seen"
+        )
+        add(
+            r.date,
+            "Visit",
+            f"Visit: child {seen}",
+            r.notes,
+            "done" if r.seen is not False else "late",
+        )
     conf_dates = dict(zip(cl.conferences["id"], cl.conferences["scheduled_date"], strict=True))
     for r in cl.agency_reports.itertuples():
         agency = AGENCY_WORDS.get(r.agency, str(r.agency))
         if as_date(r.received_by_chair):
-            add(r.received_by_chair, "Report", f"Report from {agency} received",
-                f"For the conference of {fmt(conf_dates.get(r.conference_id), '—')}")
+            add(
+                r.received_by_chair,
+                "Report",
+                f"Report from {agency} received",
+                f"For the conference of {fmt(conf_dates.get(r.conference_id), '—')}",
+            )
     for r in cl.plan_actions.itertuples():
         if r.status == "done":
             add(r.completed_date, "Plan action", f"Action done ({r.owner})", r.description)
         elif r.status == "cancelled":
-            add(r.due_date, "Plan action", f"Action cancelled ({r.owner})", r.description,
-                "cancelled")
+            add(
+                r.due_date,
+                "Plan action",
+                f"Action cancelled ({r.owner})",
+                r.description,
+                "cancelled",
+            )
         else:
             late = as_date(r.due_date) and as_date(r.due_date) < as_of
-            add(r.due_date, "Plan action", f"Action due ({r.owner})", r.description,
-                "late" if late else "planned")
+            add(
+                r.due_date,
+                "Plan action",
+                f"Action due ({r.owner})",
+                r.description,
+                "late" if late else "planned",
+            )
     for r in cl.case_tracking.itertuples():
         what = KIND_WORDS.get(r.kind, r.kind)
         if r.kind == TrackingKind.CASE_TRACKING.value:
@@ -489,8 +612,7 @@ def chronology(caseload: Caseload, child_id: str, as_of: dt.date) -> pd.DataFram
             detail += f" Concerns: {r.concerns}"
         add(r.date, "Case tracking", what, detail)
     for r in cl.midway_reviews.itertuples():
-        add(r.date, "Midway review", "Midway review",
-            str(r.decision or "").replace("_", " "))
+        add(r.date, "Midway review", "Midway review", str(r.decision or "").replace("_", " "))
     for r in cl.escalations.itertuples():
         add(r.raised_on, "Escalation", f"Escalation raised ({r.stage})", r.reason)
         if as_date(r.response_date):
@@ -499,8 +621,7 @@ def chronology(caseload: Caseload, child_id: str, as_of: dt.date) -> pd.DataFram
     if out.empty:
         return out
     out["_k"] = out["kind"].map({k: i for i, k in enumerate(CHRONOLOGY_KINDS)})
-    return out.sort_values(["date", "_k"], kind="stable").drop(columns="_k").reset_index(
-        drop=True)
+    return out.sort_values(["date", "_k"], kind="stable").drop(columns="_k").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------
@@ -554,24 +675,45 @@ class TrackingDraft:
         if self.date is None:
             out.append(FieldError("date", "Give the date of the check."))
         elif self.date > on:
-            out.append(FieldError("date", f"{fmt(self.date, '—')} is in the future: record a check "
-                                          "once it is done."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "date",
+                    f"{fmt(self.date, '—')} is in the future: record a check once it is done.",
+                )
+            )
         if not self.observations:
-            out.append(FieldError("observations", "Write what you found: core groups, visits, "
-                                  "actions and reports as the records show them."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "observations",
+                    "Write what you found: core groups, visits, "
+                    "actions and reports as the records show them.",
+                )
+            )
         if self.decision not in DECISION_WORDS:
             out.append(FieldError("decision", "Choose the decision."))
         elif self.decision != TrackingDecision.NO_ACTION.value and not self.concerns:
-            out.append(FieldError("concerns", "Say what concerns you: the advice or escalation "
-                                  "rests on it."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "concerns", "Say what concerns you: the advice or escalation rests on it."
+                )
+            )
         if self.next_check_date is None:
             out.append(FieldError("next_check_date", "Set the date of the next check."))
         elif not self.amending and self.next_check_date < on:
-            out.append(FieldError("next_check_date", f"{fmt(self.next_check_date, '—')} is before "
-                                  f"today ({fmt(on, '—')}): choose a later date."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "next_check_date",
+                    f"{fmt(self.next_check_date, '—')} is before "
+                    f"today ({fmt(on, '—')}): choose a later date.",
+                )
+            )
         elif self.date is not None and self.next_check_date <= self.date:
-            out.append(FieldError("next_check_date", "The next check comes after this one "
-                                  f"({fmt(self.date, '—')})."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "next_check_date",
+                    f"The next check comes after this one ({fmt(self.date, '—')}).",
+                )
+            )
         return out
 
     def record_data(self) -> dict[str, Any]:
@@ -599,9 +741,14 @@ def new_draft(file: ChildFile, on: dt.date | None = None) -> TrackingDraft:
 
     on = on or today()
     plan_id = file.plan["id"] if file.plan_open else None
-    draft = TrackingDraft(child_id=file.child_id, plan_id=plan_id,
-                          chair_id=as_int(file.child.get("chair_id")), date=on, decision=None,
-                          next_check_date=workdays.add_working_days(on, NEXT_CHECK_WD))  # fmt: skip
+    draft = TrackingDraft(
+        child_id=file.child_id,
+        plan_id=plan_id,
+        chair_id=as_int(file.child.get("chair_id")),
+        date=on,
+        decision=None,
+        next_check_date=workdays.add_working_days(on, NEXT_CHECK_WD),
+    )
     draft.original = draft.record_data()
     return draft
 
@@ -609,14 +756,19 @@ def new_draft(file: ChildFile, on: dt.date | None = None) -> TrackingDraft:
 def open_draft(record: dict[str, Any]) -> TrackingDraft:
     """A stored record as a draft, to amend from its current version."""
     draft = TrackingDraft(
-        child_id=str(record["child_id"]), plan_id=as_int(record.get("plan_id")),
-        chair_id=as_int(record.get("chair_id")), date=as_date(record.get("date")),
+        child_id=str(record["child_id"]),
+        plan_id=as_int(record.get("plan_id")),
+        chair_id=as_int(record.get("chair_id")),
+        date=as_date(record.get("date")),
         **{name: bool(record.get(name)) for name in CHECK_WORDS},
-        observations=record.get("observations") or "", concerns=record.get("concerns") or "",
-        decision=record.get("decision"), next_check_date=as_date(record.get("next_check_date")),
-        escalation_id=as_int(record.get("escalation_id")), record_id=int(record["id"]),
+        observations=record.get("observations") or "",
+        concerns=record.get("concerns") or "",
+        decision=record.get("decision"),
+        next_check_date=as_date(record.get("next_check_date")),
+        escalation_id=as_int(record.get("escalation_id")),
+        record_id=int(record["id"]),
         version=int(record["version"]),
-    )  # fmt: skip
+    )
     draft.original = draft.record_data()
     return draft
 
@@ -637,14 +789,15 @@ def save(store: Store, draft: TrackingDraft, on: dt.date | None = None) -> Saved
     note = "case-tracking record amended" if draft.amending else "case-tracking record"
     with store.transaction(note=note) as tx:
         if draft.amending:
-            record = tx.update("case_tracking", draft.record_id, draft.record_data(),
-                               draft.version)  # fmt: skip
+            record = tx.update("case_tracking", draft.record_id, draft.record_data(), draft.version)
         else:
             record = tx.add("case_tracking", draft.record_data())
     verb = "amended" if draft.amending else "saved"
-    message = (f"Case-tracking check of {fmt(draft.date, '—')} {verb} for {draft.child_id}. "
-               f"Decision: {DECISION_WORDS[draft.decision]}. Next check "
-               f"{fmt(draft.next_check_date, '—')}. It is in the records and the chronology above.")  # fmt: skip
+    message = (
+        f"Case-tracking check of {fmt(draft.date, '—')} {verb} for {draft.child_id}. "
+        f"Decision: {DECISION_WORDS[draft.decision]}. Next check "
+        f"{fmt(draft.next_check_date, '—')}. It is in the records and the chronology above."
+    )
     if draft.decision == TrackingDecision.ESCALATE.value and not draft.amending:
         message += " Open the escalation in the Escalations section."
     return Saved(record, message)

@@ -29,12 +29,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_argument(p)
     p.add_argument("--chair", required=True, metavar="NAME_OR_ID", help="the chair")
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the .ics file")
-    p.add_argument("--profile", default=None, metavar="NAME_OR_PATH",
-                   help="the standards profile (default: the profile setting)")  # fmt: skip
-    p.add_argument("--as-of", type=dt.date.fromisoformat, default=today(),
-                   metavar="YYYY-MM-DD", help="the date to judge at (default: today)")  # fmt: skip
-    p.add_argument("--days", type=int, default=ics.DEFAULT_DAYS, metavar="N",
-                   help=f"how far ahead (default {ics.DEFAULT_DAYS} days)")  # fmt: skip
+    p.add_argument(
+        "--profile",
+        default=None,
+        metavar="NAME_OR_PATH",
+        help="the standards profile (default: the profile setting)",
+    )
+    p.add_argument(
+        "--as-of",
+        type=dt.date.fromisoformat,
+        default=today(),
+        metavar="YYYY-MM-DD",
+        help="the date to judge at (default: today)",
+    )
+    p.add_argument(
+        "--days",
+        type=int,
+        default=ics.DEFAULT_DAYS,
+        metavar="N",
+        help=f"how far ahead (default {ics.DEFAULT_DAYS} days)",
+    )
     p.set_defaults(func=run)
 
 
@@ -54,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     data, n = ics.chair_calendar(caseload, profile, args.as_of, chair=chair, days=args.days)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
-    print(f"{args.out}: {n} due dates for {chair} ({caseload.size} children) from "
-          f"{args.as_of:%-d %b %Y} to {args.as_of + dt.timedelta(days=args.days):%-d %b %Y}")
+    print(
+        f"{args.out}: {n} due dates for {chair} ({caseload.size} children) from "
+        f"{args.as_of:%-d %b %Y} to {args.as_of + dt.timedelta(days=args.days):%-d %b %Y}"
+    )
     return 0

@@ -17,8 +17,9 @@ class _StopRequest:
         self.requested = True
 
 
-def run_child(cmd: list[str], env: Mapping[str, str], grace: float,
-              before: Callable[[], None] | None = None) -> int:  # fmt: skip
+def run_child(
+    cmd: list[str], env: Mapping[str, str], grace: float, before: Callable[[], None] | None = None
+) -> int:
     """Run ``cmd`` until it ends or cptrack is sent SIGTERM or SIGINT (Ctrl+C); then send
     it SIGTERM (it stops its own children: kernels, the proxy), kill it after ``grace``
     seconds, and return its exit status (130 when it had to be killed).

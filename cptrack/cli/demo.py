@@ -20,12 +20,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         "in it is invented. The database must not hold children already.",
     )
     add_db_argument(p)
-    p.add_argument("--children", type=int, default=120, metavar="N",
-                   help="number of children (default 120, across 4 chairs; about 80 per "
-                   "chair above 320)")  # fmt: skip
+    p.add_argument(
+        "--children",
+        type=int,
+        default=120,
+        metavar="N",
+        help="number of children (default 120, across 4 chairs; about 80 per chair above 320)",
+    )
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
-                   help="the day the caseload is built around (default today)")  # fmt: skip
+    p.add_argument(
+        "--as-of",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day the caseload is built around (default today)",
+    )
     p.set_defaults(func=run)
 
 

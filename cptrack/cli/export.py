@@ -34,8 +34,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_db_argument(census)
     census.add_argument("--out", required=True, metavar="FILE", help="the XML file to write")
-    census.add_argument("--reference-date", type=dt.date.fromisoformat, required=True,
-                        metavar="YYYY-MM-DD", help="the census reference date, e.g. 2026-03-31")  # fmt: skip
+    census.add_argument(
+        "--reference-date",
+        type=dt.date.fromisoformat,
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="the census reference date, e.g. 2026-03-31",
+    )
     census.add_argument("--la-code", default="999", help="the LA code for the header (default 999)")
     census.set_defaults(func=run_census)
     annex = kinds.add_parser(
@@ -46,10 +51,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_db_argument(annex)
     annex.add_argument("--out", required=True, metavar="FILE", help="an .xlsx or .csv file")
-    annex.add_argument("--reference-date", type=dt.date.fromisoformat, required=True,
-                       metavar="YYYY-MM-DD", help="the date the lists are made as at")  # fmt: skip
-    annex.add_argument("--list", type=int, choices=(5, 7), default=None, dest="only",
-                       help="only this list (required for .csv)")  # fmt: skip
+    annex.add_argument(
+        "--reference-date",
+        type=dt.date.fromisoformat,
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="the date the lists are made as at",
+    )
+    annex.add_argument(
+        "--list",
+        type=int,
+        choices=(5, 7),
+        default=None,
+        dest="only",
+        help="only this list (required for .csv)",
+    )
     annex.set_defaults(func=run_annex)
 
 

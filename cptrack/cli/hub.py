@@ -39,15 +39,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         "environment (docs/deploy.md).",
     )
     add_db_argument(p)
-    p.add_argument("--port", type=int, default=None,
-                   help="the port people's browsers reach (default 8000, or "
-                   "$CPTRACK_HUB_PORT); put a TLS proxy in front (docs/deploy.md)")  # fmt: skip
-    p.add_argument("--admin", action="append", default=[], metavar="LOGIN",
-                   help="a hub login that may authorise sign-ups at /hub/authorize "
-                   "(repeatable; adds to $CPTRACK_HUB_ADMINS)")  # fmt: skip
-    p.add_argument("--state", type=Path, default=None,
-                   help="a private folder for the hub's own state and secrets "
-                   "(default data/hub, or $CPTRACK_HUB_STATE)")  # fmt: skip
+    p.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="the port people's browsers reach (default 8000, or "
+        "$CPTRACK_HUB_PORT); put a TLS proxy in front (docs/deploy.md)",
+    )
+    p.add_argument(
+        "--admin",
+        action="append",
+        default=[],
+        metavar="LOGIN",
+        help="a hub login that may authorise sign-ups at /hub/authorize "
+        "(repeatable; adds to $CPTRACK_HUB_ADMINS)",
+    )
+    p.add_argument(
+        "--state",
+        type=Path,
+        default=None,
+        help="a private folder for the hub's own state and secrets "
+        "(default data/hub, or $CPTRACK_HUB_STATE)",
+    )
     p.add_argument(
         "--config",
         type=Path,

@@ -36,8 +36,12 @@ HUB_SETTINGS = {
 # own list: the date and seeds a test fixes.
 KEEP_ENV = ("CPTRACK_TODAY", "CPTRACK_SEEDS", "CPTRACK_LOCAL_SETTINGS")
 
-ENTRA_SETTINGS = ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
-                  "CPTRACK_HUB_OAUTH_CALLBACK")  # fmt: skip
+ENTRA_SETTINGS = (
+    "AZURE_TENANT_ID",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "CPTRACK_HUB_OAUTH_CALLBACK",
+)
 
 
 def setting(name: str) -> str | None:
@@ -72,8 +76,14 @@ def private_secret(path: Path, nbytes: int = 32) -> str:
 def singleuser_args() -> list[str]:
     """The single-user server's options: JupyterHub's server with Voila as its only app
     (no JupyterLab, no terminals) and ``AppsOnlyAuthorizer`` under every request."""
-    off = ["jupyterlab", "jupyter_lsp", "jupyter_server_terminals", "notebook",
-           "notebook_shim", "nbclassic"]  # fmt: skip
+    off = [
+        "jupyterlab",
+        "jupyter_lsp",
+        "jupyter_server_terminals",
+        "notebook",
+        "notebook_shim",
+        "nbclassic",
+    ]
     extensions = ", ".join([f'"{name}": False' for name in off] + ['"voila": True'])
     # A container often runs everything as root; jupyter_server refuses root unless told.
     root = ["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []
@@ -112,8 +122,11 @@ def configure(c) -> None:  # noqa: ANN001 (a traitlets Config)
 
     # The proxy: configurable-http-proxy's Python implementation (PyPI), on 127.0.0.1,
     # started through ``run_proxy`` (which mends how it passes on a browser's binary message)
-    c.ConfigurableHTTPProxy.command = [sys.executable, "-c",
-                                       "from cptrack.cli.hub_config import run_proxy; run_proxy()"]  # fmt: skip
+    c.ConfigurableHTTPProxy.command = [
+        sys.executable,
+        "-c",
+        "from cptrack.cli.hub_config import run_proxy; run_proxy()",
+    ]
     c.ConfigurableHTTPProxy.auth_token = private_secret(state / "proxy_token")
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{int(setting('CPTRACK_HUB_PROXY_PORT'))}"
     c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")

@@ -89,8 +89,9 @@ def _reference(p: argparse.ArgumentParser, default: str = "today") -> None:
 
 def _common(p: argparse.ArgumentParser) -> None:
     add_db_argument(p)
-    p.add_argument("--partial", action="store_true",
-                   help="import the good records and list each refused one")  # fmt: skip
+    p.add_argument(
+        "--partial", action="store_true", help="import the good records and list each refused one"
+    )
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     add_output_arguments(p)
 
@@ -114,17 +115,32 @@ def progress_wanted(args: argparse.Namespace) -> bool:
 def run_census(args: argparse.Namespace) -> int:
     from cptrack.interchange.imports import cin_census
 
-    return _run(args, lambda store: cin_census.import_file(
-        store, args.file, partial=args.partial, dry_run=args.dry_run,
-        progress=progress_wanted(args)))  # fmt: skip
+    return _run(
+        args,
+        lambda store: cin_census.import_file(
+            store,
+            args.file,
+            partial=args.partial,
+            dry_run=args.dry_run,
+            progress=progress_wanted(args),
+        ),
+    )
 
 
 def run_annex(args: argparse.Namespace) -> int:
     from cptrack.interchange.imports import annex_a
 
-    return _run(args, lambda store: annex_a.import_file(
-        store, args.file, args.reference_date, partial=args.partial, dry_run=args.dry_run,
-        progress=progress_wanted(args)))  # fmt: skip
+    return _run(
+        args,
+        lambda store: annex_a.import_file(
+            store,
+            args.file,
+            args.reference_date,
+            partial=args.partial,
+            dry_run=args.dry_run,
+            progress=progress_wanted(args),
+        ),
+    )
 
 
 def run_csv(args: argparse.Namespace) -> int:
@@ -132,12 +148,18 @@ def run_csv(args: argparse.Namespace) -> int:
 
     files = {name: getattr(args, name) for name in CSV_OPTIONS if getattr(args, name)}
     if not files:
-        print("cptrack import csv: give at least one file, e.g. --children children.csv",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "cptrack import csv: give at least one file, e.g. --children children.csv",
+            file=sys.stderr,
+        )
         return 2
     reference = args.reference_date or today()
-    return _run(args, lambda store: csv_import.import_files(
-        store, files, reference, partial=args.partial, dry_run=args.dry_run))  # fmt: skip
+    return _run(
+        args,
+        lambda store: csv_import.import_files(
+            store, files, reference, partial=args.partial, dry_run=args.dry_run
+        ),
+    )
 
 
 def _run(args: argparse.Namespace, do) -> int:

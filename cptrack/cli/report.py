@@ -33,27 +33,57 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_argument(p)
     p.add_argument("--child", metavar="ID", help="the child (child_summary; documents)")
     p.add_argument("--chair", metavar="NAME_OR_ID", help="one chair (default: every chair)")
-    p.add_argument("--all-chairs", action="store_true",
-                   help="one file per chair: --out is a folder")  # fmt: skip
-    p.add_argument("--record", type=int, metavar="ID",
-                   help="the observation, midway review or conference (documents)")  # fmt: skip
-    p.add_argument("--from", dest="start", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
-                   help="first day of the period (monthly_timeliness: any day of the month)")  # fmt: skip
-    p.add_argument("--to", dest="to", action="append", default=[], metavar="FORMAT|YYYY-MM-DD",
-                   help="the format (html, pdf, xlsx, docx), or the last day of the period")  # fmt: skip
-    p.add_argument("--until", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
-                   help="the last day of the period")  # fmt: skip
+    p.add_argument(
+        "--all-chairs", action="store_true", help="one file per chair: --out is a folder"
+    )
+    p.add_argument(
+        "--record",
+        type=int,
+        metavar="ID",
+        help="the observation, midway review or conference (documents)",
+    )
+    p.add_argument(
+        "--from",
+        dest="start",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="first day of the period (monthly_timeliness: any day of the month)",
+    )
+    p.add_argument(
+        "--to",
+        dest="to",
+        action="append",
+        default=[],
+        metavar="FORMAT|YYYY-MM-DD",
+        help="the format (html, pdf, xlsx, docx), or the last day of the period",
+    )
+    p.add_argument(
+        "--until",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the last day of the period",
+    )
     p.add_argument("--format", choices=FORMATS, help="the format (same as --to FORMAT)")
-    p.add_argument("--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
-                   help="the date to judge at (default today)")  # fmt: skip
+    p.add_argument(
+        "--as-of",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the date to judge at (default today)",
+    )
     p.add_argument("--profile", metavar="NAME", help="standards profile (default: the database's)")
-    p.add_argument("--pseudonymise", action="store_true",
-                   help="for sharing: children and people by stable pseudonyms, ages not dates of "
-                   "birth, no addresses, free text left out (the key: CPTRACK_PSEUDONYM_KEY or "
-                   "the pseudonym_key_file setting)")  # fmt: skip
-    p.add_argument("--include-free-text", action="store_true",
-                   help="with --pseudonymise: keep free text, scrubbed of every name the database "
-                   "holds, child ids, addresses, dates, postcodes, phone numbers and emails")  # fmt: skip
+    p.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="for sharing: children and people by stable pseudonyms, ages not dates of "
+        "birth, no addresses, free text left out (the key: CPTRACK_PSEUDONYM_KEY or "
+        "the pseudonym_key_file setting)",
+    )
+    p.add_argument(
+        "--include-free-text",
+        action="store_true",
+        help="with --pseudonymise: keep free text, scrubbed of every name the database "
+        "holds, child ids, addresses, dates, postcodes, phone numbers and emails",
+    )
     p.add_argument(
         "--out",
         required=True,
@@ -72,8 +102,10 @@ def _split_to(args: argparse.Namespace) -> tuple[str | None, dt.date | None]:
         try:
             end = dt.date.fromisoformat(value)
         except ValueError:
-            raise SystemExit(f"cptrack report: --to {value!r} is neither a format "
-                             f"({', '.join(FORMATS)}) nor a date (YYYY-MM-DD)") from None  # fmt: skip
+            raise SystemExit(
+                f"cptrack report: --to {value!r} is neither a format "
+                f"({', '.join(FORMATS)}) nor a date (YYYY-MM-DD)"
+            ) from None
     if fmt is None:
         suffix = Path(args.out).suffix.lower().lstrip(".")
         fmt = suffix if suffix in FORMATS else None
@@ -91,8 +123,10 @@ def pseudonymised_note(removed: Counter, include_free_text: bool) -> str:
     if include_free_text:
         return f"Pseudonymised; removed from the text: {describe(removed, KINDS[1:])}"
     left_out = removed.get(KINDS[0], 0)
-    return (f"Pseudonymised; free text left out ({left_out} "
-            f"{'entry' if left_out == 1 else 'entries'}; --include-free-text keeps it, scrubbed)")  # fmt: skip
+    return (
+        f"Pseudonymised; free text left out ({left_out} "
+        f"{'entry' if left_out == 1 else 'entries'}; --include-free-text keeps it, scrubbed)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,15 +148,22 @@ def run(args: argparse.Namespace) -> int:
     if args.start and end and end < args.start:
         raise SystemExit("cptrack report: the end of the period is before --from")
     if args.include_free_text and not args.pseudonymise:
-        raise SystemExit("cptrack report: --include-free-text goes with --pseudonymise "
-                         "(a report that is not pseudonymised holds its free text)")  # fmt: skip
+        raise SystemExit(
+            "cptrack report: --include-free-text goes with --pseudonymise "
+            "(a report that is not pseudonymised holds its free text)"
+        )
     params = {
-        "db": args.db, "as_of": args.as_of.isoformat() if args.as_of else None,
+        "db": args.db,
+        "as_of": args.as_of.isoformat() if args.as_of else None,
         "start": args.start.isoformat() if args.start else None,
-        "end": end.isoformat() if end else None, "child": args.child, "chair": args.chair,
-        "record": args.record, "profile": args.profile, "pseudonymise": args.pseudonymise,
+        "end": end.isoformat() if end else None,
+        "child": args.child,
+        "chair": args.chair,
+        "record": args.record,
+        "profile": args.profile,
+        "pseudonymise": args.pseudonymise,
         "include_free_text": args.include_free_text,
-    }  # fmt: skip
+    }
     if args.pseudonymise:  # the key made (and said) here, not in a report's kernel
         from cptrack.reports.pseudonyms import load_key
         from cptrack.storage.store import Store
@@ -138,8 +179,12 @@ def run(args: argparse.Namespace) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         for row in chairs(ctx.store).itertuples():
             label = ctx.staff_name(row.id) if args.pseudonymise else row.name
-            jobs.append(({**params, "chair": str(row.id)},
-                         folder / filename(args.name, fmt, chair=label, as_of=params["as_of"])))  # fmt: skip
+            jobs.append(
+                (
+                    {**params, "chair": str(row.id)},
+                    folder / filename(args.name, fmt, chair=label, as_of=params["as_of"]),
+                )
+            )
         ctx.store.close()
     else:
         jobs.append((params, Path(args.out)))

@@ -37,12 +37,16 @@ def notebooks_dir() -> Path:
     )
 
 
-def voila_command(notebooks: Path, ip: str, port: int, config_dir: Path,
-                  preheat: bool = True) -> list[str]:  # fmt: skip
+def voila_command(
+    notebooks: Path, ip: str, port: int, config_dir: Path, preheat: bool = True
+) -> list[str]:
     """Voila's command line. Nothing secret is on it (any user can read it with ``ps``):
     the token is in the config file in ``config_dir`` (``voila_config``)."""
     cmd = [
-        sys.executable, "-m", "voila", str(notebooks),
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebooks),
         f"--Voila.config_file_paths={config_dir}",
         f"--Voila.ip={ip}",
         f"--Voila.port={port}",
@@ -54,14 +58,16 @@ def voila_command(notebooks: Path, ip: str, port: int, config_dir: Path,
         "--MappingKernelManager.cull_interval=60",
         "--VoilaConfiguration.show_tracebacks=False",
         "--theme=light",
-    ]  # fmt: skip
+    ]
     if preheat:
         # A kernel kept warm for each app page: it runs the page's imports before anyone
         # asks, then waits for the request (cptrack.apps.widgets.wait_for_request). The
         # report notebooks are run by nbconvert, not opened as pages.
-        cmd += ["--VoilaConfiguration.preheat_kernel=True",
-                "--VoilaConfiguration.default_pool_size=1",
-                "--VoilaKernelManager.preheat_denylist=['reports/']"]  # fmt: skip
+        cmd += [
+            "--VoilaConfiguration.preheat_kernel=True",
+            "--VoilaConfiguration.default_pool_size=1",
+            "--VoilaKernelManager.preheat_denylist=['reports/']",
+        ]
     return cmd
 
 
@@ -115,33 +121,55 @@ def register(sub: argparse._SubParsersAction) -> None:
         "never the database or data/.",
     )
     add_db_argument(p)
-    p.add_argument("--port", type=int, default=None,
-                   help="port (default 8866, or $CPTRACK_PORT)")  # fmt: skip
-    p.add_argument("--ip", default="127.0.0.1",
-                   help="address to bind (default 127.0.0.1: this machine only). Binding "
-                   "another address exposes children's data to the network: put a proxy "
-                   "with TLS and sign-in in front, and name it with --allow-host.")  # fmt: skip
-    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
-                   help="a host name the server may be reached by, besides localhost, "
-                   "127.0.0.1 and [::1] (repeatable); a request with any other Host header "
-                   "is refused, and so is an IP address other than loopback")  # fmt: skip
-    p.add_argument("--token", default=None,
-                   help=f"the token every request must carry (?token=... once, then a "
-                   "cookie; or an 'Authorization: token ...' header). Default: "
-                   f"--token-file, else ${ENV_TOKEN}, else a new one made at start and shown "
-                   "once as the URL to open. Prefer the variable or the file: a command "
-                   "line can be read by other users")  # fmt: skip
-    p.add_argument("--token-file", type=Path, default=None,
-                   help="read the token from this file (keep it mode 600)")  # fmt: skip
-    p.add_argument("--user-header", default=None, metavar="NAME",
-                   help="behind a proxy that signs people in: the request header naming the "
-                   "signed-in person (e.g. X-Forwarded-User), recorded as the user of every "
-                   "change made on a page")  # fmt: skip
+    p.add_argument("--port", type=int, default=None, help="port (default 8866, or $CPTRACK_PORT)")
+    p.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1: this machine only). Binding "
+        "another address exposes children's data to the network: put a proxy "
+        "with TLS and sign-in in front, and name it with --allow-host.",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name the server may be reached by, besides localhost, "
+        "127.0.0.1 and [::1] (repeatable); a request with any other Host header "
+        "is refused, and so is an IP address other than loopback",
+    )
+    p.add_argument(
+        "--token",
+        default=None,
+        help=f"the token every request must carry (?token=... once, then a "
+        "cookie; or an 'Authorization: token ...' header). Default: "
+        f"--token-file, else ${ENV_TOKEN}, else a new one made at start and shown "
+        "once as the URL to open. Prefer the variable or the file: a command "
+        "line can be read by other users",
+    )
+    p.add_argument(
+        "--token-file",
+        type=Path,
+        default=None,
+        help="read the token from this file (keep it mode 600)",
+    )
+    p.add_argument(
+        "--user-header",
+        default=None,
+        metavar="NAME",
+        help="behind a proxy that signs people in: the request header naming the "
+        "signed-in person (e.g. X-Forwarded-User), recorded as the user of every "
+        "change made on a page",
+    )
     p.add_argument("--notebooks", type=Path, default=None, help="the notebooks folder")
-    p.add_argument("--no-preheat", dest="preheat", action="store_false",
-                   help="start each page's kernel when the page is opened, instead of keeping "
-                   "one warm for each page (a warm page is ready about a second sooner; each "
-                   "warm kernel holds about 140 MB)")  # fmt: skip
+    p.add_argument(
+        "--no-preheat",
+        dest="preheat",
+        action="store_false",
+        help="start each page's kernel when the page is opened, instead of keeping "
+        "one warm for each page (a warm page is ready about a second sooner; each "
+        "warm kernel holds about 140 MB)",
+    )
     p.set_defaults(func=run)
 
 
@@ -166,11 +194,15 @@ def run(args: argparse.Namespace) -> int:
     print(f"cptrack: serving {notebooks} (database {hide_password(url)})")
     print(f"cptrack: open http://{host}:{port}/?token={shown}")
     if made:
-        print("cptrack: the token is new for this run; anyone with it can read and change "
-              "the data, so do not share the address")  # fmt: skip
+        print(
+            "cptrack: the token is new for this run; anyone with it can read and change "
+            "the data, so do not share the address"
+        )
     if cmd_host not in LOOPBACK_NAMES and not args.allow_host:
-        print("cptrack: only requests addressed to localhost, 127.0.0.1 or [::1] are served; "
-              "name the host others use with --allow-host")  # fmt: skip
+        print(
+            "cptrack: only requests addressed to localhost, 127.0.0.1 or [::1] are served; "
+            "name the host others use with --allow-host"
+        )
     print("cptrack: press Ctrl+C to stop", flush=True)
     config_dir = write_private_config(voila_config(token, args.allow_host, args.user_header))
     try:

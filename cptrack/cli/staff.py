@@ -23,8 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_db_argument(p)
     p.add_argument("--add", metavar="NAME", help="add a person with this name (needs --role)")
-    p.add_argument("--set", metavar="PERSON", help="change this person's record (their id, "
-                   "name or login)")  # fmt: skip
+    p.add_argument(
+        "--set", metavar="PERSON", help="change this person's record (their id, name or login)"
+    )
     p.add_argument("--role", choices=ROLES, help="their role")
     p.add_argument("--login", help="the name they sign in with ('' to remove it)")
     p.add_argument("--team", type=int, help="their team's id")
@@ -50,8 +51,9 @@ def run(args: argparse.Namespace) -> int:
             if not changes:
                 raise StoreError("--set needs --role, --login, --team or --active")
             person = _find(store, args.set)
-            row = store.update("staff", person["id"], changes, person["version"],
-                               note="cptrack staff")  # fmt: skip
+            row = store.update(
+                "staff", person["id"], changes, person["version"], note="cptrack staff"
+            )
             print(f"changed {_line(row)}")
         else:
             for row in store.rows("staff"):

@@ -31,8 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=DESCRIPTION,
     )
     kinds = p.add_subparsers(dest="format", metavar="FORMAT", required=True)
-    census = kinds.add_parser("cin-census", help="a CIN census return (XML)",
-                              description="Check a CIN census return.")  # fmt: skip
+    census = kinds.add_parser(
+        "cin-census", help="a CIN census return (XML)", description="Check a CIN census return."
+    )
     census.add_argument("file", metavar="FILE")
     _output(census)
     census.set_defaults(func=run_census)
@@ -42,17 +43,27 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Check List 7 and List 5 with the rules that apply to what Annex A holds.",
     )
     annex.add_argument("file", metavar="FILE")
-    annex.add_argument("--reference-date", type=dt.date.fromisoformat, default=None,
-                       metavar="YYYY-MM-DD", help="the date the file speaks for (default: its latest "
-                       "plan, visit, review, enquiry or ICPC date, as `cptrack import annex-a` "
-                       "takes it)")  # fmt: skip
+    annex.add_argument(
+        "--reference-date",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the date the file speaks for (default: its latest "
+        "plan, visit, review, enquiry or ICPC date, as `cptrack import annex-a` "
+        "takes it)",
+    )
     _output(annex)
     annex.set_defaults(func=run_annex)
 
 
 def _output(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table", dest="output",
-                   help="a table for people (default), CSV or JSON")  # fmt: skip
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        dest="output",
+        help="a table for people (default), CSV or JSON",
+    )
     p.add_argument("--out", metavar="FILE", help="write the report to FILE")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 

@@ -237,7 +237,9 @@ def core_groups(specs: list[tuple], wd: WorkingDays, today: int, seed: int) -> p
     sw_attended = np.where(held, ~absent, None)
     # The updated plan goes out within a few days (003 §6.11: 5 days), a few later, with why.
     sent_late = rng.random(len(group)) < 0.04
-    sent = day + np.where(sent_late, rng.integers(6, 10, len(group)), rng.integers(1, 5, len(group)))
+    sent = day + np.where(
+        sent_late, rng.integers(6, 10, len(group)), rng.integers(1, 5, len(group))
+    )
     sent_ok = (status == "held") & (sent <= today)
     notes[sent_ok & sent_late & (notes == None)] = PLAN_SENT_LATE  # noqa: E711 (object array)
     # one row per member of the family for each meeting

@@ -34,11 +34,19 @@ WEAK = {
     "timeliness_records": -0.45,
     "risk_original_revisited": -0.35,
 }
-REVIEW_ONLY = {"risk_original_revisited", "risk_progress_challenged",
-               "arrangements_core_group_challenge"}  # fmt: skip
-RARE = {"timeliness_stand_down": 0.9, "decision_no_plan": 0.2, "follow_up_absent_family": 0.5,
-        "voice_child_participation": 0.35, "respect_needs_met": 0.3,
-        "respect_confidential_information": 0.3}  # fmt: skip
+REVIEW_ONLY = {
+    "risk_original_revisited",
+    "risk_progress_challenged",
+    "arrangements_core_group_challenge",
+}
+RARE = {
+    "timeliness_stand_down": 0.9,
+    "decision_no_plan": 0.2,
+    "follow_up_absent_family": 0.5,
+    "voice_child_participation": 0.35,
+    "respect_needs_met": 0.3,
+    "respect_confidential_information": 0.3,
+}
 
 EVIDENCE = {
     "preparation": (
@@ -142,21 +150,35 @@ FAMILY_COMMENTS = {
     ),
 }
 CHILD_COMMENTS = {
-    "good": ("The chair was nice.", "I liked that they read out what I wrote.",
-             "I want the shouting at home to stop and they listened."),
+    "good": (
+        "The chair was nice.",
+        "I liked that they read out what I wrote.",
+        "I want the shouting at home to stop and they listened.",
+    ),
     "poor": ("It was boring and too long.", "Nobody asked me anything."),
-}  # fmt: skip
+}
 PROFESSIONAL_COMMENTS = {
     "good": ("Well chaired; clear plan and decision.", "Good use of scaling; everyone heard."),
-    "poor": ("Reports were not shared with the family in time.",
-             "Meeting overran; the plan was rushed."),
-}  # fmt: skip
+    "poor": (
+        "Reports were not shared with the family in time.",
+        "Meeting overran; the plan was rushed.",
+    ),
+}
 PROFESSIONAL_AGENCIES = (
-    Agency.POLICE, Agency.HEALTH_VISITOR, Agency.SCHOOL, Agency.SCHOOL_NURSE, Agency.GP,
-    Agency.MENTAL_HEALTH, Agency.HOUSING,
-)  # fmt: skip
-QUESTION_EFFECT = {"report_before": -0.8, "met_chair": 0.2, "reports_in_time": -0.6,
-                   "plan_clear": -0.2}  # fmt: skip
+    Agency.POLICE,
+    Agency.HEALTH_VISITOR,
+    Agency.SCHOOL,
+    Agency.SCHOOL_NURSE,
+    Agency.GP,
+    Agency.MENTAL_HEALTH,
+    Agency.HOUSING,
+)
+QUESTION_EFFECT = {
+    "report_before": -0.8,
+    "met_chair": 0.2,
+    "reports_in_time": -0.6,
+    "plan_clear": -0.2,
+}
 
 
 def chairs_of_chunk(chairs: list[int], chunk_no: int, n_chunks: int) -> list[tuple[int, int]]:
@@ -213,12 +235,16 @@ def _observations(seed, as_of, index, chair, conferences, qa_leads) -> list[dict
     for n, back in enumerate(targets):
         target = today - back - rng.randint(-15, 15)
         best = min(
-            (c for c in conferences if c["id"] not in used
-             and abs(c["held_date"].toordinal() - target) <= 45
-             and c["held_date"].toordinal() <= today),
+            (
+                c
+                for c in conferences
+                if c["id"] not in used
+                and abs(c["held_date"].toordinal() - target) <= 45
+                and c["held_date"].toordinal() <= today
+            ),
             key=lambda c: (abs(c["held_date"].toordinal() - target), c["id"]),
             default=None,
-        )  # fmt: skip
+        )
         if best is None:
             continue
         used.add(best["id"])
@@ -273,10 +299,19 @@ def _one_observation(rng, as_of, chair, conference, level, qa_leads) -> dict:
 
 
 FAMILY_QUESTIONS = ("prepared", "report_before", "met_chair", "listened", "respected", "plan_clear")
-PROFESSIONAL_QUESTIONS = ("reports_in_time", "role_clear", "contributed", "fact_opinion",
-                          "decision_clear", "plan_clear")  # fmt: skip
-COMMENTS = {"parent": FAMILY_COMMENTS, "child": CHILD_COMMENTS,
-            "professional": PROFESSIONAL_COMMENTS}  # fmt: skip
+PROFESSIONAL_QUESTIONS = (
+    "reports_in_time",
+    "role_clear",
+    "contributed",
+    "fact_opinion",
+    "decision_clear",
+    "plan_clear",
+)
+COMMENTS = {
+    "parent": FAMILY_COMMENTS,
+    "child": CHILD_COMMENTS,
+    "professional": PROFESSIONAL_COMMENTS,
+}
 COMMENT_CHANCE = {"parent": 0.4, "child": 0.35, "professional": 0.3}
 
 
@@ -298,8 +333,13 @@ def _feedback(seed, chunk_no, as_of, conferences, births) -> list[dict]:
     def add(conf, respondent, status, questions=(), effect=0.0, **extra):
         held = conf["held_date"]
         days = min((as_of - held).days, int(random_() * 15))
-        row = {"conference_id": conf["id"], "respondent": respondent,
-               "date": held + dt.timedelta(days=days), "status": status, **extra}  # fmt: skip
+        row = {
+            "conference_id": conf["id"],
+            "respondent": respondent,
+            "date": held + dt.timedelta(days=days),
+            "status": status,
+            **extra,
+        }
         out.append(row)
         if questions:
             scored.append((row, questions, effect))
@@ -324,14 +364,26 @@ def _feedback(seed, chunk_no, as_of, conferences, births) -> list[dict]:
                 continue
             r = random_()
             if r < 0.45:
-                add(conf, "child", "received", FAMILY_QUESTIONS, effect + 0.1,
-                    simple_wording=age < 12 * 365)  # fmt: skip
+                add(
+                    conf,
+                    "child",
+                    "received",
+                    FAMILY_QUESTIONS,
+                    effect + 0.1,
+                    simple_wording=age < 12 * 365,
+                )
             elif r < 0.55:
                 add(conf, "child", "declined")
         for _ in range(int(random_() * 4) // 2 + int(random_() < 0.25)):
             agency = PROFESSIONAL_AGENCIES[int(random_() * len(PROFESSIONAL_AGENCIES))]
-            add(first, "professional", "received", PROFESSIONAL_QUESTIONS, effect,
-                agency=str(agency))  # fmt: skip
+            add(
+                first,
+                "professional",
+                "received",
+                PROFESSIONAL_QUESTIONS,
+                effect,
+                agency=str(agency),
+            )
     _score(scored, np.random.default_rng([seed, chunk_no, 29]), random_)
     for k, row in enumerate(out, 1):
         row["id"] = k
@@ -343,9 +395,11 @@ def _score(scored, np_rng, random_) -> None:
     if not scored:
         return
     base = np.concatenate(
-        [[3.9 + effect + QUESTION_EFFECT.get(q, 0.0) for q in questions]
-         for _, questions, effect in scored]
-    )  # fmt: skip
+        [
+            [3.9 + effect + QUESTION_EFFECT.get(q, 0.0) for q in questions]
+            for _, questions, effect in scored
+        ]
+    )
     scores = np.clip(np.rint(base + np_rng.normal(0.0, 0.8, len(base))), 1, 5).astype(int)
     blank = (np_rng.random(len(base)) < 0.08).tolist()
     scores = scores.tolist()

@@ -62,9 +62,16 @@ PLAN_ENDS_AT_REVIEW = ((1, 200), (2, 390), (3, 220), (4, 146), (5, 30), (6, 10),
 # 81% within 15 working days, median 14, as in England (DOMAIN.md §3). The first five ranges
 # end by day 14, the sixth is day 15, the last three are late.
 ICPC_WORKING_DAYS = (
-    ((5, 10), 22), ((11, 11), 4), ((12, 12), 5), ((13, 13), 9), ((14, 14), 16), ((15, 15), 25),
-    ((16, 20), 12), ((21, 30), 5), ((31, 45), 2),
-)  # fmt: skip
+    ((5, 10), 22),
+    ((11, 11), 4),
+    ((12, 12), 5),
+    ((13, 13), 9),
+    ((14, 14), 16),
+    ((15, 15), 25),
+    ((16, 20), 12),
+    ((21, 30), 5),
+    ((31, 45), 2),
+)
 # Of the plans starting, the share that are a second or subsequent plan (England: 24.5%).
 # Unborn children have none, and some children's earlier plans here also started in the
 # last year, so the families on a plan now are given a little more.
@@ -72,13 +79,28 @@ REPEAT_SHARE = 0.26
 REVIEW_LATE_SHARE = 0.07
 # Steps of the low-discrepancy sequences (``_Generator.spread``): irrational and unrelated,
 # so the draws of one sequence do not follow another's.
-SPREAD_STEPS = {"open": 0.6180339887, "part": 0.4142135624, "ended": 0.7320508076,
-                "ended when": 0.2360679775, "earlier": 0.5857864376}  # fmt: skip
+SPREAD_STEPS = {
+    "open": 0.6180339887,
+    "part": 0.4142135624,
+    "ended": 0.7320508076,
+    "ended when": 0.2360679775,
+    "earlier": 0.5857864376,
+}
 CATEGORIES = (("NEG", 48), ("EMO", 36), ("PHY", 7), ("SAB", 4), ("MUL", 5))
 ETHNICITIES = (
-    ("WBRI", 68), ("WOTH", 6), ("MWBC", 4), ("MOTH", 3), ("APKN", 3), ("AIND", 2),
-    ("BAFR", 3), ("BCRB", 1), ("AOTH", 2), ("WROM", 1), ("OOTH", 2), ("NOBT", 5),
-)  # fmt: skip
+    ("WBRI", 68),
+    ("WOTH", 6),
+    ("MWBC", 4),
+    ("MOTH", 3),
+    ("APKN", 3),
+    ("AIND", 2),
+    ("BAFR", 3),
+    ("BCRB", 1),
+    ("AOTH", 2),
+    ("WROM", 1),
+    ("OOTH", 2),
+    ("NOBT", 5),
+)
 LANGUAGES = ("Polish", "Urdu", "Romanian", "Arabic", "Bengali", "Somali", "Portuguese")
 LATE_REASONS = (
     "Family asked for a later date to attend with their advocate",
@@ -125,8 +147,11 @@ AGENCIES_BABY = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH_VISITOR, Agenc
 AGENCIES_TODDLER = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH_VISITOR, Agency.EARLY_YEARS)
 AGENCIES_SCHOOL = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.SCHOOL, Agency.SCHOOL_NURSE)
 AGENCIES_EXTRA = (
-    Agency.PROBATION, Agency.MENTAL_HEALTH, Agency.SUBSTANCE_MISUSE, Agency.HOUSING,
-)  # fmt: skip
+    Agency.PROBATION,
+    Agency.MENTAL_HEALTH,
+    Agency.SUBSTANCE_MISUSE,
+    Agency.HOUSING,
+)
 OBSERVATIONS = (
     "Core groups held as planned; visits on time; children seen alone.",
     "One core group cancelled; rearranged within two weeks. Actions progressing.",
@@ -194,6 +219,7 @@ VENUE_NAMES = (
     "Community Hub, Room 4",
 )
 
+
 def _d(day: int | None) -> dt.date | None:
     return None if day is None else dt.date.fromordinal(day)
 
@@ -250,10 +276,13 @@ def _people(cfg: DemoConfig) -> _People:
     n_review_teams = max(1, (n_chairs + 7) // 8)
     areas = ("North", "South", "East", "West", "Central", "Coast", "Vale", "City")
     review_teams = [
-        add("teams", name=f"Safeguarding & Reviewing {areas[i % 8]}"
-            + (f" {i // 8 + 1}" if i >= 8 else ""), kind="reviewing")
+        add(
+            "teams",
+            name=f"Safeguarding & Reviewing {areas[i % 8]}" + (f" {i // 8 + 1}" if i >= 8 else ""),
+            kind="reviewing",
+        )
         for i in range(n_review_teams)
-    ]  # fmt: skip
+    ]
     sw_teams = [
         add("teams", name=f"Children's Social Work Team {i + 1}", kind="social_work")
         for i in range(max(3, cfg.children // 150))
@@ -354,9 +383,16 @@ class _Generator:
         rows = {**self.rows, **self.events()}
         n_chunks = -(-self.cfg.children // CHUNK_CHILDREN)
         rows.update(
-            demo_qa.generate(self.cfg.seed, self.cfg.as_of, self.chunk_no, n_chunks,
-                             self.chairs, self.qa_leads, rows)
-        )  # fmt: skip
+            demo_qa.generate(
+                self.cfg.seed,
+                self.cfg.as_of,
+                self.chunk_no,
+                n_chunks,
+                self.chairs,
+                self.qa_leads,
+                rows,
+            )
+        )
         return rows
 
     def deck(self) -> list[str]:
@@ -513,10 +549,19 @@ class _Generator:
                 earlier = [c for c in children if c[1] is not None and c[1] < old_icpc - 30]
                 if earlier and old_icpc - 200 > days.days[0]:
                     old_strategy = days.add(old_icpc, -self.icpc_working_days("earlier", 1))
-                    self.episode(earlier, "ended", old_strategy, old_icpc, old_end_at, chair,
-                                 previous - 1, family_id.replace("F", "P"))  # fmt: skip
-        self.episode(children, stage, strategy, icpc, end_at, chair, previous,
-                     family_id.replace("F", "M"))  # fmt: skip
+                    self.episode(
+                        earlier,
+                        "ended",
+                        old_strategy,
+                        old_icpc,
+                        old_end_at,
+                        chair,
+                        previous - 1,
+                        family_id.replace("F", "P"),
+                    )
+        self.episode(
+            children, stage, strategy, icpc, end_at, chair, previous, family_id.replace("F", "M")
+        )
 
     def episode(self, children, stage, strategy, icpc, end_at, chair, previous, meeting) -> None:
         rng, today, days = self.rng, self.today, self.days
@@ -529,12 +574,22 @@ class _Generator:
         if self.chance(0.2):
             first = days.add(strategy, -rng.randint(2, 6))
             for c, _, _ in children:
-                self.add("strategy_discussions", child_id=c, date=_d(first), s47_initiated=False,
-                         agencies="Police, social care, health")  # fmt: skip
+                self.add(
+                    "strategy_discussions",
+                    child_id=c,
+                    date=_d(first),
+                    s47_initiated=False,
+                    agencies="Police, social care, health",
+                )
         s47 = {}
         for c, _, _ in children:
-            sd = self.add("strategy_discussions", child_id=c, date=_d(strategy),
-                          s47_initiated=True, agencies="Police, social care, health")  # fmt: skip
+            sd = self.add(
+                "strategy_discussions",
+                child_id=c,
+                date=_d(strategy),
+                s47_initiated=True,
+                agencies="Police, social care, health",
+            )
             s47[c] = self.add(
                 "s47_enquiries",
                 child_id=c,
@@ -561,19 +616,42 @@ class _Generator:
             if days.index(today) - days.index(strategy) < 3 and self.chance(0.4):
                 return
             for c, _, _ in children:
-                self.conference(c, ConferenceType.INITIAL, icpc, None, chair, s47_id=s47[c],
-                                meeting=f"{meeting}-1", upcoming=True, late_reason=reason)  # fmt: skip
+                self.conference(
+                    c,
+                    ConferenceType.INITIAL,
+                    icpc,
+                    None,
+                    chair,
+                    s47_id=s47[c],
+                    meeting=f"{meeting}-1",
+                    upcoming=True,
+                    late_reason=reason,
+                )
             return
         category = _pick(rng, CATEGORIES)
         if stage == "no_plan":
             outcome = "cin_plan" if self.chance(0.7) else "nfa"
             for c, _, _ in children:
-                self.conference(c, conf_type, icpc, icpc, chair, s47_id=s47[c], outcome=outcome,
-                                meeting=f"{meeting}-1", late_reason=reason)  # fmt: skip
+                self.conference(
+                    c,
+                    conf_type,
+                    icpc,
+                    icpc,
+                    chair,
+                    s47_id=s47[c],
+                    outcome=outcome,
+                    meeting=f"{meeting}-1",
+                    late_reason=reason,
+                )
                 if outcome == "cin_plan":
                     ends = icpc + rng.randint(90, 300)
-                    self.add("cin_plans", child_id=c, episode_id=ep_ids[c], start_date=_d(icpc),
-                             end_date=_d(ends) if ends < today and self.chance(0.5) else None)  # fmt: skip
+                    self.add(
+                        "cin_plans",
+                        child_id=c,
+                        episode_id=ep_ids[c],
+                        start_date=_d(icpc),
+                        end_date=_d(ends) if ends < today and self.chance(0.5) else None,
+                    )
             return
 
         # A plan is made. Decide how far it has gone.
@@ -604,11 +682,22 @@ class _Generator:
         first_cg_reason = rng.choice(demo_events.CORE_GROUP_LATE) if first_cg_late else None
         for c, _, _ in children:
             self.conference(
-                c, conf_type, icpc, icpc, chair, s47_id=s47[c], plan_id=plan_ids[c],
-                outcome="cp_plan", category=category, meeting=f"{meeting}-1", late_reason=reason,
-                first_core_group=first_cg, next_review=review_dates[0], visit_freq=visit_freq,
+                c,
+                conf_type,
+                icpc,
+                icpc,
+                chair,
+                s47_id=s47[c],
+                plan_id=plan_ids[c],
+                outcome="cp_plan",
+                category=category,
+                meeting=f"{meeting}-1",
+                late_reason=reason,
+                first_core_group=first_cg,
+                next_review=review_dates[0],
+                visit_freq=visit_freq,
                 pre_birth_baf=stage == "pre_birth",
-            )  # fmt: skip
+            )
         conference_days = [icpc]
 
         # Reviews: most on time (up to two weeks early), a few late, each for a reason
@@ -626,20 +715,38 @@ class _Generator:
             if held < today and self.chance(0.03):
                 why = rng.choice(STAND_DOWN_REASONS)
                 for c, _, _ in children:
-                    self.conference(c, ConferenceType.REVIEW, held, None, plan_chair,
-                                    plan_id=plan_ids[c], meeting=f"{meeting}-{k + 1}s",
-                                    stood_down=True, stood_down_reason=why)  # fmt: skip
+                    self.conference(
+                        c,
+                        ConferenceType.REVIEW,
+                        held,
+                        None,
+                        plan_chair,
+                        plan_id=plan_ids[c],
+                        meeting=f"{meeting}-{k + 1}s",
+                        stood_down=True,
+                        stood_down_reason=why,
+                    )
                 stood_down_on, held = held, days.add(held, 5)
                 if held > due:
-                    late_reason = (f"Stood down on {_d(stood_down_on):%d %B %Y} ({why[0].lower()}"
-                                   f"{why[1:]}); reconvened a week later")  # fmt: skip
+                    late_reason = (
+                        f"Stood down on {_d(stood_down_on):%d %B %Y} ({why[0].lower()}"
+                        f"{why[1:]}); reconvened a week later"
+                    )
             if held >= today:
                 # The next review: booked, unless it is still months away.
                 if end_day is None and not (held - today > 60 and self.chance(0.3)):
                     for c, _, _ in children:
-                        self.conference(c, ConferenceType.REVIEW, held, None, plan_chair,
-                                        plan_id=plan_ids[c], meeting=f"{meeting}-{k + 1}",
-                                        upcoming=True, late_reason=late_reason)  # fmt: skip
+                        self.conference(
+                            c,
+                            ConferenceType.REVIEW,
+                            held,
+                            None,
+                            plan_chair,
+                            plan_id=plan_ids[c],
+                            meeting=f"{meeting}-{k + 1}",
+                            upcoming=True,
+                            late_reason=late_reason,
+                        )
                 break
             if self.chance(0.12):
                 plan_chair = rng.choice(self.chairs)
@@ -647,12 +754,19 @@ class _Generator:
             next_due = _months(held, 6)
             for c, _, _ in children:
                 self.conference(
-                    c, ConferenceType.REVIEW, held, held, plan_chair, plan_id=plan_ids[c],
+                    c,
+                    ConferenceType.REVIEW,
+                    held,
+                    held,
+                    plan_chair,
+                    plan_id=plan_ids[c],
                     outcome="plan_ends" if ends else "plan_continues",
-                    category=None if ends else category, meeting=f"{meeting}-{k + 1}",
-                    late_reason=late_reason, next_review=None if ends else next_due,
+                    category=None if ends else category,
+                    meeting=f"{meeting}-{k + 1}",
+                    late_reason=late_reason,
+                    next_review=None if ends else next_due,
                     visit_freq=None if ends else visit_freq,
-                )  # fmt: skip
+                )
             conference_days.append(held)
             if ends:
                 end_day = held
@@ -663,8 +777,15 @@ class _Generator:
             for c, _, _ in children:
                 plan = self.row("cp_plans", plan_ids[c])
                 plan["end_date"] = _d(end_day)
-                plan["end_reason"] = _pick(rng, (("step_down_cin", 75), ("looked_after", 10),
-                                                 ("transferred_out", 5), ("no_further_action", 10)))  # fmt: skip
+                plan["end_reason"] = _pick(
+                    rng,
+                    (
+                        ("step_down_cin", 75),
+                        ("looked_after", 10),
+                        ("transferred_out", 5),
+                        ("no_further_action", 10),
+                    ),
+                )
                 if plan["end_reason"] == "step_down_cin":
                     self.add("cin_plans", child_id=c, episode_id=ep_ids[c], start_date=_d(end_day))
                 if self.chance(0.6):
@@ -678,19 +799,36 @@ class _Generator:
                                 cin["end_date"] = _d(closure)
                                 break
         last_day = end_day if end_day is not None else today
-        self.core_groups(children, plan_ids, first_cg, last_day, meeting, end_day is None,
-                         first_cg_reason)  # fmt: skip
+        self.core_groups(
+            children, plan_ids, first_cg, last_day, meeting, end_day is None, first_cg_reason
+        )
         self.visits(children, plan_ids, icpc, last_day, visit_freq)
         self.tracking(children, plan_ids, conference_days, last_day, plan_chair, end_day is None)
 
     # -- conference and what surrounds it ----------------------------------
 
     def conference(
-        self, child_id, conf_type, scheduled, held, chair, *, s47_id=None, plan_id=None,
-        outcome=None, category=None, meeting=None, late_reason=None, first_core_group=None,
-        next_review=None, visit_freq=None, upcoming=False, stood_down=False,
-        stood_down_reason=None, pre_birth_baf=False,
-    ) -> int:  # fmt: skip
+        self,
+        child_id,
+        conf_type,
+        scheduled,
+        held,
+        chair,
+        *,
+        s47_id=None,
+        plan_id=None,
+        outcome=None,
+        category=None,
+        meeting=None,
+        late_reason=None,
+        first_core_group=None,
+        next_review=None,
+        visit_freq=None,
+        upcoming=False,
+        stood_down=False,
+        stood_down_reason=None,
+        pre_birth_baf=False,
+    ) -> int:
         rng, days, today = self.rng, self.days, self.today
         row: dict[str, Any] = {
             "child_id": child_id,
@@ -809,21 +947,42 @@ class _Generator:
                 when = min(mid + rng.randint(-7, 12), today - 1)
                 for c, _, _ in children:
                     self.add(
-                        "midway_reviews", child_id=c, plan_id=plan_ids[c], chair_id=chair,
+                        "midway_reviews",
+                        child_id=c,
+                        plan_id=plan_ids[c],
+                        chair_id=chair,
                         date=_d(when),
-                        outcomes=[{"outcome": rng.choice(SAFETY_GOALS),
-                                   "rag": rng.choice(("red", "amber", "green", "green")),
-                                   "evidence": "Core group minutes and social worker's visits."}],
+                        outcomes=[
+                            {
+                                "outcome": rng.choice(SAFETY_GOALS),
+                                "rag": rng.choice(("red", "amber", "green", "green")),
+                                "evidence": "Core group minutes and social worker's visits.",
+                            }
+                        ],
                         risks_reducing=rng.choice(("yes", "partly", "partly", "no")),
                         child_voice_heard=self.chance(0.8),
                         contingency_still_right=self.chance(0.9),
-                        decision=_pick(rng, (("on_track", 70), ("bring_review_forward", 8),
-                                             ("escalate", 7), ("recommend_change_of_plan", 15))),
-                    )  # fmt: skip
+                        decision=_pick(
+                            rng,
+                            (
+                                ("on_track", 70),
+                                ("bring_review_forward", 8),
+                                ("escalate", 7),
+                                ("recommend_change_of_plan", 15),
+                            ),
+                        ),
+                    )
             day = start + rng.randint(25, 50)
             while day < min(stop, today):
-                decision = _pick(rng, (("no_action", 70), ("advice_social_worker", 18),
-                                       ("advice_team_manager", 8), ("escalate", 4)))  # fmt: skip
+                decision = _pick(
+                    rng,
+                    (
+                        ("no_action", 70),
+                        ("advice_social_worker", 18),
+                        ("advice_team_manager", 8),
+                        ("escalate", 4),
+                    ),
+                )
                 next_check = day + rng.randint(28, 56)
                 for c, _, _ in children:
                     esc = None
@@ -833,43 +992,67 @@ class _Generator:
                         # holding reply saying why.
                         due = self.days.add(day, 5)
                         late = self.chance(0.15)
-                        answered = self.days.add(due, rng.randint(1, 5) if late
-                                                 else -rng.randint(0, 4))  # fmt: skip
+                        answered = self.days.add(
+                            due, rng.randint(1, 5) if late else -rng.randint(0, 4)
+                        )
                         recent = day >= self.days.add(today, -40)
                         if answered >= today or (recent and self.chance(0.6)):
                             answered = None
                         holding = answered is None and due < today
                         esc = self.add(
-                            "escalations", child_id=c, plan_id=plan_ids[c], raised_by=chair,
-                            raised_on=_d(day), stage="team manager", source_kind="case_tracking",
+                            "escalations",
+                            child_id=c,
+                            plan_id=plan_ids[c],
+                            raised_by=chair,
+                            raised_on=_d(day),
+                            stage="team manager",
+                            source_kind="case_tracking",
                             reason="Visits and core groups have not happened as the plan requires.",
-                            raised_with="Team manager", response_due=_d(due),
-                            response=("Visiting restored; core group booked."
-                                      + (" Reply delayed: team manager on leave." if late
-                                         else "")) if answered else
-                            (HOLDING_REPLY if holding else None),
+                            raised_with="Team manager",
+                            response_due=_d(due),
+                            response=(
+                                "Visiting restored; core group booked."
+                                + (" Reply delayed: team manager on leave." if late else "")
+                            )
+                            if answered
+                            else (HOLDING_REPLY if holding else None),
                             response_date=_d(max(answered, day)) if answered else None,
                             outcome="Resolved at team manager stage" if answered else None,
                             status="resolved" if answered else "open",
-                        )  # fmt: skip
+                        )
                     self.add(
-                        "case_tracking", child_id=c, plan_id=plan_ids[c], chair_id=chair,
-                        date=_d(day), checked_core_groups=True, checked_visits=True,
-                        checked_actions=self.chance(0.8), checked_reports=self.chance(0.5),
+                        "case_tracking",
+                        child_id=c,
+                        plan_id=plan_ids[c],
+                        chair_id=chair,
+                        date=_d(day),
+                        checked_core_groups=True,
+                        checked_visits=True,
+                        checked_actions=self.chance(0.8),
+                        checked_reports=self.chance(0.5),
                         observations=rng.choice(OBSERVATIONS),
                         concerns="Visits slipping." if decision != "no_action" else None,
-                        decision=decision, next_check_date=_d(next_check), escalation_id=esc,
-                    )  # fmt: skip
+                        decision=decision,
+                        next_check_date=_d(next_check),
+                        escalation_id=esc,
+                    )
                 day = next_check + rng.randint(-5, 25)
             if i == 2 and self.chance(0.9):
                 # Enhanced Risk Analysis Meeting after the second review (000, chairs' standards)
                 when = start + rng.randint(5, 30)
                 if when < today:
                     for c, _, _ in children:
-                        self.add("case_tracking", child_id=c, plan_id=plan_ids[c],
-                                 chair_id=chair, kind="enhanced_risk_analysis", date=_d(when),
-                                 observations="Enhanced risk analysis meeting held; plan "
-                                 "refocused on the original risks.", decision="no_action")  # fmt: skip
+                        self.add(
+                            "case_tracking",
+                            child_id=c,
+                            plan_id=plan_ids[c],
+                            chair_id=chair,
+                            kind="enhanced_risk_analysis",
+                            date=_d(when),
+                            observations="Enhanced risk analysis meeting held; plan "
+                            "refocused on the original risks.",
+                            decision="no_action",
+                        )
 
     # -- the routine events, a column at a time ----------------------------
 

@@ -166,8 +166,11 @@ class ConferenceOutcome(StrEnum):
 
 # Conference types that can make a plan (an initial conference, a pre-birth one, a transfer
 # in), as against a review, which keeps or ends one.
-INITIAL_LIKE = (ConferenceType.INITIAL.value, ConferenceType.PRE_BIRTH.value,
-                ConferenceType.TRANSFER_IN.value)  # fmt: skip
+INITIAL_LIKE = (
+    ConferenceType.INITIAL.value,
+    ConferenceType.PRE_BIRTH.value,
+    ConferenceType.TRANSFER_IN.value,
+)
 # Conference outcomes after which the child is on a plan (one made, or one kept).
 PLAN_OUTCOMES = (ConferenceOutcome.CP_PLAN.value, ConferenceOutcome.PLAN_CONTINUES.value)
 

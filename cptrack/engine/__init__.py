@@ -416,8 +416,13 @@ def _finalise_batch(parts: list[tuple[Rule, Table]], ctx: Context) -> Table:
 
 NA_INT = np.iinfo("int64").min
 INT_COLUMNS = ("working_days_late", "days_late", "working_days_to_due")
-RULE_COLUMNS = {"rule_id": "id", "kind": "kind", "event": "event", "rule_text": "text",
-                "citation": "cited"}  # fmt: skip
+RULE_COLUMNS = {
+    "rule_id": "id",
+    "kind": "kind",
+    "event": "event",
+    "rule_text": "text",
+    "citation": "cited",
+}
 
 
 def _category(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
@@ -608,8 +613,11 @@ def _status_text(status: int, unit_kind: int, n: int, ended: bool, reason: str, 
             return f"overdue by {amount}"
         # No whole working day has passed since: due on the last working day (a Friday, say,
         # read on the Saturday after).
-        return "overdue: due on the last working day" if unit_kind == 0 else (
-            "overdue (due today has passed)")  # fmt: skip
+        return (
+            "overdue: due on the last working day"
+            if unit_kind == 0
+            else ("overdue (due today has passed)")
+        )
     if status == DUE:
         return "due today" if n == 0 else f"due in {amount}"
     if status == NYA:

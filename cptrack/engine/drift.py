@@ -205,8 +205,11 @@ def eram(ctx: Context, rule: Rule) -> Table | None:
     # Not held by the next review: that review has looked at the plan's drift, and the meeting
     # missed is history from then on (the window also closes when the plan ends).
     held = c.where(c["held"] & (c["plan_id"] != NO_ID))
-    nxt = pick(held["held_date"],
-               first_after(second["plan_id"], anchor, held["plan_id"], held["held_date"]), NAT)  # fmt: skip
+    nxt = pick(
+        held["held_date"],
+        first_after(second["plan_id"], anchor, held["plan_id"], held["held_date"]),
+        NAT,
+    )
     closed = np.fmin(closed, nxt)
     second = second.where(keep)
     return Table(
@@ -345,10 +348,15 @@ def chair_change(ctx: Context, rule: Rule) -> Table | None:
     )
     role = ctx.profile.chair_role
     return _changed_at_conference(
-        ctx, rule, "chair_id", NO_ID,
-        lambda a, b: f"{role} changed at this conference ({names.get(a, f'#{a}')} to "
-                     f"{names.get(b, f'#{b}')})",
-    )  # fmt: skip
+        ctx,
+        rule,
+        "chair_id",
+        NO_ID,
+        lambda a, b: (
+            f"{role} changed at this conference ({names.get(a, f'#{a}')} to "
+            f"{names.get(b, f'#{b}')})"
+        ),
+    )
 
 
 @family("venue_change")
@@ -357,7 +365,10 @@ def venue_change(ctx: Context, rule: Rule) -> Table | None:
     venue recorded (a virtual one) is skipped."""
     shown = ctx.caseload.conferences.set_index("id")["venue_name"]
     return _changed_at_conference(
-        ctx, rule, "venue_name", "",
+        ctx,
+        rule,
+        "venue_name",
+        "",
         lambda a, b: f"venue changed at this conference (from {shown.get(a)} to {shown.get(b)})",
         by_conference=True,
     )

@@ -125,8 +125,8 @@ def conferences(ctx: Context) -> Table:
             date_set_on="day:date_set_on",
             invitations_requested="day:invitations_requested",
         )
-        t["venue_name"] = c["venue_name"].fillna("").str.strip().str.casefold().to_numpy(
-            dtype=object
+        t["venue_name"] = (
+            c["venue_name"].fillna("").str.strip().str.casefold().to_numpy(dtype=object)
         )
         t["time_s"] = seconds(c["scheduled_time"].to_numpy(dtype=object))
         t["date"] = np.where(np.isnat(t["held_date"]), t["scheduled_date"], t["held_date"])

@@ -352,10 +352,11 @@ def _strategy_anchor(ctx: Context, rows: Table) -> tuple[np.ndarray, np.ndarray]
     every["child"] = child_codes(ctx, every["child_id"])
     prev_enquiry = pick(
         every["start"],
-        last_on_or_before(rows["child"], rows["start"], every["child"], every["start"],
-                          strictly=True),
+        last_on_or_before(
+            rows["child"], rows["start"], every["child"], every["start"], strictly=True
+        ),
         NAT,
-    )  # fmt: skip
+    )
     prev_enquiry = np.where(np.isnat(rows["start"]), NAT, prev_enquiry)
     day_before = np.where(np.isnat(referral), NAT, referral - np.timedelta64(1, "D"))
     since = np.fmax(np.fmax(since, prev_enquiry), day_before)  # the latest, NaT ignored
@@ -540,7 +541,9 @@ def _chain(
         birthday = days(wd.add_months(dob, 12 * from_age))
         later = ~np.isnat(birthday) & (birthday > rows["anchor_date"])
         rows["anchor_date"] = np.where(later, birthday, rows["anchor_date"])
-        rows["nya"] = np.where(np.isnat(dob), "no date of birth recorded: an unborn child is not seen alone", "").astype(object)
+        rows["nya"] = np.where(
+            np.isnat(dob), "no date of birth recorded: an unborn child is not seen alone", ""
+        ).astype(object)
         extra["nya"] = rows["nya"]
     rows["due_date"] = due_dates(rows["anchor_date"], rule, amount)
     if booked is not None and booked.n:
@@ -562,9 +565,7 @@ def _chain(
 
 def _birth_days(ctx: Context) -> np.ndarray:
     """Each child's date of birth by child code (NaT when unborn or not recorded)."""
-    return ctx.shared(
-        "birth_days", lambda c: days(c.caseload.children["date_of_birth"].to_numpy())
-    )
+    return ctx.shared("birth_days", lambda c: days(c.caseload.children["date_of_birth"].to_numpy()))
 
 
 @family("core_group")
@@ -592,7 +593,12 @@ def visit_seen_alone(ctx: Context, rule: Rule) -> Table | None:
     v = visits(ctx)
     mask = v["seen_alone"] & (v["plan_id"] != NO_ID)
     return _chain(
-        ctx, rule, _events(v, mask), "visits", True, from_age=int(ctx.settings["seen_alone_from_age"])
+        ctx,
+        rule,
+        _events(v, mask),
+        "visits",
+        True,
+        from_age=int(ctx.settings["seen_alone_from_age"]),
     )
 
 
@@ -704,8 +710,9 @@ def core_group_plan_distributed(ctx: Context, rule: Rule) -> Table | None:
     # The next core group updates the plan again, and an ended plan needs none: either closes
     # the window for sending this one.
     held = cg.sorted("plan_id", "date")
-    nxt = pick(held["date"], first_after(cg["plan_id"], cg["date"], held["plan_id"], held["date"]),
-               NAT)  # fmt: skip
+    nxt = pick(
+        held["date"], first_after(cg["plan_id"], cg["date"], held["plan_id"], held["date"]), NAT
+    )
     (closed,) = plan_columns(ctx, cg["plan_id"], "closed")
     cg["closed_date"] = np.fmin(nxt, closed)
     return raw(cg, "core_groups", cg["rec_id"])
@@ -835,6 +842,9 @@ def escalation_response(ctx: Context, rule: Rule) -> Table | None:
     reason = np.where(silent, "resolved with no response date recorded", "").astype(object)
     # A response date agreed and recorded on the escalation is its own record: it applies.
     basis = np.where(agreed, BASES.index("plan"), -1).astype("int8")
-    words = np.where(agreed, "the escalation's own record: the response date agreed with the "
-                     "person it was raised with", "").astype(object)  # fmt: skip
+    words = np.where(
+        agreed,
+        "the escalation's own record: the response date agreed with the person it was raised with",
+        "",
+    ).astype(object)
     return raw(e, "escalations", e["rec_id"], reason=reason, basis=basis, basis_text=words)

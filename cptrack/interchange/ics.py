@@ -36,8 +36,9 @@ EVENT_WORDS = {
 DEFAULT_DAYS = 90
 
 
-def due_items(caseload: Caseload, profile: Profile, as_of: dt.date,
-              days: int = DEFAULT_DAYS) -> pd.DataFrame:  # fmt: skip
+def due_items(
+    caseload: Caseload, profile: Profile, as_of: dt.date, days: int = DEFAULT_DAYS
+) -> pd.DataFrame:
     """The items the calendar holds: ``child_id``, ``event``, ``due_date``, ``date`` (the
     day the event goes on), ``overdue``, ``booked_date``, ``status_text``, ``citation``,
     ``uid``; sorted by date."""
@@ -46,13 +47,18 @@ def due_items(caseload: Caseload, profile: Profile, as_of: dt.date,
     soon = soon[soon["event"].isin([e for e in EVENT_WORDS if e != "next_check"])]
     rows = []
     for f in soon.itertuples():
-        rows.append({
-            "child_id": str(f.child_id), "event": str(f.event), "due_date": as_date(f.due_date),
-            "booked_date": as_date(f.booked_date), "overdue": f.status == "overdue",
-            "status_text": str(f.status_text),
-            "citation": engine.short_citation(str(f.citation)),
-            "key": f"{f.child_id}/{f.rule_id}/{f.plan_id}/{as_date(f.due_date)}",
-        })  # fmt: skip
+        rows.append(
+            {
+                "child_id": str(f.child_id),
+                "event": str(f.event),
+                "due_date": as_date(f.due_date),
+                "booked_date": as_date(f.booked_date),
+                "overdue": f.status == "overdue",
+                "status_text": str(f.status_text),
+                "citation": engine.short_citation(str(f.citation)),
+                "key": f"{f.child_id}/{f.rule_id}/{f.plan_id}/{as_date(f.due_date)}",
+            }
+        )
     horizon = as_of + dt.timedelta(days=days)
     ct = caseload.case_tracking
     ct = ct[(ct["kind"] == TrackingKind.CASE_TRACKING.value) & (ct["date"] <= pd.Timestamp(as_of))]
@@ -63,15 +69,34 @@ def due_items(caseload: Caseload, profile: Profile, as_of: dt.date,
         if due is None or due > horizon or r.child_id not in on_plan:
             continue
         overdue = due < as_of
-        rows.append({
-            "child_id": str(r.child_id), "event": "next_check", "due_date": due,
-            "booked_date": None, "overdue": overdue,
-            "status_text": (f"set at the check of {as_date(r.date):%-d %b %Y}"
-                            + ("; not yet done" if overdue else "")),
-            "citation": "000 Case Tracking", "key": f"{r.child_id}/next_check/{r.id}",
-        })  # fmt: skip
-    out = pd.DataFrame(rows, columns=["child_id", "event", "due_date", "booked_date", "overdue",
-                                      "status_text", "citation", "key"])  # fmt: skip
+        rows.append(
+            {
+                "child_id": str(r.child_id),
+                "event": "next_check",
+                "due_date": due,
+                "booked_date": None,
+                "overdue": overdue,
+                "status_text": (
+                    f"set at the check of {as_date(r.date):%-d %b %Y}"
+                    + ("; not yet done" if overdue else "")
+                ),
+                "citation": "000 Case Tracking",
+                "key": f"{r.child_id}/next_check/{r.id}",
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "child_id",
+            "event",
+            "due_date",
+            "booked_date",
+            "overdue",
+            "status_text",
+            "citation",
+            "key",
+        ],
+    )
     out["date"] = [
         as_of if o else (b if b is not None and not pd.isna(b) and b >= as_of else d)
         for o, b, d in zip(out["overdue"], out["booked_date"], out["due_date"], strict=True)
@@ -103,8 +128,10 @@ def to_ics(items: pd.DataFrame, *, calendar_name: str, as_of: dt.date) -> bytes:
         ev.add("dtstart", item["date"])
         ev.add("dtend", item["date"] + dt.timedelta(days=1))
         ev.add("transp", "TRANSPARENT")
-        lines = [f"Child {item['child_id']}: {EVENT_WORDS.get(item['event'], item['event'])}",
-                 f"Due {item['due_date']:%-d %b %Y} ({item['status_text']})"]  # fmt: skip
+        lines = [
+            f"Child {item['child_id']}: {EVENT_WORDS.get(item['event'], item['event'])}",
+            f"Due {item['due_date']:%-d %b %Y} ({item['status_text']})",
+        ]
         booked = item.get("booked_date")
         if booked is not None and not pd.isna(booked):
             lines.append(f"Booked for {booked:%-d %b %Y}")
@@ -116,8 +143,9 @@ def to_ics(items: pd.DataFrame, *, calendar_name: str, as_of: dt.date) -> bytes:
     return cal.to_ical()
 
 
-def chair_calendar(caseload: Caseload, profile: Profile, as_of: dt.date, *, chair: str,
-                   days: int = DEFAULT_DAYS) -> tuple[bytes, int]:  # fmt: skip
+def chair_calendar(
+    caseload: Caseload, profile: Profile, as_of: dt.date, *, chair: str, days: int = DEFAULT_DAYS
+) -> tuple[bytes, int]:
     """The .ics bytes for a chair's caseload, and how many events it holds."""
     items = due_items(caseload, profile, as_of, days)
     name = f"cptrack: {chair} due dates"

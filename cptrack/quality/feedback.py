@@ -70,95 +70,163 @@ FAMILY_QUESTIONS: tuple[Question, ...] = (
         "prepared",
         "Before the conference I understood what a child protection conference is, and I felt "
         "prepared for it.",
-        (Source("Children and their families understand before the meeting takes place what a "
-                "Child Protection Conference means and are prepared for the meeting", A, FAMILIES),),
+        (
+            Source(
+                "Children and their families understand before the meeting takes place what a "
+                "Child Protection Conference means and are prepared for the meeting",
+                A,
+                FAMILIES,
+            ),
+        ),
         "Before the meeting, someone told me what the meeting was for.",
     ),
     Question(
         "report_before",
         "I had a copy of the reports before the day of the conference, and they were explained "
         "to me.",
-        (Source("shared with them before the day of the conference in order that information is "
-                "not a surprise at the meeting", A, FAMILIES),
-         Source("The Social Worker and other professionals make sure the child and family "
-                "understand the contents of the report", A, FAMILIES)),
+        (
+            Source(
+                "shared with them before the day of the conference in order that information is "
+                "not a surprise at the meeting",
+                A,
+                FAMILIES,
+            ),
+            Source(
+                "The Social Worker and other professionals make sure the child and family "
+                "understand the contents of the report",
+                A,
+                FAMILIES,
+            ),
+        ),
         "I knew what the grown-ups had written about my family before the meeting.",
     ),
     Question(
         "met_chair",
         "I met the chair before the conference started, and they explained how it would work.",
-        (Source("Children and families meet with the chairperson pre-conference to outline the "
-                "process and decision making", A, FAMILIES),),
+        (
+            Source(
+                "Children and families meet with the chairperson pre-conference to outline the "
+                "process and decision making",
+                A,
+                FAMILIES,
+            ),
+        ),
         "I met the person in charge of the meeting before it started.",
     ),
     Question(
         "listened",
         "I was able to say what I think, and I felt listened to.",
-        (Source("Families are given the opportunity to maximise their contribution and express "
-                "their views appropriately", A, FAMILIES),
-         Source("Children are given the opportunity to contribute and express their views "
-                "safely", A, FAMILIES)),
+        (
+            Source(
+                "Families are given the opportunity to maximise their contribution and express "
+                "their views appropriately",
+                A,
+                FAMILIES,
+            ),
+            Source(
+                "Children are given the opportunity to contribute and express their views safely",
+                A,
+                FAMILIES,
+            ),
+        ),
         "People listened to what I had to say.",
     ),
     Question(
         "respected",
         "I was made welcome and treated with respect.",
-        (Source("Children and families are treated with respect", A, FAMILIES),
-         Source("Children and families feel welcomed at the conference and are greeted by the "
-                "Chairperson", A, FAMILIES)),
+        (
+            Source("Children and families are treated with respect", A, FAMILIES),
+            Source(
+                "Children and families feel welcomed at the conference and are greeted by the "
+                "Chairperson",
+                A,
+                FAMILIES,
+            ),
+        ),
         "People were kind and fair to me.",
     ),
     Question(
         "plan_clear",
         "I understand the plan: what needs to change, and who will help.",
-        (Source("inform a clear plan to keep the child/ren safe", LBH, "The Conference Process"),
-         Source("Children receive a Child Friendly Plan (age assessed)", A, FAMILIES)),
+        (
+            Source("inform a clear plan to keep the child/ren safe", LBH, "The Conference Process"),
+            Source("Children receive a Child Friendly Plan (age assessed)", A, FAMILIES),
+        ),
         "I know what will happen next to help keep me safe.",
     ),
-)  # fmt: skip
+)
 
 PROFESSIONAL_QUESTIONS: tuple[Question, ...] = (
     Question(
         "reports_in_time",
         "Reports were shared with the family and the chair in time for them to prepare.",
-        (Source("The report should be provided to and discussed with parents, and children where "
-                "appropriate, at least 48 hours in advance of an initial conference", LBH,
-                "What you need to do before the Conference"),
-         Source("Professionals will send the report to the chairperson in a timely manner", A,
-                "Quality Standards for Professionals")),
+        (
+            Source(
+                "The report should be provided to and discussed with parents, and children where "
+                "appropriate, at least 48 hours in advance of an initial conference",
+                LBH,
+                "What you need to do before the Conference",
+            ),
+            Source(
+                "Professionals will send the report to the chairperson in a timely manner",
+                A,
+                "Quality Standards for Professionals",
+            ),
+        ),
     ),
     Question(
         "role_clear",
         "I understood my role, my responsibilities and what was expected of me.",
-        (Source("The impact for professionals will be a clear understanding of their role, "
-                "responsibilities and expectations.", A,
-                "Quality Standards for Child Protection conferences"),),
+        (
+            Source(
+                "The impact for professionals will be a clear understanding of their role, "
+                "responsibilities and expectations.",
+                A,
+                "Quality Standards for Child Protection conferences",
+            ),
+        ),
     ),
     Question(
         "contributed",
         "I was able to share my agency's information and my view of the risks.",
-        (Source("Other professionals are then asked for their information.", LBH,
-                "The Conference Process"),),
+        (
+            Source(
+                "Other professionals are then asked for their information.",
+                LBH,
+                "The Conference Process",
+            ),
+        ),
     ),
     Question(
         "fact_opinion",
         "The chair made sure fact was distinguished from opinion, asking for evidence.",
-        (Source("the Chair will ask the presenter to provide the evidence on which the opinion "
-                "or generalisation is based", LBH, "The Conference Process"),),
+        (
+            Source(
+                "the Chair will ask the presenter to provide the evidence on which the opinion "
+                "or generalisation is based",
+                LBH,
+                "The Conference Process",
+            ),
+        ),
     ),
     Question(
         "decision_clear",
         "The chair explained the threshold for a plan, and how the decision and category were "
         "reached.",
-        (Source("The Chair will explain the threshold for a Child Protection Plan", LBH,
-                "Decision Making"),),
+        (
+            Source(
+                "The Chair will explain the threshold for a Child Protection Plan",
+                LBH,
+                "Decision Making",
+            ),
+        ),
     ),
     Question(
         "plan_clear",
         "The conference made a clear plan, with outcomes and achievable timescales.",
         (Source("commit to clear and achievable timescales for any tasks", LBH, "The Plan"),),
     ),
-)  # fmt: skip
+)
 
 _FAMILY_SOURCE = Source(
     "The chairperson will complete child and family feedback with the child and family members "
@@ -235,16 +303,26 @@ def load(store: Store, start: dt.date, end: dt.date) -> FeedbackFrames:
     """Conferences held from ``start`` to ``end`` (inclusive), their chairs and feedback."""
     c, f, s = TABLES["conferences"], TABLES["feedback"], TABLES["staff"]
     held = sa.and_(
-        c.c.held_date.is_not(None), c.c.held_date >= start, c.c.held_date <= end,
+        c.c.held_date.is_not(None),
+        c.c.held_date >= start,
+        c.c.held_date <= end,
         c.c.stood_down.is_(False),
-    )  # fmt: skip
+    )
     cq = (
-        sa.select(c.c.id, c.c.child_id, c.c.meeting_ref, c.c.chair_id, s.c.name.label("chair"),
-                  c.c.type, c.c.held_date, c.c.feedback_sought)
+        sa.select(
+            c.c.id,
+            c.c.child_id,
+            c.c.meeting_ref,
+            c.c.chair_id,
+            s.c.name.label("chair"),
+            c.c.type,
+            c.c.held_date,
+            c.c.feedback_sought,
+        )
         .select_from(c.outerjoin(s, s.c.id == c.c.chair_id))
         .where(held)
         .order_by(c.c.held_date, c.c.id)
-    )  # fmt: skip
+    )
     fq = (
         sa.select(f, c.c.chair_id, c.c.held_date)
         .select_from(f.join(c, c.c.id == f.c.conference_id))
@@ -300,9 +378,17 @@ def _responses(frames: FeedbackFrames) -> pd.DataFrame:
 
 
 SUMMARY_COLUMNS = [
-    "conferences", "sought", "sought_pct", "not_recorded", "child", "parent", "professional",
-    "declined_or_not_returned", "mean_score", "positive_pct",
-]  # fmt: skip
+    "conferences",
+    "sought",
+    "sought_pct",
+    "not_recorded",
+    "child",
+    "parent",
+    "professional",
+    "declined_or_not_returned",
+    "mean_score",
+    "positive_pct",
+]
 
 
 def _summarise(meetings: pd.DataFrame, responses: pd.DataFrame, key: str) -> pd.DataFrame:

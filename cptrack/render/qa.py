@@ -30,7 +30,6 @@ FILL = {
 }
 
 
-
 @cache
 def _macros():
     return ENV.get_template("qa/pieces.html").make_module(
@@ -57,12 +56,16 @@ def heatmap(hm: HeatMap, framework: Framework, by: str = "chair") -> str:
     cell shows the grade, the mean score and how many ratings were below Good."""
     rows = []
     for key, row in hm.rows.iterrows():
-        rows.append({
-            "key": key, "label": row["label"],
-            "observations": int(row["observations"]) if by == "chair" else None,
-            "date": row.get("date"), "judgement": row.get("overall_judgement"),
-            "cells": [_cell(hm, key, d) for d, _ in hm.domains],
-        })  # fmt: skip
+        rows.append(
+            {
+                "key": key,
+                "label": row["label"],
+                "observations": int(row["observations"]) if by == "chair" else None,
+                "date": row.get("date"),
+                "judgement": row.get("overall_judgement"),
+                "cells": [_cell(hm, key, d) for d, _ in hm.domains],
+            }
+        )
     shorts = {d.id: d.heading for d in framework.domains}
     return _html("heatmap", rows, hm.domains, shorts, by)
 
@@ -73,8 +76,12 @@ def _cell(hm: HeatMap, key, domain: str) -> dict | None:
     if rated == 0 or pd.isna(mean):
         return None
     below = int(hm.below_good.at[key, domain])
-    return {"grade": grade_for_score(float(mean)), "mean": float(mean), "rated": rated,
-            "below": below}  # fmt: skip
+    return {
+        "grade": grade_for_score(float(mean)),
+        "mean": float(mean),
+        "rated": rated,
+        "below": below,
+    }
 
 
 HEATMAP_NOTE = (
@@ -97,8 +104,7 @@ def table(frame: pd.DataFrame, columns: list[tuple[str, str, str]], table_id: st
 
 def per_period(counts: pd.DataFrame) -> str:
     """Observations per chair (rows) and period (columns)."""
-    return _html("per_period", list(counts.index), list(counts.columns),
-                 counts.to_numpy().tolist())  # fmt: skip
+    return _html("per_period", list(counts.index), list(counts.columns), counts.to_numpy().tolist())
 
 
 def overdue(frame: pd.DataFrame, months: int) -> str:
@@ -124,10 +130,23 @@ def trend_chart(trend: pd.DataFrame, framework: Framework, chair: str) -> str:
     fig = Figure(figsize=(8.2, 3.1), dpi=110)
     ax = fig.add_subplot()
     dates = pd.to_datetime(trend["date"])
-    ax.plot(dates, trend["overall_score"], marker="o", linewidth=2.2, color="#1d70b8",
-            label="Overall judgement")  # fmt: skip
-    ax.plot(dates, criteria_mean, marker="s", linewidth=1.2, linestyle="--", color="#505a5f",
-            label="Mean of the criteria")  # fmt: skip
+    ax.plot(
+        dates,
+        trend["overall_score"],
+        marker="o",
+        linewidth=2.2,
+        color="#1d70b8",
+        label="Overall judgement",
+    )
+    ax.plot(
+        dates,
+        criteria_mean,
+        marker="s",
+        linewidth=1.2,
+        linestyle="--",
+        color="#505a5f",
+        label="Mean of the criteria",
+    )
     ax.set_ylim(0.6, 4.4)
     ax.set_yticks([g.score for g in JUDGEMENTS])
     ax.set_yticklabels(["Outstanding", "Good", "Requires\nimprovement", "Inadequate"])
@@ -150,10 +169,13 @@ def trend_chart(trend: pd.DataFrame, framework: Framework, chair: str) -> str:
         for d, j in zip(dates, trend["overall_judgement"], strict=True)
     )
     rows = [
-        {"date": r.date, "judgement": r.overall_judgement,
-         "grades": [_grade(getattr(r, d)) for d in domain_ids if hasattr(r, d)]}
+        {
+            "date": r.date,
+            "judgement": r.overall_judgement,
+            "grades": [_grade(getattr(r, d)) for d in domain_ids if hasattr(r, d)],
+        }
         for r in trend.itertuples(index=False)
-    ]  # fmt: skip
+    ]
     return _html("trend", chair, data, words, framework.domains, rows)
 
 
@@ -197,10 +219,15 @@ def feedback_questions(frame: pd.DataFrame) -> str:
     )
     return table(
         frame,
-        [("who", "From", "text"), ("text", "Question", "text"), ("answers", "Answers", "num"),
-         ("mean_score", "Mean (1-5)", "score"), ("positive_pct", "Agree %", "pct")],
+        [
+            ("who", "From", "text"),
+            ("text", "Question", "text"),
+            ("answers", "Answers", "num"),
+            ("mean_score", "Mean (1-5)", "score"),
+            ("positive_pct", "Agree %", "pct"),
+        ],
         "feedback-by-question",
-    )  # fmt: skip
+    )
 
 
 def feedback_sought(frame: pd.DataFrame, limit: int = 200) -> str:
@@ -210,18 +237,25 @@ def feedback_sought(frame: pd.DataFrame, limit: int = 200) -> str:
     shown = frame.head(limit).assign(
         sought_words=[
             "Yes" if s else ("No" if rec else "Not recorded")
-            for s, rec in zip(frame.head(limit)["sought"], frame.head(limit)["recorded"],
-                              strict=True)
+            for s, rec in zip(
+                frame.head(limit)["sought"], frame.head(limit)["recorded"], strict=True
+            )
         ],
         kind=frame.head(limit)["type"].map(lambda t: str(t).replace("_", "-").capitalize()),
-    )  # fmt: skip
+    )
     out = table(
         shown,
-        [("held_date", "Held", "date"), ("kind", "Type", "text"), ("children", "Children", "text"),
-         ("sought_words", "Feedback sought", "text"), ("child", "Children's", "num"),
-         ("parent", "Parents'", "num"), ("professional", "Professionals'", "num")],
+        [
+            ("held_date", "Held", "date"),
+            ("kind", "Type", "text"),
+            ("children", "Children", "text"),
+            ("sought_words", "Feedback sought", "text"),
+            ("child", "Children's", "num"),
+            ("parent", "Parents'", "num"),
+            ("professional", "Professionals'", "num"),
+        ],
         "feedback-sought",
-    )  # fmt: skip
+    )
     if len(frame) > limit:
         out += str(piece("note", f"The {limit} most recent of {len(frame)} conferences."))
     return out

@@ -28,9 +28,17 @@ from cptrack.reports.registry import (
 )
 
 __all__ = [
-    "DOCUMENTS", "MIME", "PARAMETERS", "REPORTS", "ReportError", "download_link", "filename",
-    "open_report", "report_bytes", "report_class",
-]  # fmt: skip
+    "DOCUMENTS",
+    "MIME",
+    "PARAMETERS",
+    "REPORTS",
+    "ReportError",
+    "download_link",
+    "filename",
+    "open_report",
+    "report_bytes",
+    "report_class",
+]
 
 
 def report_bytes(name: str, fmt: str = "pdf", **parameters: Any) -> bytes:
@@ -48,9 +56,12 @@ def report_bytes(name: str, fmt: str = "pdf", **parameters: Any) -> bytes:
         return pool.submit(runner.render_bytes, name, fmt, parameters).result()
 
 
-MIME = {"html": "text/html", "pdf": "application/pdf",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}  # fmt: skip
+MIME = {
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def download_link(name: str, fmt: str = "pdf", **parameters: Any) -> str:
@@ -71,8 +82,13 @@ def filename(name: str, fmt: str, **parameters: Any) -> str:
     bits = [name]
     shown = dict(parameters)
     if parameters.get("pseudonymise") and (parameters.get("child") or parameters.get("chair")):
-        ctx = ReportContext.open("", parameters.get("db"), child=parameters.get("child"),
-                                 chair=parameters.get("chair"), pseudonymise=True)  # fmt: skip
+        ctx = ReportContext.open(
+            "",
+            parameters.get("db"),
+            child=parameters.get("child"),
+            chair=parameters.get("chair"),
+            pseudonymise=True,
+        )
         try:
             if ctx.child is not None:
                 shown["child"] = ctx.child_label(ctx.child)

@@ -87,11 +87,18 @@ class AgencyParticipation(Report):
         )
         table = html.table(
             t,
-            [("label", "Agency", "text"), ("invited", "Invited", "num"), ("attended", "Attended", "num"),
-             ("apologies_report_sent", "Apologies, report sent", "num"), ("apologies", "Apologies", "num"),
-             ("did_not_attend", "Did not attend", "num"), ("percent", "% attended", "pct")],
-            table_id="attendance", total=totals,
-        )  # fmt: skip
+            [
+                ("label", "Agency", "text"),
+                ("invited", "Invited", "num"),
+                ("attended", "Attended", "num"),
+                ("apologies_report_sent", "Apologies, report sent", "num"),
+                ("apologies", "Apologies", "num"),
+                ("did_not_attend", "Did not attend", "num"),
+                ("percent", "% attended", "pct"),
+            ],
+            table_id="attendance",
+            total=totals,
+        )
         return intro + html.figures(chart) + table
 
     def reports_frame(self) -> pd.DataFrame:
@@ -104,8 +111,12 @@ class AgencyParticipation(Report):
         f = f.assign(subject_id=f["subject_id"].astype("int64")).merge(r, on="subject_id")
         rows = []
         for agency, group in self.reports.groupby("agency"):
-            row = {"agency": agency, "label": AGENCY_LABELS.get(agency, agency), "reports": len(group),
-                   "not_received": int(group["received_by_chair"].isna().sum())}  # fmt: skip
+            row = {
+                "agency": agency,
+                "label": AGENCY_LABELS.get(agency, agency),
+                "reports": len(group),
+                "not_received": int(group["received_by_chair"].isna().sum()),
+            }
             for event, key in (("report_to_chair", "chair"), ("report_to_family", "family")):
                 g = f[(f["agency"] == agency) & (f["event"] == event)]
                 judged = g["status"].isin(("met", "met_late", "overdue"))
@@ -136,7 +147,7 @@ class AgencyParticipation(Report):
             ],
             table_id="reports",
             empty="No reports recorded for conferences in the period.",
-        ) + html.note(  # fmt: skip
+        ) + html.note(
             "In time: by the deadlines of the standards profile (the engine's report_to_chair and "
             "report_to_family rules); a profile without a rule judges none."
         )

@@ -45,17 +45,34 @@ class Report:
         bits = [b for b in (self.subject, c.authority, self.period) if b]
         shared = ""
         if c.pseudonymise:
-            shared = (" · pseudonymised for sharing: children and people by pseudonym, no dates "
-                      "of birth or addresses; free text "
-                      + ("scrubbed of names, dates, postcodes, phone numbers and emails"
-                         if c.include_free_text else "left out"))  # fmt: skip
+            shared = (
+                " · pseudonymised for sharing: children and people by pseudonym, no dates "
+                "of birth or addresses; free text "
+                + (
+                    "scrubbed of names, dates, postcodes, phone numbers and emails"
+                    if c.include_free_text
+                    else "left out"
+                )
+            )
         meta = {
-            "title": self.title, "subject": self.subject, "authority": c.authority,
-            "period": self.period, "generated": c.generated,
+            "title": self.title,
+            "subject": self.subject,
+            "authority": c.authority,
+            "period": self.period,
+            "generated": c.generated,
             "pseudonymised": "yes" if c.pseudonymise else "no",
-        }  # fmt: skip
-        return str(render("reports/header.html", meta=meta, title=self.title, bits=bits,
-                          generated=c.generated, profile=c.profile.name, shared=shared))  # fmt: skip
+        }
+        return str(
+            render(
+                "reports/header.html",
+                meta=meta,
+                title=self.title,
+                bits=bits,
+                generated=c.generated,
+                profile=c.profile.name,
+                shared=shared,
+            )
+        )
 
     def child_columns(
         self, ref: str = "ref", name: str = "child", heading: str = "Child"
@@ -69,8 +86,10 @@ class Report:
     def section(self, key: str) -> str:
         method = getattr(self, f"section_{key}", None)
         if method is None:
-            raise KeyError(f"{self.name} has no section {key!r}; sections: "
-                           f"{', '.join(k for k, _ in self.sections)}")  # fmt: skip
+            raise KeyError(
+                f"{self.name} has no section {key!r}; sections: "
+                f"{', '.join(k for k, _ in self.sections)}"
+            )
         return method()
 
     def section_html(self, key: str) -> str:

@@ -201,14 +201,19 @@ class ChairCaseload(Report):
         kids = self.children_frame()
         born = "Age" if self.ctx.pseudonymise else "Date of birth"
         kid_cols = [
-            *self.child_columns(name="name", heading="Child id"), ("born", born, "text"),
-            ("chair", self.ctx.chair_role, "text"), ("social_worker", "Social worker", "text"),
-            ("plan_start", "Plan start", "date"), ("category", "Category", "text"),
+            *self.child_columns(name="name", heading="Child id"),
+            ("born", born, "text"),
+            ("chair", self.ctx.chair_role, "text"),
+            ("social_worker", "Social worker", "text"),
+            ("plan_start", "Plan start", "date"),
+            ("category", "Category", "text"),
             ("next_review", "Next review due", "date"),
             ("next_core_group", "Next core group due", "date"),
-            ("next_visit", "Next visit due", "date"), ("red", "Overdue items", "num"),
-            ("amber", "Items due soon", "num"), ("next_item", "Next item", "text"),
-        ]  # fmt: skip
+            ("next_visit", "Next visit due", "date"),
+            ("red", "Overdue items", "num"),
+            ("amber", "Items due soon", "num"),
+            ("next_item", "Next item", "text"),
+        ]
         f = self.live.sort_values(["ref", "due_date"]).copy()
         f["status_text"] = f["status_text"].astype(str)
         f["message"] = f["message"].astype(str)
@@ -216,13 +221,19 @@ class ChairCaseload(Report):
         f["basis_text"] = f["basis_text"].astype(str)
         finding_cols = [
             *self.child_columns(heading="Child id"),
-            ("rule_id", "Rule", "text"), ("what", "What", "text"), ("kind", "Kind", "text"),
-            ("anchor_date", "Clock started", "date"), ("due_date", "Due", "date"),
-            ("actual_date", "Happened", "date"), ("status", "Status", "text"),
-            ("status_text", "Status in words", "text"), ("rag", "RAG", "text"),
-            ("working_days_late", "Working days late", "num"), ("citation", "Standard", "text"),
+            ("rule_id", "Rule", "text"),
+            ("what", "What", "text"),
+            ("kind", "Kind", "text"),
+            ("anchor_date", "Clock started", "date"),
+            ("due_date", "Due", "date"),
+            ("actual_date", "Happened", "date"),
+            ("status", "Status", "text"),
+            ("status_text", "Status in words", "text"),
+            ("rag", "RAG", "text"),
+            ("working_days_late", "Working days late", "num"),
+            ("citation", "Standard", "text"),
             ("basis_text", "What it rests on", "text"),
-        ]  # fmt: skip
+        ]
         if self.ctx.pseudonymise:
             # A clock can start at the birth (a pre-birth plan's first review): no date on a
             # child's row may be their date of birth.

@@ -17,9 +17,12 @@ from cptrack.reports.caseload_report import event_label
 from cptrack.storage.tables import TABLES
 
 OUTCOMES = {
-    "cp_plan": "Child protection plan", "plan_continues": "Plan continues",
-    "plan_ends": "Plan ends", "cin_plan": "Child in need plan", "nfa": "No further action",
-}  # fmt: skip
+    "cp_plan": "Child protection plan",
+    "plan_continues": "Plan continues",
+    "plan_ends": "Plan ends",
+    "cin_plan": "Child in need plan",
+    "nfa": "No further action",
+}
 TYPES = {
     "initial": "Initial",
     "review": "Review",
@@ -75,25 +78,30 @@ class ChildSummary(Report):
             if c.pseudonymise
             else [("Child id", k["id"]), ("Name", c.child_name(k["id"]))]
         )
-        return html.key_values(who + [
-            ("Age" if c.pseudonymise else "Date of birth", c.born(k)),
-            ("Address", c.address(k)),
-            ("Sex", k["sex"]),
-            ("First language", c.text(k["first_language"]) or "—"),
-            ("Interpreter needed", "Yes" if k["interpreter_needed"] else "No"),
-            (c.chair_role, c.staff_name(k["chair_id"])),
-            ("Social worker", c.person(k["social_worker"])),
-        ])  # fmt: skip
+        return html.key_values(
+            who
+            + [
+                ("Age" if c.pseudonymise else "Date of birth", c.born(k)),
+                ("Address", c.address(k)),
+                ("Sex", k["sex"]),
+                ("First language", c.text(k["first_language"]) or "—"),
+                ("Interpreter needed", "Yes" if k["interpreter_needed"] else "No"),
+                (c.chair_role, c.staff_name(k["chair_id"])),
+                ("Social worker", c.person(k["social_worker"])),
+            ]
+        )
 
     def section_chronology(self) -> str:
         cl = self.cl
         events = []
-        for frame, col, label in ((cl.conferences, "held_date", "Conference"),
-                                  (cl.core_groups, "date", "Core group"),
-                                  (cl.visits, "date", "Visit"),
-                                  (cl.case_tracking, "date", "Case tracking"),
-                                  (cl.midway_reviews, "date", "Midway review"),
-                                  (cl.escalations, "raised_on", "Escalation")):  # fmt: skip
+        for frame, col, label in (
+            (cl.conferences, "held_date", "Conference"),
+            (cl.core_groups, "date", "Core group"),
+            (cl.visits, "date", "Visit"),
+            (cl.case_tracking, "date", "Case tracking"),
+            (cl.midway_reviews, "date", "Midway review"),
+            (cl.escalations, "raised_on", "Escalation"),
+        ):
             events += [(label, d) for d in frame[col].dropna()]
         plans = cl.cp_plans
         if not events and not len(plans):
@@ -116,8 +124,13 @@ class ChildSummary(Report):
                     0, (end - p.start_date).days, left=p.start_date, height=0.5, color="#1d70b8"
                 )
             for label, d in events:
-                ax.plot(d, lanes.index(label), marker="|" if label == "Visit" else "o",
-                        markersize=8, color="#0b0c0c" if label != "Escalation" else "#d4351c")  # fmt: skip
+                ax.plot(
+                    d,
+                    lanes.index(label),
+                    marker="|" if label == "Visit" else "o",
+                    markersize=8,
+                    color="#0b0c0c" if label != "Escalation" else "#d4351c",
+                )
             ax.axvline(as_of, color="#505a5f", linestyle=":", linewidth=1)
             ax.set_yticks(range(len(lanes)), lanes, fontsize=8)
             ax.invert_yaxis()
@@ -134,12 +147,20 @@ class ChildSummary(Report):
         p["latest"] = p["latest_category"].map(lambda x: CATEGORY_LABELS.get(x, x))
         p["ended_why"] = p["end_reason"].map(lambda x: str(x).replace("_", " ") if x else "")
         p["contingency"] = [self.ctx.text(x) for x in p["contingency_plan"]]
-        return html.table(p, [
-            ("start_date", "Started", "date"), ("end_date", "Ended", "date"),
-            ("initial", "Initial category", "text"), ("latest", "Latest category", "text"),
-            ("previous_plans", "Previous plans", "num"), ("ended_why", "End reason", "text"),
-            ("contingency", "Contingency plan", "text"),
-        ], table_id="plans", empty="No child protection plan.")  # fmt: skip
+        return html.table(
+            p,
+            [
+                ("start_date", "Started", "date"),
+                ("end_date", "Ended", "date"),
+                ("initial", "Initial category", "text"),
+                ("latest", "Latest category", "text"),
+                ("previous_plans", "Previous plans", "num"),
+                ("ended_why", "End reason", "text"),
+                ("contingency", "Contingency plan", "text"),
+            ],
+            table_id="plans",
+            empty="No child protection plan.",
+        )
 
     def section_conferences(self) -> str:
         f = self.cl.conferences.sort_values("scheduled_date").copy()
@@ -151,11 +172,20 @@ class ChildSummary(Report):
         f["cat"] = f["category"].map(lambda x: CATEGORY_LABELS.get(x, "") if x else "")
         f["chair"] = [self.ctx.staff_name(x) for x in f["chair_id"]]
         f["late_reason"] = [self.ctx.text(x) for x in f["out_of_timescale_reason"]]
-        return html.table(f, [
-            ("kind", "Type", "text"), ("scheduled_date", "Booked", "date"), ("held_date", "Held", "date"),
-            ("decision", "Decision", "text"), ("cat", "Category", "text"), ("chair", self.ctx.chair_role, "text"),
-            ("late_reason", "Reason out of timescale", "text"),
-        ], table_id="conferences", empty="No conferences.")  # fmt: skip
+        return html.table(
+            f,
+            [
+                ("kind", "Type", "text"),
+                ("scheduled_date", "Booked", "date"),
+                ("held_date", "Held", "date"),
+                ("decision", "Decision", "text"),
+                ("cat", "Category", "text"),
+                ("chair", self.ctx.chair_role, "text"),
+                ("late_reason", "Reason out of timescale", "text"),
+            ],
+            table_id="conferences",
+            empty="No conferences.",
+        )
 
     def section_tracking(self) -> str:
         t = self.cl.case_tracking.sort_values("date").copy()
@@ -163,10 +193,19 @@ class ChildSummary(Report):
         t["obs"] = [self.ctx.text(x) for x in t["observations"]]
         t["worry"] = [self.ctx.text(x) for x in t["concerns"]]
         t["decided"] = t["decision"].map(lambda x: str(x).replace("_", " "))
-        return html.table(t, [
-            ("date", "Date", "date"), ("by", self.ctx.chair_role, "text"), ("obs", "What the records show", "text"),
-            ("worry", "Concerns", "text"), ("decided", "Decision", "text"), ("next_check_date", "Next check", "date"),
-        ], table_id="tracking", empty="No case-tracking records.")  # fmt: skip
+        return html.table(
+            t,
+            [
+                ("date", "Date", "date"),
+                ("by", self.ctx.chair_role, "text"),
+                ("obs", "What the records show", "text"),
+                ("worry", "Concerns", "text"),
+                ("decided", "Decision", "text"),
+                ("next_check_date", "Next check", "date"),
+            ],
+            table_id="tracking",
+            empty="No case-tracking records.",
+        )
 
     def section_midway(self) -> str:
         m = self.cl.midway_reviews.sort_values("date").copy()
@@ -177,10 +216,19 @@ class ChildSummary(Report):
         m["reducing"] = m["risks_reducing"].map(lambda x: x or "—")
         m["decided"] = m["decision"].map(lambda x: str(x).replace("_", " ") if x else "—")
         m["why"] = [self.ctx.text(x) for x in m["decision_rationale"]]
-        return html.table(m, [
-            ("date", "Date", "date"), ("by", self.ctx.chair_role, "text"), ("progress", "Outcomes (RAG)", "html"),
-            ("reducing", "Risks reducing", "text"), ("decided", "Decision", "text"), ("why", "Rationale", "text"),
-        ], table_id="midway", empty="No midway reviews.")  # fmt: skip
+        return html.table(
+            m,
+            [
+                ("date", "Date", "date"),
+                ("by", self.ctx.chair_role, "text"),
+                ("progress", "Outcomes (RAG)", "html"),
+                ("reducing", "Risks reducing", "text"),
+                ("decided", "Decision", "text"),
+                ("why", "Rationale", "text"),
+            ],
+            table_id="midway",
+            empty="No midway reviews.",
+        )
 
     def section_findings(self) -> str:
         f = self.ctx.findings
@@ -192,18 +240,36 @@ class ChildSummary(Report):
         ]
         f["source"] = [engine.short_citation(x) for x in f["citation"].astype(str)]
         f["basis_text"] = f["basis_text"].astype(str)
-        return html.table(f, [
-            ("what", "What", "text"), ("due_date", "Due", "date"), ("state", "Status", "html"),
-            ("source", "Standard", "text"), ("basis_text", "What it rests on", "text"),
-        ], table_id="findings", empty="Nothing due or late.")  # fmt: skip
+        return html.table(
+            f,
+            [
+                ("what", "What", "text"),
+                ("due_date", "Due", "date"),
+                ("state", "Status", "html"),
+                ("source", "Standard", "text"),
+                ("basis_text", "What it rests on", "text"),
+            ],
+            table_id="findings",
+            empty="Nothing due or late.",
+        )
 
     def section_escalations(self) -> str:
         e = self.cl.escalations.sort_values("raised_on").copy()
         e["why"] = [self.ctx.text(x) for x in e["reason"]]
         e["with"] = [self.ctx.text(x) for x in e["raised_with"]]
         e["result"] = [self.ctx.text(x) for x in e["outcome"]]
-        return html.table(e, [
-            ("raised_on", "Raised", "date"), ("stage", "Stage", "text"), ("with", "Raised with", "text"),
-            ("why", "Reason", "text"), ("response_due", "Response due", "date"),
-            ("response_date", "Responded", "date"), ("status", "Status", "text"), ("result", "Outcome", "text"),
-        ], table_id="escalations", empty="No escalations.")  # fmt: skip
+        return html.table(
+            e,
+            [
+                ("raised_on", "Raised", "date"),
+                ("stage", "Stage", "text"),
+                ("with", "Raised with", "text"),
+                ("why", "Reason", "text"),
+                ("response_due", "Response due", "date"),
+                ("response_date", "Responded", "date"),
+                ("status", "Status", "text"),
+                ("result", "Outcome", "text"),
+            ],
+            table_id="escalations",
+            empty="No escalations.",
+        )

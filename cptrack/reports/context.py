@@ -257,9 +257,13 @@ class ReportContext:
             addresses += str(k.get("address") or "").split(",")
         if len(self.staff):
             names += [str(n) for n in self.staff["name"].dropna()]
-        for kind, col in (("attendance", "person"), ("agency_reports", "author"),
-                          ("plan_actions", "owner"), ("escalations", "raised_with"),
-                          ("conferences", "core_group_members")):  # fmt: skip
+        for kind, col in (
+            ("attendance", "person"),
+            ("agency_reports", "author"),
+            ("plan_actions", "owner"),
+            ("escalations", "raised_with"),
+            ("conferences", "core_group_members"),
+        ):
             for row in self.store.rows(kind):
                 value = str(row.get(col) or "").strip()
                 # These fields hold names and agency words ("Social care", "Police"): what
@@ -309,8 +313,9 @@ class ReportContext:
                 kind = self.chair_role if row.role == "chair" else "Staff"
                 pairs.append((str(row.name), self.pseudonym(kind, int(row.id))))
         for row in self.store.rows("children"):
-            pairs.append((f"{row['given_name']} {row['family_name']}",
-                          self.pseudonym("Child", row["id"])))  # fmt: skip
+            pairs.append(
+                (f"{row['given_name']} {row['family_name']}", self.pseudonym("Child", row["id"]))
+            )
         return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
     @cached_property

@@ -48,9 +48,18 @@ def _timescales(f: pd.DataFrame, table_id: str, empty: str) -> str:
         for r, t in zip(f["rag"].fillna("").astype(str), f["status_text"].astype(str), strict=True)
     ]
     f["source"] = [engine.short_citation(x) for x in f["citation"].astype(str)]
-    return html.table(f, [("rule_text", "Standard", "text"), ("due_date", "Due", "date"),
-                          ("actual_date", "Done", "date"), ("status_words", "Status", "html"),
-                          ("source", "Source", "text")], table_id=table_id, empty=empty)  # fmt: skip
+    return html.table(
+        f,
+        [
+            ("rule_text", "Standard", "text"),
+            ("due_date", "Due", "date"),
+            ("actual_date", "Done", "date"),
+            ("status_words", "Status", "html"),
+            ("source", "Source", "text"),
+        ],
+        table_id=table_id,
+        empty=empty,
+    )
 
 
 def _yes_no(value) -> str:
@@ -81,8 +90,10 @@ class _Document(Report):
 
     def child_block(self) -> list[tuple[str, str]]:
         c = self.ctx
-        return [("Child", c.child_label(self.kid["id"])),
-                ("Age" if c.pseudonymise else "Date of birth", c.born(self.kid))]  # fmt: skip
+        return [
+            ("Child", c.child_label(self.kid["id"])),
+            ("Age" if c.pseudonymise else "Date of birth", c.born(self.kid)),
+        ]
 
 
 class MidwayReviewDocument(_Document):
@@ -90,9 +101,13 @@ class MidwayReviewDocument(_Document):
     title = "Midway review"
     description = "a chair's midway review of a child's plan, for the child's file"
     table = "midway_reviews"
-    sections = (("about", "The review"), ("outcomes", "Progress against the plan's outcomes"),
-                ("judgement", "The chair's judgement"), ("actions", "Actions from the review"),
-                ("timescales", "The plan against the standards at the review"))  # fmt: skip
+    sections = (
+        ("about", "The review"),
+        ("outcomes", "Progress against the plan's outcomes"),
+        ("judgement", "The chair's judgement"),
+        ("actions", "Actions from the review"),
+        ("timescales", "The plan against the standards at the review"),
+    )
 
     @property
     def period(self) -> str:
@@ -102,36 +117,53 @@ class MidwayReviewDocument(_Document):
         c, r = self.ctx, self.row
         plan = c.store.get("cp_plans", r["plan_id"]) if r.get("plan_id") else None
         conf = c.store.get("conferences", r["conference_id"]) if r.get("conference_id") else None
-        return html.key_values(self.child_block() + [
-            ("Date of the review", day(r["date"])),
-            (c.chair_role, c.staff_name(r["chair_id"])),
-            ("Plan started", day(plan["start_date"]) if plan else "—"),
-            ("Category", CATEGORY_LABELS.get(plan["latest_category"], "—") if plan else "—"),
-            ("Since the conference of", day(conf["held_date"]) if conf else "—"),
-            ("Core groups", c.text(r.get("core_group_compliance")) or "—"),
-            ("Visits", c.text(r.get("visit_compliance")) or "—"),
-        ])  # fmt: skip
+        return html.key_values(
+            self.child_block()
+            + [
+                ("Date of the review", day(r["date"])),
+                (c.chair_role, c.staff_name(r["chair_id"])),
+                ("Plan started", day(plan["start_date"]) if plan else "—"),
+                ("Category", CATEGORY_LABELS.get(plan["latest_category"], "—") if plan else "—"),
+                ("Since the conference of", day(conf["held_date"]) if conf else "—"),
+                ("Core groups", c.text(r.get("core_group_compliance")) or "—"),
+                ("Visits", c.text(r.get("visit_compliance")) or "—"),
+            ]
+        )
 
     def section_outcomes(self) -> str:
-        rows = [{"outcome": self.ctx.text(o.get("outcome")),
-                 "rag": html.rag(o.get("rag"), RAG_WORDS.get(o.get("rag"), "").split(": ")[-1]),
-                 "evidence": self.ctx.text(o.get("evidence"))} for o in self.row.get("outcomes") or []]  # fmt: skip
-        return html.table(pd.DataFrame(rows), [("outcome", "Outcome", "text"), ("rag", "Progress", "html"),
-                                               ("evidence", "Evidence", "text")],
-                          table_id="outcomes", empty="No outcomes recorded.")  # fmt: skip
+        rows = [
+            {
+                "outcome": self.ctx.text(o.get("outcome")),
+                "rag": html.rag(o.get("rag"), RAG_WORDS.get(o.get("rag"), "").split(": ")[-1]),
+                "evidence": self.ctx.text(o.get("evidence")),
+            }
+            for o in self.row.get("outcomes") or []
+        ]
+        return html.table(
+            pd.DataFrame(rows),
+            [
+                ("outcome", "Outcome", "text"),
+                ("rag", "Progress", "html"),
+                ("evidence", "Evidence", "text"),
+            ],
+            table_id="outcomes",
+            empty="No outcomes recorded.",
+        )
 
     def section_judgement(self) -> str:
         c, r = self.ctx, self.row
-        return html.key_values([
-            ("Are the original risks reducing?", RISK_WORDS.get(r.get("risks_reducing"), "—")),
-            ("Evidence", c.text(r.get("risks_evidence")) or "—"),
-            ("Has the child's voice been heard?", _yes_no(r.get("child_voice_heard"))),
-            ("How", c.text(r.get("child_voice_evidence")) or "—"),
-            ("Is the contingency plan still right?", _yes_no(r.get("contingency_still_right"))),
-            ("Note", c.text(r.get("contingency_note")) or "—"),
-            ("Decision", DECISION_WORDS.get(r.get("decision"), "—")),
-            ("Rationale", c.text(r.get("decision_rationale")) or "—"),
-        ])  # fmt: skip
+        return html.key_values(
+            [
+                ("Are the original risks reducing?", RISK_WORDS.get(r.get("risks_reducing"), "—")),
+                ("Evidence", c.text(r.get("risks_evidence")) or "—"),
+                ("Has the child's voice been heard?", _yes_no(r.get("child_voice_heard"))),
+                ("How", c.text(r.get("child_voice_evidence")) or "—"),
+                ("Is the contingency plan still right?", _yes_no(r.get("contingency_still_right"))),
+                ("Note", c.text(r.get("contingency_note")) or "—"),
+                ("Decision", DECISION_WORDS.get(r.get("decision"), "—")),
+                ("Rationale", c.text(r.get("decision_rationale")) or "—"),
+            ]
+        )
 
     def section_actions(self) -> str:
         a = pd.DataFrame(
@@ -156,8 +188,17 @@ def _actions(c, a: pd.DataFrame) -> str:
         a["what"] = [c.text(x) for x in a["description"]]
         a["who"] = [c.text(x) for x in a["owner"]]
         a["state"] = a["status"].map(lambda x: str(x).replace("_", " "))
-    return html.table(a, [("what", "Action", "text"), ("who", "Who", "text"), ("due_date", "By", "date"),
-                          ("state", "Status", "text")], table_id="actions", empty="No actions recorded.")  # fmt: skip
+    return html.table(
+        a,
+        [
+            ("what", "Action", "text"),
+            ("who", "Who", "text"),
+            ("due_date", "By", "date"),
+            ("state", "Status", "text"),
+        ],
+        table_id="actions",
+        empty="No actions recorded.",
+    )
 
 
 class ConferenceRecordDocument(_Document):
@@ -169,9 +210,15 @@ class ConferenceRecordDocument(_Document):
     table = "conferences"
     date_col = "held_date"
     where = staticmethod(lambda t: t.c.held_date.is_not(None))
-    sections = (("about", "The conference"), ("attendance", "Attendance"), ("reports", "Reports"),
-                ("analysis", "Analysis (Signs of Safety)"), ("decision", "Decision and plan"),
-                ("actions", "Actions"), ("timescales", "Timescales: this conference and what it starts"))  # fmt: skip
+    sections = (
+        ("about", "The conference"),
+        ("attendance", "Attendance"),
+        ("reports", "Reports"),
+        ("analysis", "Analysis (Signs of Safety)"),
+        ("decision", "Decision and plan"),
+        ("actions", "Actions"),
+        ("timescales", "Timescales: this conference and what it starts"),
+    )
 
     @property
     def period(self) -> str:
@@ -184,16 +231,25 @@ class ConferenceRecordDocument(_Document):
 
     def section_about(self) -> str:
         c, r = self.ctx, self.row
-        return html.key_values(self.child_block() + [
-            ("Type", TYPES.get(r["type"], r["type"])),
-            ("Booked for", day(r["scheduled_date"])), ("Held", day(r.get("held_date"))),
-            (c.chair_role, c.staff_name(r["chair_id"])),
-            ("Venue", str(r.get("venue") or "—").replace("_", " ")),
-            ("Quorate", _yes_no(r.get("quorate"))),
-            ("Stood down", f"Yes: {c.text(r.get('stood_down_reason')) or ''}" if r.get("stood_down") else "No"),
-            ("Reason out of timescale", c.text(r.get("out_of_timescale_reason")) or "—"),
-            ("The child's participation", PARTICIPATION_WORDS.get(r.get("participation"), "—")),
-        ])  # fmt: skip
+        return html.key_values(
+            self.child_block()
+            + [
+                ("Type", TYPES.get(r["type"], r["type"])),
+                ("Booked for", day(r["scheduled_date"])),
+                ("Held", day(r.get("held_date"))),
+                (c.chair_role, c.staff_name(r["chair_id"])),
+                ("Venue", str(r.get("venue") or "—").replace("_", " ")),
+                ("Quorate", _yes_no(r.get("quorate"))),
+                (
+                    "Stood down",
+                    f"Yes: {c.text(r.get('stood_down_reason')) or ''}"
+                    if r.get("stood_down")
+                    else "No",
+                ),
+                ("Reason out of timescale", c.text(r.get("out_of_timescale_reason")) or "—"),
+                ("The child's participation", PARTICIPATION_WORDS.get(r.get("participation"), "—")),
+            ]
+        )
 
     def section_attendance(self) -> str:
         a = pd.DataFrame(self.ctx.store.rows("attendance", conference_id=self.row["id"]))
@@ -203,45 +259,76 @@ class ConferenceRecordDocument(_Document):
             a["state"] = a["status"].map(lambda x: STATUS_WORDS.get(x, x))
             a["opinion"] = a["view"].map(lambda x: VIEW_WORDS.get(x, "—") if x else "—")
             a["dissented"] = a["dissent"].map(lambda x: "Yes" if x else "")
-        return html.table(a, [("agency_label", "Agency", "text"), ("who", "Name", "text"),
-                              ("state", "Attendance", "text"), ("scaling_score", "Scaling (0-10)", "num"),
-                              ("opinion", "View", "text"), ("dissented", "Dissent", "text")],
-                          table_id="attendance", empty="No attendance recorded.")  # fmt: skip
+        return html.table(
+            a,
+            [
+                ("agency_label", "Agency", "text"),
+                ("who", "Name", "text"),
+                ("state", "Attendance", "text"),
+                ("scaling_score", "Scaling (0-10)", "num"),
+                ("opinion", "View", "text"),
+                ("dissented", "Dissent", "text"),
+            ],
+            table_id="attendance",
+            empty="No attendance recorded.",
+        )
 
     def section_reports(self) -> str:
         r = pd.DataFrame(self.ctx.store.rows("agency_reports", conference_id=self.row["id"]))
         if len(r):
             r["agency_label"] = r["agency"].map(lambda x: AGENCY_LABELS.get(x, x))
-        return html.table(r, [("agency_label", "Agency", "text"), ("received_by_chair", f"To the {self.ctx.chair_role}", "date"),
-                              ("shared_with_family", "Shared with family", "date")],
-                          table_id="reports", empty="No reports recorded.")  # fmt: skip
+        return html.table(
+            r,
+            [
+                ("agency_label", "Agency", "text"),
+                ("received_by_chair", f"To the {self.ctx.chair_role}", "date"),
+                ("shared_with_family", "Shared with family", "date"),
+            ],
+            table_id="reports",
+            empty="No reports recorded.",
+        )
 
     def section_analysis(self) -> str:
         c, r = self.ctx, self.row
-        return html.key_values([
-            ("What are we worried about?", c.text(r.get("worried_about")) or "—"),
-            ("What is working well?", c.text(r.get("working_well")) or "—"),
-            ("The child's views", c.text(r.get("child_views")) or "—"),
-            ("What needs to happen?", c.text(r.get("needs_to_happen")) or "—"),
-            ("Danger statements", c.text(r.get("danger_statements")) or "—"),
-            ("Safety goals", c.text(r.get("safety_goals")) or "—"),
-        ])  # fmt: skip
+        return html.key_values(
+            [
+                ("What are we worried about?", c.text(r.get("worried_about")) or "—"),
+                ("What is working well?", c.text(r.get("working_well")) or "—"),
+                ("The child's views", c.text(r.get("child_views")) or "—"),
+                ("What needs to happen?", c.text(r.get("needs_to_happen")) or "—"),
+                ("Danger statements", c.text(r.get("danger_statements")) or "—"),
+                ("Safety goals", c.text(r.get("safety_goals")) or "—"),
+            ]
+        )
 
     def section_decision(self) -> str:
         c, r = self.ctx, self.row
-        return html.key_values([
-            ("Decision", OUTCOME_WORDS.get(r.get("outcome"), "—") if r.get("outcome") else "—"),
-            ("Category", CATEGORY_LABELS.get(r.get("category"), "—") if r.get("category") else "—"),
-            ("Dissent", f"Yes: {c.text(r.get('dissent_detail')) or ''}" if r.get("dissent") else "No"),
-            ("Core group members", c.text(r.get("core_group_members")) or "—"),
-            ("First core group", day(r.get("first_core_group_date"))),
-            ("Next review", day(r.get("next_review_date"))),
-            ("Visits at least every", f"{r['visit_frequency_wd']} working days" if r.get("visit_frequency_wd") else "—"),
-            ("Contingency plan", c.text(r.get("contingency_plan")) or "—"),
-            ("Decisions distributed", day(r.get("decisions_distributed"))),
-            ("Plan distributed", day(r.get("plan_distributed"))),
-            ("Minutes distributed", day(r.get("minutes_distributed"))),
-        ])  # fmt: skip
+        return html.key_values(
+            [
+                ("Decision", OUTCOME_WORDS.get(r.get("outcome"), "—") if r.get("outcome") else "—"),
+                (
+                    "Category",
+                    CATEGORY_LABELS.get(r.get("category"), "—") if r.get("category") else "—",
+                ),
+                (
+                    "Dissent",
+                    f"Yes: {c.text(r.get('dissent_detail')) or ''}" if r.get("dissent") else "No",
+                ),
+                ("Core group members", c.text(r.get("core_group_members")) or "—"),
+                ("First core group", day(r.get("first_core_group_date"))),
+                ("Next review", day(r.get("next_review_date"))),
+                (
+                    "Visits at least every",
+                    f"{r['visit_frequency_wd']} working days"
+                    if r.get("visit_frequency_wd")
+                    else "—",
+                ),
+                ("Contingency plan", c.text(r.get("contingency_plan")) or "—"),
+                ("Decisions distributed", day(r.get("decisions_distributed"))),
+                ("Plan distributed", day(r.get("plan_distributed"))),
+                ("Minutes distributed", day(r.get("minutes_distributed"))),
+            ]
+        )
 
     def section_actions(self) -> str:
         a = pd.DataFrame(

@@ -91,8 +91,9 @@ def table(
     rows = list(zip(*data, strict=True))
     last = None
     if total:
-        last = [cell(total.get(name, ""), kind) if name in total else ""
-                for name, _, kind in columns]  # fmt: skip
+        last = [
+            cell(total.get(name, ""), kind) if name in total else "" for name, _, kind in columns
+        ]
     return str(macro(_PIECES, "table")(list(columns), rows, table_id, last))
 
 

@@ -30,8 +30,13 @@ class ObservationSummary(Report):
 
     def prepare(self) -> None:
         c = self.ctx
-        self.board = Dashboard(store=c.store, framework=common.framework(c.store), as_of=c.as_of,
-                               start=c.start, end=c.end)  # fmt: skip
+        self.board = Dashboard(
+            store=c.store,
+            framework=common.framework(c.store),
+            as_of=c.as_of,
+            start=c.start,
+            end=c.end,
+        )
         self.board.reload()
         if c.chair_id is not None:
             self.board.trend_chair = c.chair_id
@@ -63,8 +68,11 @@ class SingleObservation(Report):
     name = "observation"
     title = "Practice observation"
     description = "one practice observation of a chair, for the chair's file and supervision"
-    sections = (("about", "The observation"), ("ratings", "Ratings against the framework"),
-                ("judgement", "Strengths, development and judgement"))  # fmt: skip
+    sections = (
+        ("about", "The observation"),
+        ("ratings", "Ratings against the framework"),
+        ("judgement", "Strengths, development and judgement"),
+    )
 
     def prepare(self) -> None:
         c = self.ctx
@@ -91,14 +99,20 @@ class SingleObservation(Report):
         conf = c.store.get("conferences", o["conference_id"]) if o.get("conference_id") else None
         what = "—"
         if conf:
-            what = (f"{common.CONFERENCE_TYPES.get(conf['type'], conf['type'])} conference for "
-                    f"{c.child_label(conf['child_id'])}, {day(conf['held_date'] or conf['scheduled_date'])}")  # fmt: skip
-        return html.key_values([
-            (c.chair_role, c.staff_name(o["chair_id"])),
-            ("Observer", c.staff_name(o["observer_id"], "Observer")),
-            ("Date", day(o["date"])), ("Conference", what),
-            ("Framework", self.framework.name), ("Status", str(o["status"]).replace("_", " ")),
-        ])  # fmt: skip
+            what = (
+                f"{common.CONFERENCE_TYPES.get(conf['type'], conf['type'])} conference for "
+                f"{c.child_label(conf['child_id'])}, {day(conf['held_date'] or conf['scheduled_date'])}"
+            )
+        return html.key_values(
+            [
+                (c.chair_role, c.staff_name(o["chair_id"])),
+                ("Observer", c.staff_name(o["observer_id"], "Observer")),
+                ("Date", day(o["date"])),
+                ("Conference", what),
+                ("Framework", self.framework.name),
+                ("Status", str(o["status"]).replace("_", " ")),
+            ]
+        )
 
     def section_ratings(self) -> str:
         by_id = {r["criterion"]: r for r in self.obs.get("ratings") or []}
@@ -107,15 +121,30 @@ class SingleObservation(Report):
             rows = []
             for crit in d.criteria:
                 r = by_id.get(crit.id, {})
-                rows.append({"criterion": crit.text,
-                             "rating": qa_render.grade_tag(r.get("rating")) if r.get("rating") else "Not rated",
-                             "evidence": self.ctx.text(r.get("evidence")),
-                             "source": "; ".join(s.short for s in crit.sources)})  # fmt: skip
-            parts.append(html.block(d.title, html.table(
-                pd.DataFrame(rows),
-                [("criterion", "Criterion", "text"), ("rating", "Rating", "html"), ("evidence", "Evidence", "text"),
-                 ("source", "Source", "text")],
-            )))  # fmt: skip
+                rows.append(
+                    {
+                        "criterion": crit.text,
+                        "rating": qa_render.grade_tag(r.get("rating"))
+                        if r.get("rating")
+                        else "Not rated",
+                        "evidence": self.ctx.text(r.get("evidence")),
+                        "source": "; ".join(s.short for s in crit.sources),
+                    }
+                )
+            parts.append(
+                html.block(
+                    d.title,
+                    html.table(
+                        pd.DataFrame(rows),
+                        [
+                            ("criterion", "Criterion", "text"),
+                            ("rating", "Rating", "html"),
+                            ("evidence", "Evidence", "text"),
+                            ("source", "Source", "text"),
+                        ],
+                    ),
+                )
+            )
         return "".join(parts)
 
     def section_judgement(self) -> str:
@@ -125,11 +154,13 @@ class SingleObservation(Report):
             if o.get("overall_judgement")
             else "—"
         )
-        return html.key_values([
-            ("Strengths", c.text(o.get("strengths"))),
-            ("Development points", c.text(o.get("development_points"))),
-            ("Overall judgement", judgement),
-            ("Why", c.text(o.get("overall_rationale"))),
-            (f"The {c.chair_role.lower()}'s reflection", c.text(o.get("chair_reflection"))),
-            ("Acknowledged", day(o.get("chair_acknowledged"))),
-        ])  # fmt: skip
+        return html.key_values(
+            [
+                ("Strengths", c.text(o.get("strengths"))),
+                ("Development points", c.text(o.get("development_points"))),
+                ("Overall judgement", judgement),
+                ("Why", c.text(o.get("overall_rationale"))),
+                (f"The {c.chair_role.lower()}'s reflection", c.text(o.get("chair_reflection"))),
+                ("Acknowledged", day(o.get("chair_acknowledged"))),
+            ]
+        )

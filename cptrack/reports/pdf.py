@@ -20,9 +20,15 @@ from cptrack.reports.registry import ReportError
 
 CHROMIUM = os.environ.get("CPTRACK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 META = re.compile(r'<div class="rpt-meta"([^>]*)>', re.S)
 ATTR = re.compile(r'data-(\w+)="([^"]*)"')
 

@@ -54,9 +54,11 @@ def load_key(store: Store | None = None, *, say: Callable[[str], None] | None = 
         if legacy is not None:
             _delete_legacy_key(store, legacy)
             if old != value:
-                say(f"cptrack: deleted an old pseudonym key from the database; the key in use "
+                say(
+                    f"cptrack: deleted an old pseudonym key from the database; the key in use "
                     f"is {KEY_ENV if env else path}, so pseudonyms differ from those made with "
-                    "the old one.")  # fmt: skip
+                    "the old one."
+                )
         return value.encode()
     value = old or secrets.token_hex(32)
     try:
@@ -66,12 +68,16 @@ def load_key(store: Store | None = None, *, say: Callable[[str], None] | None = 
     if legacy is not None:  # deleted only once it is safe in the file
         _delete_legacy_key(store, legacy)
     if old:
-        say(f"cptrack: moved the pseudonym key out of the database into {path} (mode 600); "
-            "pseudonyms stay as they were. Keep that file safe.")  # fmt: skip
+        say(
+            f"cptrack: moved the pseudonym key out of the database into {path} (mode 600); "
+            "pseudonyms stay as they were. Keep that file safe."
+        )
     else:
-        say(f"cptrack: made a new pseudonym key in {path} (mode 600). Reports pseudonymised "
+        say(
+            f"cptrack: made a new pseudonym key in {path} (mode 600). Reports pseudonymised "
             f"with another key give other pseudonyms: to share the key, set {KEY_ENV} or "
-            "point the setting pseudonym_key_file at the same file.")  # fmt: skip
+            "point the setting pseudonym_key_file at the same file."
+        )
     return value.encode()
 
 
@@ -109,8 +115,21 @@ def _delete_legacy_key(store: Store, row: dict) -> None:
 # ---------------------------------------------------------------------------
 # Free text
 
-TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "revd", "lord",
-          "lady"}  # fmt: skip
+TITLES = {
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "sir",
+    "dame",
+    "rev",
+    "revd",
+    "lord",
+    "lady",
+}
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*")
 WHOLE_WORD = re.compile(rf"(?<!\w){WORD.pattern}(?!\w)")
 MONTHS = (
@@ -127,14 +146,16 @@ PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
             rf"{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\b",
             re.I,
         ),
-    ),  # fmt: skip
+    ),
     ("phone numbers", re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d[\d\s)-]{8,12}\d\b")),
     ("postcodes", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)),
 )
-SINGULAR = {"free-text entries left out": "free-text entry left out", "child ids": "child id",
-            "addresses": "address"}  # fmt: skip
-KINDS = ("free-text entries left out", "names", "child ids", "addresses",
-         *(k for k, _ in PATTERNS))  # fmt: skip
+SINGULAR = {
+    "free-text entries left out": "free-text entry left out",
+    "child ids": "child id",
+    "addresses": "address",
+}
+KINDS = ("free-text entries left out", "names", "child ids", "addresses", *(k for k, _ in PATTERNS))
 
 
 def name_words(names: Iterable[str]) -> set[str]:
@@ -170,7 +191,7 @@ class Scrubber:
                 + "|".join(map(re.escape, sorted(lines, key=len, reverse=True)))
                 + r")(?!\w)",
                 re.I,
-            )  # fmt: skip
+            )
             if lines
             else None
         )
@@ -184,8 +205,9 @@ class Scrubber:
         """``text`` with child ids replaced by their pseudonyms and names removed; with
         ``patterns``, also addresses, dates, postcodes, phone numbers and emails."""
         if self._ids is not None:
-            text = self._sub("child ids", self._ids,
-                             text, lambda m: self.child_ids[m.group(0).casefold()])  # fmt: skip
+            text = self._sub(
+                "child ids", self._ids, text, lambda m: self.child_ids[m.group(0).casefold()]
+            )
         if not patterns:
             return self._names(text)
         for kind, pattern in PATTERNS:

@@ -28,8 +28,18 @@ REPORTS: dict[str, str] = {
 # The reports also made as Word documents (``--to docx``): the ones for a child's or a chair's
 # file, which chairs upload to the case system and edit in Word.
 DOCUMENTS = ("conference_record", "midway_review", "child_summary", "observation")
-PARAMETERS = ("db", "as_of", "start", "end", "child", "chair", "record", "profile", "pseudonymise",
-              "include_free_text")  # fmt: skip
+PARAMETERS = (
+    "db",
+    "as_of",
+    "start",
+    "end",
+    "child",
+    "chair",
+    "record",
+    "profile",
+    "pseudonymise",
+    "include_free_text",
+)
 
 
 def report_class(name: str):

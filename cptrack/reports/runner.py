@@ -36,8 +36,10 @@ REMOVED = re.compile(r'<div class="rpt-removed" data-counts="([^"]*)">')
 
 def notebooks_dir() -> Path:
     """The report notebooks: beside the package in a checkout, else ./notebooks/reports."""
-    for candidate in (PACKAGE_DIR.parent / "notebooks" / "reports",
-                      Path.cwd() / "notebooks" / "reports"):  # fmt: skip
+    for candidate in (
+        PACKAGE_DIR.parent / "notebooks" / "reports",
+        Path.cwd() / "notebooks" / "reports",
+    ):
         if candidate.is_dir():
             return candidate
     raise ReportError("cannot find notebooks/reports (looked beside the package and in ./)")

@@ -132,10 +132,13 @@ class MonthlyTimeliness(Report):
         self, frame: pd.DataFrame, table_id: str, empty: str, reason: bool
     ) -> str:
         cols = [
-            *self.child_columns(), ("what", "Conference", "text"),
-            ("due_date", "Due", "date"), ("actual_date", "Held", "date"),
-            ("working_days_late", "Working days late", "num"), ("chair", self.ctx.chair_role, "text"),
-        ]  # fmt: skip
+            *self.child_columns(),
+            ("what", "Conference", "text"),
+            ("due_date", "Due", "date"),
+            ("actual_date", "Held", "date"),
+            ("working_days_late", "Working days late", "num"),
+            ("chair", self.ctx.chair_role, "text"),
+        ]
         cols.append(
             ("reason", "Reason recorded", "text") if reason else ("state", "Status", "html")
         )
@@ -159,8 +162,11 @@ class MonthlyTimeliness(Report):
             .rename_axis("reason")
             .reset_index()
         )
-        return html.table(counts, [("reason", "Reason", "text"), ("count", "Conferences", "num")],
-                          table_id="reasons")  # fmt: skip
+        return html.table(
+            counts,
+            [("reason", "Reason", "text"), ("count", "Conferences", "num")],
+            table_id="reasons",
+        )
 
     def section_overdue(self) -> str:
         f = self.findings
@@ -173,10 +179,16 @@ class MonthlyTimeliness(Report):
         f["state"] = [html.rag("red", t) for t in f["status_text"].astype(str)]
         return html.table(
             f.sort_values("due_date"),
-            [*self.child_columns(), ("what", "Conference", "text"), ("due_date", "Due", "date"), ("booked_date", "Booked for", "date"),
-             ("state", "Status", "html")],
-            table_id="overdue", empty="Every conference due in the month has been held.",
-        )  # fmt: skip
+            [
+                *self.child_columns(),
+                ("what", "Conference", "text"),
+                ("due_date", "Due", "date"),
+                ("booked_date", "Booked for", "date"),
+                ("state", "Status", "html"),
+            ],
+            table_id="overdue",
+            empty="Every conference due in the month has been held.",
+        )
 
     def section_held(self) -> str:
         frame = self.held.sort_values(["actual_date", "child_id"])
@@ -200,9 +212,17 @@ class MonthlyTimeliness(Report):
         for m in months:
             in_month = f[month == m]
             late = int(in_month["late"].sum())
-            rows.append({"month": m.strftime("%b %Y"), "held": len(in_month), "late": late,
-                         "in_time": len(in_month) - late,
-                         "percent": 100 * (len(in_month) - late) / len(in_month) if len(in_month) else None})  # fmt: skip
+            rows.append(
+                {
+                    "month": m.strftime("%b %Y"),
+                    "held": len(in_month),
+                    "late": late,
+                    "in_time": len(in_month) - late,
+                    "percent": 100 * (len(in_month) - late) / len(in_month)
+                    if len(in_month)
+                    else None,
+                }
+            )
         return pd.DataFrame(rows)
 
     def section_trend(self) -> str:
@@ -220,10 +240,16 @@ class MonthlyTimeliness(Report):
 
         chart = html.figure(draw, alt="Conferences held each month, in and out of timescale")
         table = html.table(
-            t, [("month", "Month", "nowrap"), ("held", "Held", "num"), ("in_time", "In timescale", "num"),
-                ("late", "Out of timescale", "num"), ("percent", "% in timescale", "pct")],
+            t,
+            [
+                ("month", "Month", "nowrap"),
+                ("held", "Held", "num"),
+                ("in_time", "In timescale", "num"),
+                ("late", "Out of timescale", "num"),
+                ("percent", "% in timescale", "pct"),
+            ],
             table_id="trend",
-        )  # fmt: skip
+        )
         return html.figures(chart) + table
 
     def section_measures(self) -> str:
@@ -231,8 +257,13 @@ class MonthlyTimeliness(Report):
         s = m.summary()
         s["england"] = [ENGLAND.get(i, "—") for i in range(len(s))]
         median = m.icpc_median_working_days
-        s.loc[len(s)] = ["Median working days from strategy discussion to ICPC",
-                         None if median is None else median, None, None, "14"]  # fmt: skip
+        s.loc[len(s)] = [
+            "Median working days from strategy discussion to ICPC",
+            None if median is None else median,
+            None,
+            None,
+            "14",
+        ]
         return (
             html.note(
                 f"{day(self.year_start)} to {day(self.last)}, as the DfE defines each measure "
@@ -248,6 +279,6 @@ class MonthlyTimeliness(Report):
                     ("england", "England 2025", "text"),
                 ],
                 table_id="measures",
-            )  # fmt: skip
+            )
             + html.note(ENGLAND_SOURCE)
         )

@@ -51,8 +51,28 @@ NO_WRAP = {"date", "num", "pct", "id", "nowrap"}  # cells the HTML keeps on one 
 GREY = RGBColor(0x50, 0x5A, 0x5F)
 VOID = {"img", "br", "hr", "meta", "input", "link", "col", "wbr"}
 SKIP = {"style", "script", "head", "title"}
-BLOCK = {"div", "p", "table", "h1", "h2", "h3", "h4", "ul", "ol", "li", "section", "figure",
-         "pre", "img", "hr", "details", "summary", "blockquote", "header", "footer"}  # fmt: skip
+BLOCK = {
+    "div",
+    "p",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "section",
+    "figure",
+    "pre",
+    "img",
+    "hr",
+    "details",
+    "summary",
+    "blockquote",
+    "header",
+    "footer",
+}
 # XML 1.0 cannot hold these; they are shown as U+FFFD rather than silently dropped.
 NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
 
@@ -435,8 +455,11 @@ def _widths(rows, columns: int, key_values: bool, available) -> list:
     for j in range(columns):
         column = [cells[j] for _, cells in rows if j < len(cells)]
         texts = [c.text().strip() for c in column]
-        whole = [len(t) for c, t in zip(column, texts, strict=True)
-                 if c.tag == "td" and c.classes & NO_WRAP]  # fmt: skip
+        whole = [
+            len(t)
+            for c, t in zip(column, texts, strict=True)
+            if c.tag == "td" and c.classes & NO_WRAP
+        ]
         # A coloured label reads best on one line, up to a point.
         whole += [min(len(t), 18) for c, t in zip(column, texts, strict=True) if _has_tag(c)]
         longest_word = max([len(w) for t in texts for w in t.split()] + whole, default=3)
@@ -455,8 +478,13 @@ def _widths(rows, columns: int, key_values: bool, available) -> list:
 def _field(paragraph, instruction: str) -> None:
     """A field (PAGE, NUMPAGES) Word and LibreOffice fill in: begin, instruction, separator,
     the value shown until it is updated, end, each in a run of its own."""
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
-                       ("text", "1"), ("end", None)):  # fmt: skip
+    for kind, text in (
+        ("begin", None),
+        ("instr", instruction),
+        ("separate", None),
+        ("text", "1"),
+        ("end", None),
+    ):
         run = paragraph.add_run()
         if kind == "instr":
             element = OxmlElement("w:instrText")
@@ -512,8 +540,7 @@ def _setup(doc, report) -> None:
     normal.font.name = FONT
     normal.font.size = Pt(10)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-    for name, size in (("Heading 1", 18), ("Heading 2", 14), ("Heading 3", 12),
-                       ("Heading 4", 11)):  # fmt: skip
+    for name, size in (("Heading 1", 18), ("Heading 2", 14), ("Heading 3", 12), ("Heading 4", 11)):
         style = doc.styles[name]
         style.font.name = FONT
         style.font.size = Pt(size)

@@ -303,11 +303,13 @@ def _reports(
     item: ChecklistItem, checks: list[ReportCheck] | None, note: str, facts: Facts
 ) -> Answer:
     if checks is None:
-        return Answer(item, "n/a", "The profile sets no deadline for these reports.", note,
-                      automatic=True)  # fmt: skip
+        return Answer(
+            item, "n/a", "The profile sets no deadline for these reports.", note, automatic=True
+        )
     if not checks:
-        return Answer(item, "", "No reports expected yet.", note, automatic=True,
-                      needs_attention=True)  # fmt: skip
+        return Answer(
+            item, "", "No reports expected yet.", note, automatic=True, needs_attention=True
+        )
     late = [c for c in checks if c.status in ("met_late", "overdue")]
     unknown = [c for c in checks if c.status == "cannot_tell"]
     waiting = [c for c in checks if c.status == "due"]
@@ -339,8 +341,15 @@ def _reports(
         value = ""
     else:
         value = "yes"
-    return Answer(item, value, " ".join(parts), note, automatic=True,
-                  needs_attention=value != "yes", reports=tuple(checks))  # fmt: skip
+    return Answer(
+        item,
+        value,
+        " ".join(parts),
+        note,
+        automatic=True,
+        needs_attention=value != "yes",
+        reports=tuple(checks),
+    )
 
 
 def problems(

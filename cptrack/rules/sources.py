@@ -10,16 +10,27 @@ import re
 from dataclasses import dataclass
 
 SOURCES = {
-    "000": ("000_8cc237e70824866b.txt", "Quality Standards for Child Protection conferences "
-            "(authority A)"),  # fmt: skip
-    "001": ("001_27be30c3e1f6e374.txt", "LBH LSCB, Child Protection Conferences: a Guide for "
-            "Professionals"),  # fmt: skip
-    "002": ("002_9ec2914b190489e4.txt", "Bath & North East Somerset LSCB, Quality Standards "
-            "for Independent Chairs of Child Protection Conferences (2017)"),  # fmt: skip
-    "003": ("003_b9b37e5469565ffe.txt", "Sunderland, Core Practice Standards for Child "
-            "Protection Conferences (2014, updated 2015)"),  # fmt: skip
-    "004": ("004_112bca42ee448b63.txt", "Dorset Children's Services, Principles for Child "
-            "Protection Conferences"),  # fmt: skip
+    "000": (
+        "000_8cc237e70824866b.txt",
+        "Quality Standards for Child Protection conferences (authority A)",
+    ),
+    "001": (
+        "001_27be30c3e1f6e374.txt",
+        "LBH LSCB, Child Protection Conferences: a Guide for Professionals",
+    ),
+    "002": (
+        "002_9ec2914b190489e4.txt",
+        "Bath & North East Somerset LSCB, Quality Standards "
+        "for Independent Chairs of Child Protection Conferences (2017)",
+    ),
+    "003": (
+        "003_b9b37e5469565ffe.txt",
+        "Sunderland, Core Practice Standards for Child Protection Conferences (2014, updated 2015)",
+    ),
+    "004": (
+        "004_112bca42ee448b63.txt",
+        "Dorset Children's Services, Principles for Child Protection Conferences",
+    ),
 }
 
 

@@ -73,7 +73,9 @@ def bank_holidays() -> np.ndarray:
 
 def _cache_file() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "cptrack" / f"bank-holidays-eng-{FIRST_YEAR}-{LAST_YEAR}-{version('holidays')}.npy"
+    return (
+        base / "cptrack" / f"bank-holidays-eng-{FIRST_YEAR}-{LAST_YEAR}-{version('holidays')}.npy"
+    )
 
 
 @lru_cache(maxsize=1)

@@ -196,9 +196,12 @@ def _held_conference(conn: Connection, conference_id: Any) -> tuple[dict | None,
         return None, []
     if conf.get("held_date") is None or conf.get("stood_down"):
         return conf, [
-            FieldError("conference_id", f"conference {conference_id} was not held (it was stood "
-                       "down or has not happened yet)")
-        ]  # fmt: skip
+            FieldError(
+                "conference_id",
+                f"conference {conference_id} was not held (it was stood "
+                "down or has not happened yet)",
+            )
+        ]
     return conf, []
 
 
@@ -217,9 +220,11 @@ def _observed_conference(conn: Connection, row: dict, before: dict | None) -> li
         )
     if row.get("date") is not None and row["date"] < conf["held_date"]:
         errors.append(
-            FieldError("date", f"{row['date']:%d/%m/%Y} is before the conference "
-                       f"({conf['held_date']:%d/%m/%Y})")
-        )  # fmt: skip
+            FieldError(
+                "date",
+                f"{row['date']:%d/%m/%Y} is before the conference ({conf['held_date']:%d/%m/%Y})",
+            )
+        )
     return errors
 
 
@@ -233,8 +238,9 @@ def _feedback_after_conference(
         return errors
     if row.get("date") is not None and row["date"] < conf["held_date"]:
         errors.append(
-            FieldError("date", f"{row['date']:%d/%m/%Y} is before the conference "
-                       f"({conf['held_date']:%d/%m/%Y})")
-        )  # fmt: skip
+            FieldError(
+                "date",
+                f"{row['date']:%d/%m/%Y} is before the conference ({conf['held_date']:%d/%m/%Y})",
+            )
+        )
     return errors
-

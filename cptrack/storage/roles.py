@@ -25,10 +25,21 @@ from cptrack.domain.models import ObservationStatus, StaffRole
 from cptrack.storage.identity import IdentityError, signed_in_user, team_server
 from cptrack.storage.tables import table
 
-CHAIR_KINDS = frozenset({
-    "case_tracking", "midway_reviews", "conference_preparations", "conferences", "attendance",
-    "agency_reports", "cp_plans", "core_groups", "visits", "plan_actions", "escalations",
-})  # fmt: skip
+CHAIR_KINDS = frozenset(
+    {
+        "case_tracking",
+        "midway_reviews",
+        "conference_preparations",
+        "conferences",
+        "attendance",
+        "agency_reports",
+        "cp_plans",
+        "core_groups",
+        "visits",
+        "plan_actions",
+        "escalations",
+    }
+)
 QA_KINDS = frozenset({"observations", "feedback"})
 # What a chair may change in an observation of their own practice.
 CHAIR_OBSERVATION_FIELDS = frozenset({"chair_reflection", "chair_acknowledged"})
@@ -42,14 +53,23 @@ ROLE_NAMES = {
     StaffRole.ADMIN: "admin",
 }
 KIND_WORDS = {
-    "case_tracking": "a case-tracking check", "midway_reviews": "a midway review",
-    "conference_preparations": "a conference preparation", "conferences": "a conference",
-    "attendance": "a conference's attendance", "agency_reports": "an agency report",
-    "cp_plans": "a child protection plan", "core_groups": "a core group", "visits": "a visit",
-    "plan_actions": "a plan action", "escalations": "an escalation",
-    "observations": "a practice observation", "feedback": "feedback", "staff": "a staff record",
-    "settings": "a setting", "teams": "a team",
-}  # fmt: skip
+    "case_tracking": "a case-tracking check",
+    "midway_reviews": "a midway review",
+    "conference_preparations": "a conference preparation",
+    "conferences": "a conference",
+    "attendance": "a conference's attendance",
+    "agency_reports": "an agency report",
+    "cp_plans": "a child protection plan",
+    "core_groups": "a core group",
+    "visits": "a visit",
+    "plan_actions": "a plan action",
+    "escalations": "an escalation",
+    "observations": "a practice observation",
+    "feedback": "feedback",
+    "staff": "a staff record",
+    "settings": "a setting",
+    "teams": "a team",
+}
 
 
 def enforced() -> bool:
@@ -130,8 +150,11 @@ def check_bulk(conn: Connection, user: str, what: str) -> None:
         return
     person = staff_for(conn, user)
     if person is None or StaffRole(person["role"]) != StaffRole.ADMIN:
-        who = f"{person['name']} is a {ROLE_NAMES[StaffRole(person['role'])]}" if person else (
-            f"{user} has no staff record with that login")  # fmt: skip
+        who = (
+            f"{person['name']} is a {ROLE_NAMES[StaffRole(person['role'])]}"
+            if person
+            else (f"{user} has no staff record with that login")
+        )
         raise IdentityError(f"{what} needs the admin role; {who}. Nothing was saved.")
 
 
@@ -144,4 +167,3 @@ def _a_chairs_reflection(before: dict, changed: dict) -> bool:
         and changed["status"] == ObservationStatus.COMPLETE
     )
     return fields <= CHAIR_OBSERVATION_FIELDS and status_ok
-

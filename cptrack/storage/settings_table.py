@@ -28,27 +28,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", None, "Database: an SQLite file path or a SQLAlchemy URL.", ENV_DB, False),
     Setting(
         "user", None, "Who is writing, for the audit log (default: the OS user).", ENV_USER, False
-    ),  # fmt: skip
+    ),
     Setting(
         "authority_name",
         "Local authority",
         "The authority's name, shown in headers.",
         "CPTRACK_AUTHORITY",
-    ),  # fmt: skip
+    ),
     Setting(
         "profile",
         "national",
         "The standards profile the checks apply: a registered "
         "name (national, authority-a, lbh, bathnes, sunderland, dorset) or a file path.",
         "CPTRACK_PROFILE",
-    ),  # fmt: skip
+    ),
     Setting(
         "chair",
         None,
         "The chair whose caseload the case-tracking page opens on (a name or staff id; "
         "default: all chairs).",
         "CPTRACK_CHAIR",
-    ),  # fmt: skip
+    ),
     Setting("port", 8866, "Port for `cptrack serve`.", "CPTRACK_PORT", False),
     Setting(
         "pseudonym_key",

@@ -122,8 +122,6 @@ def constraint_errors(exc: Exception) -> tuple[str | None, list[FieldError]]:
 # Locations
 
 
-
-
 class Store:
     """A cptrack database. Open with ``Store.open(path_or_url)``."""
 

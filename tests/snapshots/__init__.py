@@ -276,10 +276,20 @@ def caseload() -> Caseload:
         },
     ]
     core_groups = [
-        {"id": 1, "child_id": "SN01", "plan_id": 1, "date": D(2026, 6, 1),
-         "plan_distributed": D(2026, 6, 4)},
-        {"id": 2, "child_id": "SN01", "plan_id": 1, "date": D(2026, 7, 13),
-         "social_worker_attended": False},
+        {
+            "id": 1,
+            "child_id": "SN01",
+            "plan_id": 1,
+            "date": D(2026, 6, 1),
+            "plan_distributed": D(2026, 6, 4),
+        },
+        {
+            "id": 2,
+            "child_id": "SN01",
+            "plan_id": 1,
+            "date": D(2026, 7, 13),
+            "social_worker_attended": False,
+        },
         {"id": 3, "child_id": "SN01", "plan_id": 1, "date": D(2026, 9, 14), "status": "cancelled"},
         {"id": 4, "child_id": "SN02", "plan_id": 2, "date": D(2026, 10, 1)},
         {"id": 5, "child_id": "SN02", "plan_id": 2, "date": D(2026, 11, 12), "status": "scheduled"},
@@ -387,11 +397,19 @@ def snapshot(name: str, demo: Caseload | None = None, hand: Caseload | None = No
     demo = demo if demo is not None else demo_caseload()
     hand = hand if hand is not None else caseload()
     rules = [
-        {"id": r.id, "event": r.event, "amount": r.amount, "unit": r.unit,
-         "direction": r.direction, "applied": r.applied, "citation": r.citation,
-         "basis": r.figure_basis, "basis_text": r.basis_text}
+        {
+            "id": r.id,
+            "event": r.event,
+            "amount": r.amount,
+            "unit": r.unit,
+            "direction": r.direction,
+            "applied": r.applied,
+            "citation": r.citation,
+            "basis": r.figure_basis,
+            "basis_text": r.basis_text,
+        }
         for r in profile.rules
-    ]  # fmt: skip
+    ]
     return {
         "profile": name,
         "as_of": AS_OF.isoformat(),

@@ -16,8 +16,13 @@ from cptrack.rules import checklist
 
 # Items whose answer is a fact about the child, not something done or missed.
 FACT_ITEMS = ("interpreter_needed", "parent_learning_disability", "child_age")
-STATUS_KINDS = {"met": "green", "met_late": "red", "overdue": "red", "due": "amber",
-                "cannot_tell": "amber"}  # fmt: skip
+STATUS_KINDS = {
+    "met": "green",
+    "met_late": "red",
+    "overdue": "red",
+    "due": "amber",
+    "cannot_tell": "amber",
+}
 
 
 def card(file: agenda.ConferenceFile) -> Markup:
@@ -28,11 +33,14 @@ def card(file: agenda.ConferenceFile) -> Markup:
         when += f" at {c['scheduled_time']:%H:%M}"
     age = file.age_on(file.date)
     plan = file.plan()
-    kv = [("Child", file.child_id), ("Age on the day", "unborn" if age is None else str(age)),
-          ("Conference", f"{agenda.TYPE_WORDS.get(file.type, file.type)}"),
-          ("Date", when + (" (held)" if file.held else "")),
-          (file.profile.chair_role, file.chair_name()),
-          ("Plan", f"No. {plan['id']}, since {fmt(plan['start_date'], '—')}" if plan else "none")]  # fmt: skip
+    kv = [
+        ("Child", file.child_id),
+        ("Age on the day", "unborn" if age is None else str(age)),
+        ("Conference", f"{agenda.TYPE_WORDS.get(file.type, file.type)}"),
+        ("Date", when + (" (held)" if file.held else "")),
+        (file.profile.chair_role, file.chair_name()),
+        ("Plan", f"No. {plan['id']}, since {fmt(plan['start_date'], '—')}" if plan else "none"),
+    ]
     if c.get("stood_down"):
         kv.append(("Status", "stood down"))
     return card_box("conference-card", file.child_name, kv)
@@ -74,8 +82,15 @@ def deadlines(checks: dict[str, list[checklist.ReportCheck] | None], chair_role:
                 continue
             verb = "received" if event == "report_to_chair" else "shared"
             done = f"{verb} {fmt(c.actual_date, '—')}" if c.actual_date else f"not {verb} yet"
-            cells.append({"due": c.due_date, "done": done, "status_text": c.status_text,
-                          "kind": STATUS_KINDS.get(c.status, "grey"), "citation": c.citation})  # fmt: skip
+            cells.append(
+                {
+                    "due": c.due_date,
+                    "done": done,
+                    "status_text": c.status_text,
+                    "kind": STATUS_KINDS.get(c.status, "grey"),
+                    "citation": c.citation,
+                }
+            )
         rows.append((label, cells))
     return render("conference/deadlines.html", rows=rows, chair_role=chair_role)
 
@@ -84,10 +99,16 @@ def schedule(plan_id: int, findings: pd.DataFrame, profile_name: str, midway) ->
     """What is due for the plan now (``midway``: the midway point when the standards set no
     midway review, else None)."""
     rows = [
-        {"what": r.message.split(":")[0], "due": r.due_date, "booked": r.booked_date,
-         "rag": r.rag, "status_text": r.status_text,
-         "citation": engine.short_citation(r.citation)}
+        {
+            "what": r.message.split(":")[0],
+            "due": r.due_date,
+            "booked": r.booked_date,
+            "rag": r.rag,
+            "status_text": r.status_text,
+            "citation": engine.short_citation(r.citation),
+        }
         for r in findings.sort_values("due_date").itertuples()
-    ]  # fmt: skip
-    return render("conference/schedule.html", plan_id=plan_id, rows=rows, profile=profile_name,
-                  midway=midway)  # fmt: skip
+    ]
+    return render(
+        "conference/schedule.html", plan_id=plan_id, rows=rows, profile=profile_name, midway=midway
+    )

@@ -28,38 +28,57 @@ from cptrack.storage.store import Store, StoreError
 class ConferenceApp:
     """Choose a conference; prepare it and record it."""
 
-    def __init__(self, store: Store, profile: Profile, as_of: dt.date | None = None, *,
-                 chair_id: int | None = None, conference_id: int | None = None):  # fmt: skip
+    def __init__(
+        self,
+        store: Store,
+        profile: Profile,
+        as_of: dt.date | None = None,
+        *,
+        chair_id: int | None = None,
+        conference_id: int | None = None,
+    ):
         self.store = store
         self.profile = profile
         self.as_of = as_of or today()
         self.banner = Banner()
         chairs = {s["id"]: s["name"] for s in store.rows("staff", role="chair")}
-        self.chair = widgets.Dropdown(options=[("All chairs", 0)] + [(n, i) for i, n in
-                                                                    chairs.items()],
-                                      value=chair_id if chair_id in chairs else 0,
-                                      description="Chair")  # fmt: skip
+        self.chair = widgets.Dropdown(
+            options=[("All chairs", 0)] + [(n, i) for i, n in chairs.items()],
+            value=chair_id if chair_id in chairs else 0,
+            description="Chair",
+        )
         self.chair.observe(lambda _c: self.refresh(), names="value")
         self.picker = widgets.Dropdown(options=[], layout=widgets.Layout(width="640px"))
-        self.open_button = primary(widgets.Button(description="Open",
-                                                  layout=widgets.Layout(width="auto")))  # fmt: skip
-        self.open_button.on_click(guarded(self.banner, "open the conference")(
-            lambda _b: self.open(self.picker.value)))  # fmt: skip
+        self.open_button = primary(
+            widgets.Button(description="Open", layout=widgets.Layout(width="auto"))
+        )
+        self.open_button.on_click(
+            guarded(self.banner, "open the conference")(lambda _b: self.open(self.picker.value))
+        )
         self.body = widgets.VBox([])
         self.preparation: PreparationView | None = None
         self.record: RecordView | None = None
         self.tabs: widgets.Tab | None = None
         authority = settings.get("authority_name", store)
-        header = parts.header("Conference preparation and record", authority, profile.name,
-                              f"{self.as_of:%-d %B %Y}")  # fmt: skip
-        self.widget = widgets.VBox([
-            style(), header,
-            parts.section("Choose a conference", "Booked in the next six weeks (or not yet "
-                          "recorded), soonest first; then those held in the last 60 days. Any "
-                          "conference opens from its link: conference.ipynb?conference=ID."),
-            widgets.HBox([self.chair]), widgets.HBox([self.picker, self.open_button], layout=widgets.Layout(gap="10px")),
-            self.banner, self.body,
-        ])  # fmt: skip
+        header = parts.header(
+            "Conference preparation and record", authority, profile.name, f"{self.as_of:%-d %B %Y}"
+        )
+        self.widget = widgets.VBox(
+            [
+                style(),
+                header,
+                parts.section(
+                    "Choose a conference",
+                    "Booked in the next six weeks (or not yet "
+                    "recorded), soonest first; then those held in the last 60 days. Any "
+                    "conference opens from its link: conference.ipynb?conference=ID.",
+                ),
+                widgets.HBox([self.chair]),
+                widgets.HBox([self.picker, self.open_button], layout=widgets.Layout(gap="10px")),
+                self.banner,
+                self.body,
+            ]
+        )
         self.widget.layout.max_width = parts.APP_WIDTH
         self.refresh()
         if conference_id is not None:
@@ -68,7 +87,8 @@ class ConferenceApp:
     def refresh(self) -> None:
         rows = agenda.conferences(self.store, self.as_of, chair_id=self.chair.value or None)
         options = [(agenda.label(r), int(r["id"])) for _, r in rows.iterrows()] or [
-            ("No conferences", "")]  # fmt: skip
+            ("No conferences", "")
+        ]
         self.picker.options = options
         self.picker.value = options[0][1]
 
@@ -88,10 +108,16 @@ class ConferenceApp:
             self.tabs.selected_index = 1
         plan = file.plan()
         self.escalations = EscalationPanel(
-            self.store, self.profile, file.child_id, plan_id=plan["id"] if plan else None,
-            raised_by=file.conference.get("chair_id"), source_kind="conference",
-            source_record_id=file.id, as_of=self.as_of,
-            title="Escalations for this child")  # fmt: skip
+            self.store,
+            self.profile,
+            file.child_id,
+            plan_id=plan["id"] if plan else None,
+            raised_by=file.conference.get("chair_id"),
+            source_kind="conference",
+            source_record_id=file.id,
+            as_of=self.as_of,
+            title="Escalations for this child",
+        )
         self.body.children = [self.card, self.tabs, self.escalations.widget]
         if int(conference_id) in [v for _, v in self.picker.options]:
             self.picker.value = int(conference_id)

@@ -24,29 +24,47 @@ class EscalationForm:
         known = escalations.stages(profile)
         stages = known + ([draft.stage] if draft.stage and draft.stage not in known else [])
         self.fields = {
-            "raised_on": parts.field("raised_on", "Date raised", parts.date(draft.raised_on),
-                                     required=True),
-            "stage": parts.field("stage", "Stage",
-                                 parts.choice({s: s[:1].upper() + s[1:] for s in stages}),
-                                 help=f"{profile.name}'s escalation stages, in order.",
-                                 required=True),
-            "raised_with": parts.field("raised_with", "Raised with", parts.text("420px"),
-                                       help="Name and role, e.g. the social worker's team manager.",
-                                       required=True),
-            "reason": parts.field("reason", "The concern, and what you are asking for",
-                                  parts.area(3), required=True),
-            "response_due": parts.field("response_due", "Response due by",
-                                        parts.date(draft.response_due), required=True,
-                                        help="Proposed from the profile: "
-                                        f"{_rule_words(profile)}. Change it if you agreed "
-                                        "another date."),
+            "raised_on": parts.field(
+                "raised_on", "Date raised", parts.date(draft.raised_on), required=True
+            ),
+            "stage": parts.field(
+                "stage",
+                "Stage",
+                parts.choice({s: s[:1].upper() + s[1:] for s in stages}),
+                help=f"{profile.name}'s escalation stages, in order.",
+                required=True,
+            ),
+            "raised_with": parts.field(
+                "raised_with",
+                "Raised with",
+                parts.text("420px"),
+                help="Name and role, e.g. the social worker's team manager.",
+                required=True,
+            ),
+            "reason": parts.field(
+                "reason", "The concern, and what you are asking for", parts.area(3), required=True
+            ),
+            "response_due": parts.field(
+                "response_due",
+                "Response due by",
+                parts.date(draft.response_due),
+                required=True,
+                help="Proposed from the profile: "
+                f"{_rule_words(profile)}. Change it if you agreed "
+                "another date.",
+            ),
             "response": parts.field("response", "Response received", parts.area(2)),
             "response_date": parts.field("response_date", "Date of the response", parts.date()),
-            "outcome": parts.field("outcome", "Outcome", parts.area(2),
-                                   help="How it was resolved, or why it was withdrawn."),
-            "status": parts.field("status", "Status", parts.choice(STATUS_WORDS, none=None,
-                                                                    width="200px")),
-        }  # fmt: skip
+            "outcome": parts.field(
+                "outcome",
+                "Outcome",
+                parts.area(2),
+                help="How it was resolved, or why it was withdrawn.",
+            ),
+            "status": parts.field(
+                "status", "Status", parts.choice(STATUS_WORDS, none=None, width="200px")
+            ),
+        }
         self._auto_due = True
         self.set(draft)
         self.fields["raised_on"].widget.observe(self._raised_changed, names="value")
@@ -61,8 +79,9 @@ class EscalationForm:
     def _raised_changed(self, change) -> None:
         if self._auto_due and change["new"] is not None:
             self._setting_due = True
-            self.fields["response_due"].value = escalations.response_due(self.profile,
-                                                                        change["new"])  # fmt: skip
+            self.fields["response_due"].value = escalations.response_due(
+                self.profile, change["new"]
+            )
             self._setting_due = False
 
     def _due_changed(self, _change) -> None:
@@ -103,4 +122,3 @@ def _rule_words(profile: Profile) -> str:
     if rules:
         return f"{rules[0].amount} {rules[0].unit.replace('_', ' ')} after it is raised"
     return f"{profile.settings['escalation_response_wd']} working days after it is raised"
-

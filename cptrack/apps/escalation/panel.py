@@ -58,12 +58,15 @@ class EscalationPanel:
         self.banner = Banner()
         self.table = widgets.HTML("")
         self.pick = widgets.Dropdown(description="", layout=widgets.Layout(width="420px"))
-        self.open_new = widgets.Button(description="Open a new escalation",
-                                       layout=widgets.Layout(width="auto"))  # fmt: skip
-        self.open_existing = widgets.Button(description="Record a response or outcome",
-                                            layout=widgets.Layout(width="auto"))  # fmt: skip
-        self.save_button = primary(widgets.Button(description="Save the escalation",
-                                                  layout=widgets.Layout(width="auto")))  # fmt: skip
+        self.open_new = widgets.Button(
+            description="Open a new escalation", layout=widgets.Layout(width="auto")
+        )
+        self.open_existing = widgets.Button(
+            description="Record a response or outcome", layout=widgets.Layout(width="auto")
+        )
+        self.save_button = primary(
+            widgets.Button(description="Save the escalation", layout=widgets.Layout(width="auto"))
+        )
         self.cancel = widgets.Button(description="Cancel", layout=widgets.Layout(width="auto"))
         self.form: EscalationForm | None = None
         self.form_box = widgets.VBox([])
@@ -74,12 +77,20 @@ class EscalationPanel:
         self.save_button.on_click(guarded(self.banner, "save")(lambda _b: self.save()))
         self.cancel.on_click(lambda _b: self.close_form())
         self.controls = parts.buttons(self.open_new, self.pick, self.open_existing)
-        self.widget = widgets.VBox([
-            parts.section(title, "Escalate when practice falls short; a response overdue "
-                          "shows red here and on the dashboard.",
-                          "; ".join(escalations.CITATIONS)),
-            self.table, self.controls, self.form_box, self.banner,
-        ])  # fmt: skip
+        self.widget = widgets.VBox(
+            [
+                parts.section(
+                    title,
+                    "Escalate when practice falls short; a response overdue "
+                    "shows red here and on the dashboard.",
+                    "; ".join(escalations.CITATIONS),
+                ),
+                self.table,
+                self.controls,
+                self.form_box,
+                self.banner,
+            ]
+        )
         self.widget.add_class("cpt-escalation-panel")
         self.refresh()
 
@@ -89,20 +100,31 @@ class EscalationPanel:
 
     def refresh(self) -> None:
         rows = self.rows()
-        self.table.value = log_table(rows, with_child=False,
-                                     table_id=f"escalations-{self.child_id}")  # fmt: skip
-        options = [(f"No. {int(r.id)}: {r.raised_on:%-d %b %Y}, {r.stage} "
-                    f"({STATUS_WORDS.get(r.status, r.status)})", int(r.id))
-                   for r in rows.itertuples()]  # fmt: skip
+        self.table.value = log_table(
+            rows, with_child=False, table_id=f"escalations-{self.child_id}"
+        )
+        options = [
+            (
+                f"No. {int(r.id)}: {r.raised_on:%-d %b %Y}, {r.stage} "
+                f"({STATUS_WORDS.get(r.status, r.status)})",
+                int(r.id),
+            )
+            for r in rows.itertuples()
+        ]
         self.pick.options = options
         self.pick.layout.display = None if options else "none"
         self.open_existing.layout.display = None if options else "none"
 
     def start_new(self) -> None:
         draft = escalations.new_draft(
-            self.profile, self.child_id, plan_id=self.plan_id, raised_by=self.raised_by,
-            on=self.as_of, source_kind=self.source_kind, source_record_id=self.source_record_id,
-        )  # fmt: skip
+            self.profile,
+            self.child_id,
+            plan_id=self.plan_id,
+            raised_by=self.raised_by,
+            on=self.as_of,
+            source_kind=self.source_kind,
+            source_record_id=self.source_record_id,
+        )
         self._show_form(draft)
 
     def start_existing(self, escalation_id: int | None = None) -> None:
@@ -116,12 +138,16 @@ class EscalationPanel:
     def _show_form(self, draft: EscalationDraft) -> None:
         self.banner.clear()
         self.form = EscalationForm(self.profile, draft)
-        head = ("Record the response and outcome of escalation "
-                f"{draft.record_id}" if draft.amending else "A new escalation")  # fmt: skip
+        head = (
+            f"Record the response and outcome of escalation {draft.record_id}"
+            if draft.amending
+            else "A new escalation"
+        )
         self.form_box.children = [
-            widgets.HTML(form_piece("label", head)), self.form.widget,
+            widgets.HTML(form_piece("label", head)),
+            self.form.widget,
             parts.buttons(self.save_button, self.cancel),
-        ]  # fmt: skip
+        ]
 
     def close_form(self) -> None:
         self.form = None
@@ -149,4 +175,3 @@ class EscalationPanel:
             self.on_saved()
         self.banner.ok(escalations.saved_message(row, amended=draft.amending))
         return row
-

@@ -26,31 +26,51 @@ class EscalationLogApp:
     """The escalation log page: every escalation, the open ones first, and one child's
     panel to open or answer an escalation."""
 
-    def __init__(self, store: Store, profile: Profile, as_of: dt.date | None = None,
-                 child_id: str | None = None):  # fmt: skip
+    def __init__(
+        self,
+        store: Store,
+        profile: Profile,
+        as_of: dt.date | None = None,
+        child_id: str | None = None,
+    ):
         self.store = store
         self.profile = profile
         self.as_of = as_of or today()
         self.banner = Banner()
-        self.only_open = widgets.Checkbox(value=True, description="Open escalations only",
-                                          indent=False)  # fmt: skip
+        self.only_open = widgets.Checkbox(
+            value=True, description="Open escalations only", indent=False
+        )
         self.only_open.observe(lambda _c: self.refresh(), names="value")
         self.table = widgets.HTML("")
-        self.child = widgets.Text(placeholder="Child ID, e.g. C000015",
-                                  layout=widgets.Layout(width="240px"))  # fmt: skip
-        self.go = primary(widgets.Button(description="Show this child's escalations",
-                                         layout=widgets.Layout(width="auto")))  # fmt: skip
+        self.child = widgets.Text(
+            placeholder="Child ID, e.g. C000015", layout=widgets.Layout(width="240px")
+        )
+        self.go = primary(
+            widgets.Button(
+                description="Show this child's escalations", layout=widgets.Layout(width="auto")
+            )
+        )
         self.go.on_click(guarded(self.banner, "open the child")(lambda _b: self.open_child()))
         self.panel_box = widgets.VBox([])
         self.panel: EscalationPanel | None = None
         authority = settings.get("authority_name", store)
         header = widgets.HTML(html.header(authority, profile.name, f"{self.as_of:%-d %B %Y}"))
-        self.widget = widgets.VBox([
-            style(), header, self.only_open, self.table,
-            parts.section("Open or answer an escalation", "Choose a child to see their "
-                          "escalations, open a new one, or record a response and outcome."),
-            parts.buttons(self.child, self.go), self.banner, self.panel_box,
-        ])  # fmt: skip
+        self.widget = widgets.VBox(
+            [
+                style(),
+                header,
+                self.only_open,
+                self.table,
+                parts.section(
+                    "Open or answer an escalation",
+                    "Choose a child to see their "
+                    "escalations, open a new one, or record a response and outcome.",
+                ),
+                parts.buttons(self.child, self.go),
+                self.banner,
+                self.panel_box,
+            ]
+        )
         self.widget.layout.max_width = parts.APP_WIDTH
         self.refresh()
         if child_id:
@@ -59,13 +79,14 @@ class EscalationLogApp:
 
     def refresh(self) -> None:
         caseload = load(self.store)
-        rows = escalations.log(caseload, self.profile, self.as_of,
-                               open_only=self.only_open.value)  # fmt: skip
+        rows = escalations.log(caseload, self.profile, self.as_of, open_only=self.only_open.value)
         late = rows["finding_status"] == "overdue"
         rows = pd.concat([rows[late], rows[~late]])
         n = len(rows)
-        summary = (f"{n} {'open ' if self.only_open.value else ''}escalation{'s' if n != 1 else ''}"
-                   f"; {int(late.sum())} with the response overdue.")  # fmt: skip
+        summary = (
+            f"{n} {'open ' if self.only_open.value else ''}escalation{'s' if n != 1 else ''}"
+            f"; {int(late.sum())} with the response overdue."
+        )
         self.table.value = html.log_table(rows, table_id="escalation-log", summary=summary)
 
     def open_child(self) -> None:
@@ -74,9 +95,14 @@ class EscalationLogApp:
             self.banner.bad(f"There is no child with ID {child_id!r}.")
             return
         self.banner.clear()
-        self.panel = EscalationPanel(self.store, self.profile, child_id, as_of=self.as_of,
-                                     title=f"Escalations for {child_id}",
-                                     on_saved=self.refresh)  # fmt: skip
+        self.panel = EscalationPanel(
+            self.store,
+            self.profile,
+            child_id,
+            as_of=self.as_of,
+            title=f"Escalations for {child_id}",
+            on_saved=self.refresh,
+        )
         self.panel_box.children = [self.panel.widget]
 
     @classmethod

@@ -81,31 +81,54 @@ class FeedbackView:
         chairs = [(f"— choose the {role.lower()} —", CHOOSE)] + [
             (r.name, int(r.id)) for r in common.chairs(store).itertuples()
         ]
-        self.chair = Field("chair", f"{role} who held the conference", widgets.Dropdown(
-            options=chairs, layout=widgets.Layout(width="95%")))  # fmt: skip
+        self.chair = Field(
+            "chair",
+            f"{role} who held the conference",
+            widgets.Dropdown(options=chairs, layout=widgets.Layout(width="95%")),
+        )
         self.conference = Field(
             "conference_id",
             "Conference",
-            widgets.Dropdown(options=[("— choose the chair first —", CHOOSE)],
-                             layout=widgets.Layout(width="95%")),
+            widgets.Dropdown(
+                options=[("— choose the chair first —", CHOOSE)], layout=widgets.Layout(width="95%")
+            ),
             help="Conferences held in the last 12 months, newest first.",
             required=True,
-        )  # fmt: skip
+        )
         self.chair.widget.observe(self._on_chair, "value")
-        self.respondent = Field("respondent", "Feedback from", widgets.ToggleButtons(
-            options=[(q.title, str(k)) for k, q in feedback.QUESTIONNAIRES.items()],
-            value=str(Respondent.PARENT)), required=True)  # fmt: skip
-        self.simple = Field("simple_wording", "Wording", widgets.Checkbox(
-            description="Simpler wording, for younger children", indent=False))  # fmt: skip
+        self.respondent = Field(
+            "respondent",
+            "Feedback from",
+            widgets.ToggleButtons(
+                options=[(q.title, str(k)) for k, q in feedback.QUESTIONNAIRES.items()],
+                value=str(Respondent.PARENT),
+            ),
+            required=True,
+        )
+        self.simple = Field(
+            "simple_wording",
+            "Wording",
+            widgets.Checkbox(description="Simpler wording, for younger children", indent=False),
+        )
         agencies = [("— choose the agency —", CHOOSE)] + [
             (AGENCY_LABELS[a], str(a)) for a in Agency if a not in (Agency.FAMILY,)
         ]
         self.agency = Field("agency", "Agency", widgets.Dropdown(options=agencies))
-        self.date = Field("date", "Date the feedback was given", widgets.DatePicker(
-            value=self.as_of), required=True)  # fmt: skip
-        self.status = Field("status", "Feedback", widgets.RadioButtons(
-            options=[(label, str(k)) for k, label in STATUS_LABELS.items()],
-            value=str(FeedbackStatus.RECEIVED)), required=True)  # fmt: skip
+        self.date = Field(
+            "date",
+            "Date the feedback was given",
+            widgets.DatePicker(value=self.as_of),
+            required=True,
+        )
+        self.status = Field(
+            "status",
+            "Feedback",
+            widgets.RadioButtons(
+                options=[(label, str(k)) for k, label in STATUS_LABELS.items()],
+                value=str(FeedbackStatus.RECEIVED),
+            ),
+            required=True,
+        )
         self.respondent.widget.observe(self._on_respondent, "value")
         self.simple.widget.observe(self._on_respondent, "value")
         self.status.widget.observe(self._on_status, "value")
@@ -113,11 +136,14 @@ class FeedbackView:
         self.questions_box = widgets.VBox()
         self.answers_error = Field("answers", "", widgets.HTML())
         self.answers_error.box.add_class("cpt-hide-label")
-        self.comments = Field("comments", "Anything else you would like to tell us",
-                              widgets.Textarea(layout=widgets.Layout(width="100%",
-                                                                     height="90px")))  # fmt: skip
-        self.save_button = primary(widgets.Button(description="Save feedback",
-                                                  layout={"width": "180px"}))  # fmt: skip
+        self.comments = Field(
+            "comments",
+            "Anything else you would like to tell us",
+            widgets.Textarea(layout=widgets.Layout(width="100%", height="90px")),
+        )
+        self.save_button = primary(
+            widgets.Button(description="Save feedback", layout={"width": "180px"})
+        )
         self.save_button.on_click(guarded(self.banner, "save the feedback")(lambda _b: self.save()))
         self.summary = widgets.HTML()
         self._questions()
@@ -163,23 +189,38 @@ class FeedbackView:
             return box
 
         about = widgets.GridBox(
-            [widgets.VBox([self.chair.box, self.conference.box]),
-             widgets.VBox([self.respondent.box, self.simple.box, self.agency.box,
-                           self.date.box, self.status.box])],
+            [
+                widgets.VBox([self.chair.box, self.conference.box]),
+                widgets.VBox(
+                    [
+                        self.respondent.box,
+                        self.simple.box,
+                        self.agency.box,
+                        self.date.box,
+                        self.status.box,
+                    ]
+                ),
+            ],
             layout=widgets.Layout(grid_template_columns="50% 48%", grid_gap="0 2%"),
-        )  # fmt: skip
+        )
         page = widgets.VBox(
             [
                 style(),
                 self.title,
                 part("1. The conference and who is giving feedback", about, name="about"),
-                part("2. Questions", self.intro, self.questions_box, self.answers_error.box,
-                     self.comments.box, name="questions"),
+                part(
+                    "2. Questions",
+                    self.intro,
+                    self.questions_box,
+                    self.answers_error.box,
+                    self.comments.box,
+                    name="questions",
+                ),
                 widgets.HBox([self.save_button]),
                 self.banner,
                 self.summary,
             ]
-        )  # fmt: skip
+        )
         page.add_class("cpt-fb")
         self.refresh_summary()
         return page
@@ -187,10 +228,19 @@ class FeedbackView:
     @property
     def form(self) -> Form:
         return Form(
-            [self.conference, self.respondent, self.simple, self.agency, self.date, self.status,
-             self.answers_error, *self.answer_fields.values(), self.comments],
+            [
+                self.conference,
+                self.respondent,
+                self.simple,
+                self.agency,
+                self.date,
+                self.status,
+                self.answers_error,
+                *self.answer_fields.values(),
+                self.comments,
+            ],
             self.banner,
-        )  # fmt: skip
+        )
 
     # -- events ------------------------------------------------------------
 
@@ -223,8 +273,10 @@ class FeedbackView:
         if conference_id not in values:
             details = common.conference_details(self.store, conference_id)
             label = f"{conf['held_date']:%-d %b %Y} · {', '.join(details['children'])}"
-            self.conference.widget.options = [*self.conference.widget.options,
-                                              (label, conference_id)]  # fmt: skip
+            self.conference.widget.options = [
+                *self.conference.widget.options,
+                (label, conference_id),
+            ]
         self.conference.widget.value = conference_id
 
     # -- saving ------------------------------------------------------------
@@ -269,11 +321,13 @@ class FeedbackView:
         start = self.as_of - dt.timedelta(days=365)
         frames = feedback.load(self.store, start, self.as_of)
         self.summary.value = html.piece(
-            "summary", start, self.as_of,
+            "summary",
+            start,
+            self.as_of,
             trusted(render.feedback_by_chair(feedback.summary_by_chair(frames))),
             trusted(render.feedback_by_period(feedback.summary_by_period(frames))),
             trusted(render.feedback_questions(feedback.question_summary(frames))),
-        )  # fmt: skip
+        )
 
 
 def show() -> FeedbackView | None:

@@ -34,11 +34,14 @@ class ImportApp:
         self.check_button.on_click(guarded(self.banner, "check the file")(self.check))
         self.import_button.on_click(guarded(self.banner, "import the file")(self.do_import))
         self.upload.observe(self._chosen, names="value")
-        help_text = widgets.HTML(parts.note(
-            "A CIN census return (XML) or an Ofsted Annex A workbook (.xlsx, or one list as "
-            ".csv). Checking writes nothing. The reference date is the day an Annex A file "
-            "speaks for (left blank: its latest date); a census has its own. Values recorded "
-            "after that day are left alone."))  # fmt: skip
+        help_text = widgets.HTML(
+            parts.note(
+                "A CIN census return (XML) or an Ofsted Annex A workbook (.xlsx, or one list as "
+                ".csv). Checking writes nothing. The reference date is the day an Annex A file "
+                "speaks for (left blank: its latest date); a census has its own. Values recorded "
+                "after that day are left alone."
+            )
+        )
         self.widget = widgets.VBox(
             [
                 style(),

@@ -29,22 +29,28 @@ from cptrack.storage.store import StaleVersionError, Store
 
 def _outcome_list() -> parts.RowList:
     rag = lambda: widgets.ToggleButtons(  # noqa: E731
-        options=[("Red", "red"), ("Amber", "amber"), ("Green", "green")], value=None,
+        options=[("Red", "red"), ("Amber", "amber"), ("Green", "green")],
+        value=None,
         tooltips=[mw.RAG_WORDS["red"], mw.RAG_WORDS["amber"], mw.RAG_WORDS["green"]],
         style={"button_width": "70px"},
-    )  # fmt: skip
+    )
     return parts.RowList(
         "outcomes",
-        [parts.Column("outcome", "Outcome of the plan", lambda: parts.area(2), "330px"),
-         parts.Column("rag", "Progress", rag, "240px"),
-         parts.Column("evidence", "Evidence: what has changed for the child",
-                      lambda: parts.area(2), "420px")],
+        [
+            parts.Column("outcome", "Outcome of the plan", lambda: parts.area(2), "330px"),
+            parts.Column("rag", "Progress", rag, "240px"),
+            parts.Column(
+                "evidence",
+                "Evidence: what has changed for the child",
+                lambda: parts.area(2),
+                "420px",
+            ),
+        ],
         from_item=lambda o: {"outcome": o.outcome, "rag": o.rag, "evidence": o.evidence},
         to_item=lambda v, _o: mw.OutcomeRow(v["outcome"], v["rag"], v["evidence"]),
         add_label="Add an outcome",
         new_item=mw.OutcomeRow,
-    )  # fmt: skip
-
+    )
 
 
 class MidwayForm:
@@ -68,44 +74,85 @@ class MidwayForm:
         f = self.fields = {
             "date": parts.field("date", "Date of the review", parts.date(d.date), required=True),
             "risks_reducing": parts.field(
-                "risks_reducing", "Are the original risks reducing?",
-                widgets.ToggleButtons(options=[(w, k) for k, w in mw.RISK_WORDS.items()],
-                                      value=None, style={"button_width": "90px"}),
-                required=True),
-            "risks_evidence": parts.field("risks_evidence", "Evidence", parts.area(3),
-                                          help="What has changed in the risks that led to the "
-                                          "plan, and how you know.", required=True),
-            "child_voice_heard": parts.field("child_voice_heard",
-                                             "Is the child's voice heard in the plan?",
-                                             parts.yes_no(), required=True),
+                "risks_reducing",
+                "Are the original risks reducing?",
+                widgets.ToggleButtons(
+                    options=[(w, k) for k, w in mw.RISK_WORDS.items()],
+                    value=None,
+                    style={"button_width": "90px"},
+                ),
+                required=True,
+            ),
+            "risks_evidence": parts.field(
+                "risks_evidence",
+                "Evidence",
+                parts.area(3),
+                help="What has changed in the risks that led to the plan, and how you know.",
+                required=True,
+            ),
+            "child_voice_heard": parts.field(
+                "child_voice_heard",
+                "Is the child's voice heard in the plan?",
+                parts.yes_no(),
+                required=True,
+            ),
             "child_voice_evidence": parts.field(
-                "child_voice_evidence", "How are the child's wishes and feelings known?",
-                parts.area(2), help="Seen alone, their words, an advocate; or what will be done.",
-                required=True),
-            "contingency_still_right": parts.field("contingency_still_right",
-                                                   "Is the contingency plan still right?",
-                                                   parts.yes_no(), required=True),
-            "contingency_note": parts.field("contingency_note", "What should change in it?",
-                                            parts.area(2)),
+                "child_voice_evidence",
+                "How are the child's wishes and feelings known?",
+                parts.area(2),
+                help="Seen alone, their words, an advocate; or what will be done.",
+                required=True,
+            ),
+            "contingency_still_right": parts.field(
+                "contingency_still_right",
+                "Is the contingency plan still right?",
+                parts.yes_no(),
+                required=True,
+            ),
+            "contingency_note": parts.field(
+                "contingency_note", "What should change in it?", parts.area(2)
+            ),
             "core_group_compliance": parts.field(
-                "core_group_compliance", "Core groups", parts.area(3),
-                help="Written from the records: check it and add what matters."),
-            "visit_compliance": parts.field("visit_compliance", "Visits", parts.area(3),
-                                            help="Written from the records: check it and add "
-                                            "what matters."),
+                "core_group_compliance",
+                "Core groups",
+                parts.area(3),
+                help="Written from the records: check it and add what matters.",
+            ),
+            "visit_compliance": parts.field(
+                "visit_compliance",
+                "Visits",
+                parts.area(3),
+                help="Written from the records: check it and add what matters.",
+            ),
             "decision": parts.field(
-                "decision", "Decision",
-                widgets.RadioButtons(options=[(w, k) for k, w in mw.DECISION_WORDS.items()],
-                                     value=None, layout=widgets.Layout(width="auto")),
-                required=True),
-            "decision_rationale": parts.field("decision_rationale", "Reasons for the decision",
-                                              parts.area(3),
-                                              help="Needed unless the plan is on track."),
-        }  # fmt: skip
-        for name in ("risks_reducing", "risks_evidence", "child_voice_heard",
-                     "child_voice_evidence", "contingency_still_right", "contingency_note",
-                     "core_group_compliance", "visit_compliance", "decision",
-                     "decision_rationale"):  # fmt: skip
+                "decision",
+                "Decision",
+                widgets.RadioButtons(
+                    options=[(w, k) for k, w in mw.DECISION_WORDS.items()],
+                    value=None,
+                    layout=widgets.Layout(width="auto"),
+                ),
+                required=True,
+            ),
+            "decision_rationale": parts.field(
+                "decision_rationale",
+                "Reasons for the decision",
+                parts.area(3),
+                help="Needed unless the plan is on track.",
+            ),
+        }
+        for name in (
+            "risks_reducing",
+            "risks_evidence",
+            "child_voice_heard",
+            "child_voice_evidence",
+            "contingency_still_right",
+            "contingency_note",
+            "core_group_compliance",
+            "visit_compliance",
+            "decision",
+            "decision_rationale",
+        ):
             f[name].value = getattr(d, name)
         self.outcomes = _outcome_list()
         self.outcomes.set(d.outcomes or [mw.OutcomeRow()])
@@ -114,43 +161,68 @@ class MidwayForm:
         self.escalation: EscalationForm | None = None
         self.escalation_box = widgets.VBox([])
         f["decision"].widget.observe(lambda _c: self._decision_changed(), names="value")
-        self.save_button = primary(widgets.Button(
-            description="Save the midway review" if not d.amending else "Save changes",
-            layout=widgets.Layout(width="auto")))  # fmt: skip
+        self.save_button = primary(
+            widgets.Button(
+                description="Save the midway review" if not d.amending else "Save changes",
+                layout=widgets.Layout(width="auto"),
+            )
+        )
         self.save_button.on_click(guarded(self.banner, "save")(lambda _b: self.save()))
         self.outcomes_error = widgets.HTML("")
         self.history = widgets.HTML("")
-        self.widget = widgets.VBox([
-            widgets.HTML(html.card(file, d)),
-            parts.section("What the records show", "Since the conference: read this before "
-                          "you judge; it is filled in for you."),
-            widgets.HTML(html.facts(file)),
-            parts.section("Progress against each outcome of the plan",
-                          "Rate each outcome and say what has changed for the child; add or "
-                          "remove outcomes as the plan has them.", mw.CITE["midway"]),
-            self.outcomes.widget,
-            parts.section("The original risks", "Are the risks that led to the plan reducing?",
-                          mw.CITE["risks"]),
-            widgets.HTML(html.original_risks(file)),
-            f["risks_reducing"].box, f["risks_evidence"].box,
-            parts.section("The child's voice", "", mw.CITE["child"]),
-            f["child_voice_heard"].box, f["child_voice_evidence"].box,
-            parts.section("Contingency plan", "", mw.CITE["contingency"]),
-            widgets.HTML(html.contingency(file)),
-            f["contingency_still_right"].box, f["contingency_note"].box,
-            parts.section("Core groups and visits"),
-            f["core_group_compliance"].box, f["visit_compliance"].box,
-            parts.section("Decision and actions"),
-            f["date"].box, f["decision"].box, f["decision_rationale"].box,
-            self.escalation_box,
-            widgets.HTML(form_piece("label", "Actions from this review")
-                         + form_piece("help", "Added to the child's plan (who does what, by "
-                                      "when).")),
-            self.actions.widget,
-            self.banner, parts.buttons(self.save_button), self.download.widget,
-            widgets.HTML(parts.note("Sources: " + "; ".join(legend(["002", "003", "004"])) + ".")),
-            parts.section("Escalations for this child"), self.history,
-        ])  # fmt: skip
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(html.card(file, d)),
+                parts.section(
+                    "What the records show",
+                    "Since the conference: read this before you judge; it is filled in for you.",
+                ),
+                widgets.HTML(html.facts(file)),
+                parts.section(
+                    "Progress against each outcome of the plan",
+                    "Rate each outcome and say what has changed for the child; add or "
+                    "remove outcomes as the plan has them.",
+                    mw.CITE["midway"],
+                ),
+                self.outcomes.widget,
+                parts.section(
+                    "The original risks",
+                    "Are the risks that led to the plan reducing?",
+                    mw.CITE["risks"],
+                ),
+                widgets.HTML(html.original_risks(file)),
+                f["risks_reducing"].box,
+                f["risks_evidence"].box,
+                parts.section("The child's voice", "", mw.CITE["child"]),
+                f["child_voice_heard"].box,
+                f["child_voice_evidence"].box,
+                parts.section("Contingency plan", "", mw.CITE["contingency"]),
+                widgets.HTML(html.contingency(file)),
+                f["contingency_still_right"].box,
+                f["contingency_note"].box,
+                parts.section("Core groups and visits"),
+                f["core_group_compliance"].box,
+                f["visit_compliance"].box,
+                parts.section("Decision and actions"),
+                f["date"].box,
+                f["decision"].box,
+                f["decision_rationale"].box,
+                self.escalation_box,
+                widgets.HTML(
+                    form_piece("label", "Actions from this review")
+                    + form_piece("help", "Added to the child's plan (who does what, by when).")
+                ),
+                self.actions.widget,
+                self.banner,
+                parts.buttons(self.save_button),
+                self.download.widget,
+                widgets.HTML(
+                    parts.note("Sources: " + "; ".join(legend(["002", "003", "004"])) + ".")
+                ),
+                parts.section("Escalations for this child"),
+                self.history,
+            ]
+        )
         self.widget.add_class("cpt-midway-form")
         self._decision_changed()
         self.show_history()
@@ -158,8 +230,9 @@ class MidwayForm:
     # -- read-only parts ---------------------------------------------------
 
     def show_history(self) -> None:
-        rows = escalation_log(load(self.store, child_ids=[self.file.child_id]), self.profile,
-                              self.file.as_of)  # fmt: skip
+        rows = escalation_log(
+            load(self.store, child_ids=[self.file.child_id]), self.profile, self.file.as_of
+        )
         self.history.value = log_table(rows, with_child=False)
 
     # -- the escalation a decision opens -----------------------------------
@@ -167,17 +240,26 @@ class MidwayForm:
     def _decision_changed(self) -> None:
         escalating = self.fields["decision"].value == MidwayDecision.ESCALATE.value
         if escalating and self.draft.escalation_id is not None:
-            self.escalation_box.children = [widgets.HTML(html.paragraph(
-                f"This review opened escalation {self.draft.escalation_id}; record its "
-                "response in the escalation log."))]  # fmt: skip
+            self.escalation_box.children = [
+                widgets.HTML(
+                    html.paragraph(
+                        f"This review opened escalation {self.draft.escalation_id}; record its "
+                        "response in the escalation log."
+                    )
+                )
+            ]
         elif escalating:
             if self.escalation is None:
-                self.escalation = EscalationForm(self.profile, mw.new_escalation(self.file),
-                                                 prefix="escalation.")  # fmt: skip
+                self.escalation = EscalationForm(
+                    self.profile, mw.new_escalation(self.file), prefix="escalation."
+                )
             self.escalation_box.children = [
-                widgets.HTML(form_piece("label", "The escalation")
-                             + form_piece("help", "Saved with the review.")),
-                self.escalation.widget]  # fmt: skip
+                widgets.HTML(
+                    form_piece("label", "The escalation")
+                    + form_piece("help", "Saved with the review.")
+                ),
+                self.escalation.widget,
+            ]
         else:
             self.escalation_box.children = []
 
@@ -213,8 +295,10 @@ class MidwayForm:
         self.actions.set(self.draft.actions)
         self.escalation = None
         self._decision_changed()
-        self.widget.children = (widgets.HTML(html.card(self.file, self.draft)),
-                                *self.widget.children[1:])  # fmt: skip
+        self.widget.children = (
+            widgets.HTML(html.card(self.file, self.draft)),
+            *self.widget.children[1:],
+        )
         self.save_button.description = "Save changes"
         self.download.forget()
         self.download.widget.layout.display = None

@@ -20,9 +20,11 @@ def header(authority: str, profile, day: str) -> Markup:
         rules = "; ".join(r.citation.split(":")[0] for r in profile.rules_for("midway_review"))
         checked = f"{profile.name} makes the midway review a standard ({rules}). "
     else:
-        checked = (f"{profile.name} sets no midway review standard: the midway points below are "
-                   "a prompt (the setting midway_review_point of the way to the next review), "
-                   "not checked. ")  # fmt: skip
+        checked = (
+            f"{profile.name} sets no midway review standard: the midway points below are "
+            "a prompt (the setting midway_review_point of the way to the next review), "
+            "not checked. "
+        )
     return macro(_BITS, "header")(authority, profile.name, day, profile.chair_role, checked)
 
 
@@ -36,33 +38,49 @@ def card(file: mw.MidwayFile, draft: mw.MidwayDraft) -> Markup:
     status = None
     if m:
         kind = m["rag"] if m["rag"] else ("green" if m["status"] == "met" else "grey")
-        status = {"kind": kind, "text": m["status_text"],
-                  "cite": m["message"].split("[")[-1].rstrip("]")}  # fmt: skip
+        status = {
+            "kind": kind,
+            "text": m["status_text"],
+            "cite": m["message"].split("[")[-1].rstrip("]"),
+        }
     review_words = fmt(sched.get("next_review_due"), "—")
     booked = sched.get("review_booked")
     if booked is not None and not pd.isna(booked):
         review_words += f" (booked {fmt(booked)})"
-    facts = [("Child", f"{file.child_id}"), ("Plan started", fmt(plan["start_date"])),
-             ("Category", CATEGORY_LABELS.get(plan.get("latest_category"),
-                                              plan.get("latest_category"))),
-             ("Last conference", fmt(file.since, "—")),
-             ("Midway review due", fmt(m.get("due_date"), "—") if m else "—"),
-             ("Next review due", review_words)]  # fmt: skip
-    return render("midway/card.html", name=file.child_name, facts=facts, status=status,
-                  version=draft.version if draft.amending else None)  # fmt: skip
+    facts = [
+        ("Child", f"{file.child_id}"),
+        ("Plan started", fmt(plan["start_date"])),
+        ("Category", CATEGORY_LABELS.get(plan.get("latest_category"), plan.get("latest_category"))),
+        ("Last conference", fmt(file.since, "—")),
+        ("Midway review due", fmt(m.get("due_date"), "—") if m else "—"),
+        ("Next review due", review_words),
+    ]
+    return render(
+        "midway/card.html",
+        name=file.child_name,
+        facts=facts,
+        status=status,
+        version=draft.version if draft.amending else None,
+    )
 
 
 def facts(file: mw.MidwayFile) -> Markup:
     """What the records show since the conference."""
-    return render("midway/facts.html", core_groups=file.core_group_summary(),
-                  visits=file.visit_summary(), actions=list(file.actions_overdue().itertuples()),
-                  findings=list(file.open_findings().itertuples()))  # fmt: skip
+    return render(
+        "midway/facts.html",
+        core_groups=file.core_group_summary(),
+        visits=file.visit_summary(),
+        actions=list(file.actions_overdue().itertuples()),
+        findings=list(file.open_findings().itertuples()),
+    )
 
 
 def original_risks(file: mw.MidwayFile) -> Markup:
     conf = file.conference or {}
-    items = [("What we were worried about", conf.get("worried_about")),
-             ("Danger statements", conf.get("danger_statements"))]  # fmt: skip
+    items = [
+        ("What we were worried about", conf.get("worried_about")),
+        ("Danger statements", conf.get("danger_statements")),
+    ]
     return macro(_BITS, "paragraphs")(
         items, "The conference record holds no worries or danger statements."
     )

@@ -44,33 +44,62 @@ class MidwayApp:
         staff = load_staff(store)
         self.chair = widgets.Dropdown(
             options=[("All chairs", 0)] + [(n, i) for i, n in staff.items()],
-            value=chair_id if chair_id in staff else 0, description="Chair",
-        )  # fmt: skip
-        self.window = widgets.Dropdown(options=[(w, n) for n, w in WINDOWS.items()], value=20,
-                                       description="Due within")  # fmt: skip
+            value=chair_id if chair_id in staff else 0,
+            description="Chair",
+        )
+        self.window = widgets.Dropdown(
+            options=[(w, n) for n, w in WINDOWS.items()], value=20, description="Due within"
+        )
         self.listing = widgets.HTML("")
         self.picker = widgets.Dropdown(options=[], layout=widgets.Layout(width="520px"))
-        self.child_id = widgets.Text(placeholder="or a child ID, e.g. C000001",
-                                     layout=widgets.Layout(width="240px"))  # fmt: skip
-        self.open_button = primary(widgets.Button(description="Open the midway review",
-                                                  layout=widgets.Layout(width="auto")))  # fmt: skip
-        self.open_button.on_click(guarded(self.banner, "open the review")(
-            lambda _b: self.open_child(self.child_id.value.strip() or self.picker.value)))  # fmt: skip
+        self.child_id = widgets.Text(
+            placeholder="or a child ID, e.g. C000001", layout=widgets.Layout(width="240px")
+        )
+        self.open_button = primary(
+            widgets.Button(
+                description="Open the midway review", layout=widgets.Layout(width="auto")
+            )
+        )
+        self.open_button.on_click(
+            guarded(self.banner, "open the review")(
+                lambda _b: self.open_child(self.child_id.value.strip() or self.picker.value)
+            )
+        )
         self.chair.observe(lambda _c: self.refresh_list(), names="value")
         self.window.observe(lambda _c: self.refresh_list(), names="value")
         self.form_box = widgets.VBox([])
         authority = settings.get("authority_name", store)
         header = widgets.HTML(html.header(authority, profile, f"{self.as_of:%-d %B %Y}"))
-        self.due = widgets.Accordion(children=[widgets.VBox([
-            widgets.HTML(parts.note("Overdue first, then due within the period you choose. "
-                                    "Open a child's review from the list below it.")),
-            widgets.HBox([self.chair, self.window]), self.listing])], selected_index=0)  # fmt: skip
-        self.widget = widgets.VBox([
-            style(), header, self.due,
-            widgets.HBox([self.picker, self.child_id, self.open_button],
-                         layout=widgets.Layout(gap="10px")),
-            self.banner, self.form_box,
-        ])  # fmt: skip
+        self.due = widgets.Accordion(
+            children=[
+                widgets.VBox(
+                    [
+                        widgets.HTML(
+                            parts.note(
+                                "Overdue first, then due within the period you choose. "
+                                "Open a child's review from the list below it."
+                            )
+                        ),
+                        widgets.HBox([self.chair, self.window]),
+                        self.listing,
+                    ]
+                )
+            ],
+            selected_index=0,
+        )
+        self.widget = widgets.VBox(
+            [
+                style(),
+                header,
+                self.due,
+                widgets.HBox(
+                    [self.picker, self.child_id, self.open_button],
+                    layout=widgets.Layout(gap="10px"),
+                ),
+                self.banner,
+                self.form_box,
+            ]
+        )
         self.widget.layout.max_width = parts.APP_WIDTH
         self.refresh_list()
         if child_id:
@@ -83,8 +112,13 @@ class MidwayApp:
         rows = mw.due_list(caseload, self.profile, self.as_of, within_wd=self.window.value)
         self.rows = rows
         self.listing.value = html.due_table(rows)
-        options = [(f"{r.child_id} {r.name}: {r.status_text} (due {r.due_date:%-d %b %Y})",
-                    str(r.child_id)) for r in rows.itertuples()] or [("No child is due", "")]  # fmt: skip
+        options = [
+            (
+                f"{r.child_id} {r.name}: {r.status_text} (due {r.due_date:%-d %b %Y})",
+                str(r.child_id),
+            )
+            for r in rows.itertuples()
+        ] or [("No child is due", "")]
         current = self.picker.value
         self.picker.options = options
         self.picker.value = current if current in [v for _, v in options] else options[0][1]
@@ -103,8 +137,10 @@ class MidwayApp:
         self.file = mw.open_review(self.store, child_id, self.profile, self.as_of)
         if self.file.plan is None:
             self.form_box.children = []
-            self.banner.info(f"{child_id} has no open child protection plan, so there is no "
-                             "midway review to record.")  # fmt: skip
+            self.banner.info(
+                f"{child_id} has no open child protection plan, so there is no "
+                "midway review to record."
+            )
             return
         self.form = MidwayForm(self.file, self.store, on_saved=self.refresh_list)
         self.form_box.children = [self.form.widget]
@@ -128,5 +164,3 @@ class MidwayApp:
 
 def load_staff(store: Store) -> dict[int, str]:
     return {s["id"]: s["name"] for s in store.rows("staff", role="chair")}
-
-

@@ -111,8 +111,12 @@ class ObservationView:
         chair_options = [(f"— choose the {role.lower()} —", CHOOSE)] + [
             (r.name, int(r.id)) for r in common.chairs(store).itertuples()
         ]
-        self.chair = Field("chair_id", f"{role} observed", widgets.Dropdown(
-            options=chair_options, layout=widgets.Layout(width="95%")), required=True)  # fmt: skip
+        self.chair = Field(
+            "chair_id",
+            f"{role} observed",
+            widgets.Dropdown(options=chair_options, layout=widgets.Layout(width="95%")),
+            required=True,
+        )
         self.conference = Field(
             "conference_id",
             "Conference observed",
@@ -124,9 +128,15 @@ class ObservationView:
             required=True,
         )
         self.conference_details = widgets.HTML()
-        self.observer = Field("observer_id", "Observed by", widgets.Dropdown(
-            options=[("— choose the observer —", CHOOSE)] + common.observers(store),
-            layout=widgets.Layout(width="95%")), required=True)  # fmt: skip
+        self.observer = Field(
+            "observer_id",
+            "Observed by",
+            widgets.Dropdown(
+                options=[("— choose the observer —", CHOOSE)] + common.observers(store),
+                layout=widgets.Layout(width="95%"),
+            ),
+            required=True,
+        )
         self.date = Field("date", "Date of the observation", widgets.DatePicker(), required=True)
         self.chair.widget.observe(self._on_chair, "value")
         self.conference.widget.observe(self._on_conference, "value")
@@ -139,38 +149,60 @@ class ObservationView:
         judgement_options = [("— choose the overall judgement —", CHOOSE)] + [
             (g.label, str(g.code)) for g in SCALE if g.score > 0
         ]
-        self.strengths = Field("strengths", "Strengths", widgets.Textarea(
-            layout=widgets.Layout(width="100%", height="90px")),
-            help="What the chair did well, with examples.")  # fmt: skip
-        self.development = Field("development_points", "Development points", widgets.Textarea(
-            layout=widgets.Layout(width="100%", height="90px")),
-            help="What the chair could develop, specific enough to act on.")  # fmt: skip
-        self.judgement = Field("overall_judgement", "Overall judgement", widgets.Dropdown(
-            options=judgement_options, layout=widgets.Layout(width="360px")),
-            required=True)  # fmt: skip
-        self.rationale = Field("overall_rationale", "Rationale for the overall judgement",
-                               widgets.Textarea(layout=widgets.Layout(width="100%",
-                                                                      height="80px")),
-                               required=True)  # fmt: skip
+        self.strengths = Field(
+            "strengths",
+            "Strengths",
+            widgets.Textarea(layout=widgets.Layout(width="100%", height="90px")),
+            help="What the chair did well, with examples.",
+        )
+        self.development = Field(
+            "development_points",
+            "Development points",
+            widgets.Textarea(layout=widgets.Layout(width="100%", height="90px")),
+            help="What the chair could develop, specific enough to act on.",
+        )
+        self.judgement = Field(
+            "overall_judgement",
+            "Overall judgement",
+            widgets.Dropdown(options=judgement_options, layout=widgets.Layout(width="360px")),
+            required=True,
+        )
+        self.rationale = Field(
+            "overall_rationale",
+            "Rationale for the overall judgement",
+            widgets.Textarea(layout=widgets.Layout(width="100%", height="80px")),
+            required=True,
+        )
         self.draft_button = widgets.Button(description="Save draft", layout={"width": "160px"})
         self.submit_button = primary(
             widgets.Button(description=f"Submit to the {role.lower()}", layout={"width": "220px"})
         )
-        self.amend_button = primary(widgets.Button(description="Save changes",
-                                                   layout={"width": "180px"}))  # fmt: skip
+        self.amend_button = primary(
+            widgets.Button(description="Save changes", layout={"width": "180px"})
+        )
         self.draft_button.on_click(guarded(self.banner, "save")(lambda _b: self.save("draft")))
         self.submit_button.on_click(guarded(self.banner, "submit")(lambda _b: self.save("submit")))
         self.amend_button.on_click(guarded(self.banner, "save")(lambda _b: self.save("amend")))
 
-        self.reflection = Field("chair_reflection", f"The {role.lower()}'s reflection",
-                                widgets.Textarea(layout=widgets.Layout(width="100%",
-                                                                       height="110px")),
-                                help="In the chair's own words: what they take from the "
-                                "observation and what they will do.", required=True)  # fmt: skip
-        self.acknowledged = Field("chair_acknowledged", f"Date the {role.lower()} acknowledged "
-                                  "the observation", widgets.DatePicker(), required=True)  # fmt: skip
-        self.reflect_button = primary(widgets.Button(
-            description=f"Save the {role.lower()}'s reflection", layout={"width": "260px"}))  # fmt: skip
+        self.reflection = Field(
+            "chair_reflection",
+            f"The {role.lower()}'s reflection",
+            widgets.Textarea(layout=widgets.Layout(width="100%", height="110px")),
+            help="In the chair's own words: what they take from the "
+            "observation and what they will do.",
+            required=True,
+        )
+        self.acknowledged = Field(
+            "chair_acknowledged",
+            f"Date the {role.lower()} acknowledged the observation",
+            widgets.DatePicker(),
+            required=True,
+        )
+        self.reflect_button = primary(
+            widgets.Button(
+                description=f"Save the {role.lower()}'s reflection", layout={"width": "260px"}
+            )
+        )
         self.reflect_button.on_click(
             guarded(self.reflect_banner, "save the reflection")(lambda _b: self.save("reflect"))
         )
@@ -188,13 +220,22 @@ class ObservationView:
             blocks.append(widgets.HTML(html.piece("domain_head", n, domain)))
             blocks.append(widgets.HTML(html.piece("column_heads")))
             for k, c in enumerate(domain.criteria, 1):
-                text = widgets.HTML(html.piece("criterion", f"{n}.{k}", c),
-                                    layout=widgets.Layout(width="47%"))  # fmt: skip
-                rating = Field(f"rating.{c.id}", "Rating", widgets.Dropdown(
-                    options=options, layout=widgets.Layout(width="96%")))  # fmt: skip
-                evidence = Field(f"evidence.{c.id}", "Evidence", widgets.Textarea(
-                    placeholder="What you saw and heard", layout=widgets.Layout(
-                        width="98%", height="54px")))  # fmt: skip
+                text = widgets.HTML(
+                    html.piece("criterion", f"{n}.{k}", c), layout=widgets.Layout(width="47%")
+                )
+                rating = Field(
+                    f"rating.{c.id}",
+                    "Rating",
+                    widgets.Dropdown(options=options, layout=widgets.Layout(width="96%")),
+                )
+                evidence = Field(
+                    f"evidence.{c.id}",
+                    "Evidence",
+                    widgets.Textarea(
+                        placeholder="What you saw and heard",
+                        layout=widgets.Layout(width="98%", height="54px"),
+                    ),
+                )
                 for f, width in ((rating, "21%"), (evidence, "32%")):
                     f.box.add_class("cpt-hide-label")
                     f.box.layout.width = width
@@ -211,12 +252,22 @@ class ObservationView:
     @property
     def form(self) -> Form:
         return Form(
-            [self.chair, self.conference, self.observer, self.date,
-             *self.rating_fields.values(), *self.evidence_fields.values(),
-             self.strengths, self.development, self.judgement, self.rationale,
-             self.reflection, self.acknowledged],
+            [
+                self.chair,
+                self.conference,
+                self.observer,
+                self.date,
+                *self.rating_fields.values(),
+                *self.evidence_fields.values(),
+                self.strengths,
+                self.development,
+                self.judgement,
+                self.rationale,
+                self.reflection,
+                self.acknowledged,
+            ],
             self.banner,
-        )  # fmt: skip
+        )
 
     def widget(self) -> widgets.Widget:
         role = self.role.lower()
@@ -231,10 +282,17 @@ class ObservationView:
             return box
 
         framework_part = widgets.VBox(
-            [widgets.HTML(html.piece("part_head", "B", "Observation against the standards "
-                                 f"({self.model.framework.name})")),
-             self.framework_box]
-        )  # fmt: skip
+            [
+                widgets.HTML(
+                    html.piece(
+                        "part_head",
+                        "B",
+                        f"Observation against the standards ({self.model.framework.name})",
+                    )
+                ),
+                self.framework_box,
+            ]
+        )
         framework_part.add_class("cpt-part")
         framework_part.add_class("cpt-part-b")
         page = widgets.VBox(
@@ -251,11 +309,17 @@ class ObservationView:
                 widgets.HBox([self.draft_button, self.submit_button, self.amend_button]),
                 self.banner,
                 self.download.widget,
-                part("F", f"The {role}'s reflection and acknowledgement", self.reflection_note,
-                     self.reflection.box, self.acknowledged.box, self.reflect_button),
+                part(
+                    "F",
+                    f"The {role}'s reflection and acknowledgement",
+                    self.reflection_note,
+                    self.reflection.box,
+                    self.acknowledged.box,
+                    self.reflect_button,
+                ),
                 self.reflect_banner,
             ]
-        )  # fmt: skip
+        )
         page.add_class("cpt-paper")
         self._refresh_open_list()
         return page
@@ -284,8 +348,10 @@ class ObservationView:
         self.conference.widget.value = m.conference_id if m.conference_id is not None else CHOOSE
         observers = [v for _, v in self.observer.widget.options]
         if m.observer_id is not None and m.observer_id not in observers:
-            self.observer.widget.options = [*self.observer.widget.options,
-                                            (f"Staff no. {m.observer_id}", m.observer_id)]  # fmt: skip
+            self.observer.widget.options = [
+                *self.observer.widget.options,
+                (f"Staff no. {m.observer_id}", m.observer_id),
+            ]
         self.observer.widget.value = m.observer_id if m.observer_id is not None else CHOOSE
         self.date.widget.value = m.date
         for cid, f in self.rating_fields.items():
@@ -317,8 +383,9 @@ class ObservationView:
     def _show_status(self) -> None:
         m = self.model
         role = self.role.lower()
-        self.status.value = html.piece("status", None if m.is_new else m.id, m.status_label,
-                                   m.version)  # fmt: skip
+        self.status.value = html.piece(
+            "status", None if m.is_new else m.id, m.status_label, m.version
+        )
         draft = m.status == ObservationStatus.DRAFT
         self.download.forget()
         self.download.widget.layout.display = "none" if m.is_new else None
@@ -344,8 +411,9 @@ class ObservationView:
             self.conference.widget.options = [("— choose the chair first —", CHOOSE)]
             return
         since = today() - dt.timedelta(days=548)
-        options = common.held_conferences(self.store, chair, since=since,
-                                          include=self.model.conference_id)  # fmt: skip
+        options = common.held_conferences(
+            self.store, chair, since=since, include=self.model.conference_id
+        )
         head = "— choose the conference —" if options else "— no conferences held recently —"
         self.conference.widget.options = [(head, CHOOSE), *options]
 
@@ -378,8 +446,9 @@ class ObservationView:
         self.banner.info(f"Opened observation no. {chosen}.")
 
     def _on_new(self, _button) -> None:
-        self.model = ObservationForm.new(common.framework(self.store),
-                                         common.profile_name(self.store))  # fmt: skip
+        self.model = ObservationForm.new(
+            common.framework(self.store), common.profile_name(self.store)
+        )
         self._build_framework(self.model.framework)
         self.form.clear_errors()
         self._from_model()

@@ -55,29 +55,40 @@ class DashboardView:
         self.interval = Field(
             "interval_months",
             "Observed within (months)",
-            widgets.BoundedIntText(value=b.interval_months, min=1, max=36,
-                                   layout=widgets.Layout(width="90px")),
+            widgets.BoundedIntText(
+                value=b.interval_months, min=1, max=36, layout=widgets.Layout(width="90px")
+            ),
             help="Chairs not observed for longer are flagged.",
-        )  # fmt: skip
-        self.rows_by = Field("rows_by", "Heat map rows", widgets.ToggleButtons(
-            options=[("Chairs", "chair"), ("Observations", "observation")], value=b.rows_by,
-            style={"button_width": "110px"}), help="One row per chair, or per observation.")  # fmt: skip
-        self.refresh_button = primary(widgets.Button(description="Show",
-                                                     layout={"width": "120px"}))  # fmt: skip
+        )
+        self.rows_by = Field(
+            "rows_by",
+            "Heat map rows",
+            widgets.ToggleButtons(
+                options=[("Chairs", "chair"), ("Observations", "observation")],
+                value=b.rows_by,
+                style={"button_width": "110px"},
+            ),
+            help="One row per chair, or per observation.",
+        )
+        self.refresh_button = primary(widgets.Button(description="Show", layout={"width": "120px"}))
         self.refresh_button.on_click(guarded(self.form, "show the dashboard")(self._on_refresh))
         self.rows_by.widget.observe(self._on_rows, "value")
         chairs = [(r.name, int(r.id)) for r in b.chairs.itertuples()]
-        self.download_format = widgets.Dropdown(options=[("PDF", "pdf"), ("HTML", "html")],
-                                                value="pdf", layout={"width": "90px"})  # fmt: skip
-        self.download_button = widgets.Button(description="Download report",
-                                              layout={"width": "160px"})  # fmt: skip
+        self.download_format = widgets.Dropdown(
+            options=[("PDF", "pdf"), ("HTML", "html")], value="pdf", layout={"width": "90px"}
+        )
+        self.download_button = widgets.Button(
+            description="Download report", layout={"width": "160px"}
+        )
         self.download_link = widgets.HTML()
         self.download_link.add_class("cpt-download-link")
         self.download_button.on_click(guarded(self.banner, "make the report")(self._on_download))
-        self.trend_chair = widgets.Dropdown(options=chairs, value=b.trend_chair,
-                                            description=f"{role}:")  # fmt: skip
-        self.feedback_chair = widgets.Dropdown(options=chairs, value=b.feedback_chair,
-                                               description=f"{role}:")  # fmt: skip
+        self.trend_chair = widgets.Dropdown(
+            options=chairs, value=b.trend_chair, description=f"{role}:"
+        )
+        self.feedback_chair = widgets.Dropdown(
+            options=chairs, value=b.feedback_chair, description=f"{role}:"
+        )
         self.trend_chair.observe(self._on_trend_chair, "value")
         self.feedback_chair.observe(self._on_feedback_chair, "value")
         for key, _ in SECTIONS:
@@ -92,10 +103,15 @@ class DashboardView:
 
     def widget(self) -> widgets.Widget:
         controls = widgets.HBox(
-            [self.start.box, self.end.box, self.interval.box, self.rows_by.box,
-             self.refresh_button],
+            [
+                self.start.box,
+                self.end.box,
+                self.interval.box,
+                self.rows_by.box,
+                self.refresh_button,
+            ],
             layout=widgets.Layout(gap="18px", flex_flow="row wrap", align_items="center"),
-        )  # fmt: skip
+        )
         parts: list[widgets.Widget] = [
             style(),
             self.title,
@@ -147,10 +163,14 @@ class DashboardView:
         b = self.board
         self.download_link.value = "Making the report…"
         self.download_link.value = reports.download_link(
-            "observation_summary", self.download_format.value, db=b.store.engine.url.render_as_string(hide_password=False),
-            as_of=b.as_of.isoformat(), start=b.start.isoformat(), end=b.end.isoformat(),
+            "observation_summary",
+            self.download_format.value,
+            db=b.store.engine.url.render_as_string(hide_password=False),
+            as_of=b.as_of.isoformat(),
+            start=b.start.isoformat(),
+            end=b.end.isoformat(),
             chair=str(b.trend_chair) if b.trend_chair is not None else None,
-        )  # fmt: skip
+        )
 
     def _on_rows(self, _change) -> None:
         self.board.rows_by = self.rows_by.widget.value

@@ -23,8 +23,9 @@ def role_may(role: str | None) -> Markup:
     """What someone in ``role`` may change (nothing when no role is chosen)."""
     if not role:
         return Markup("")
-    return macro(_BITS, "role_may")(sm.with_article(sm.ROLE_CHOICES[role], capital=True),
-                                    sm.ROLE_MAY[role])  # fmt: skip
+    return macro(_BITS, "role_may")(
+        sm.with_article(sm.ROLE_CHOICES[role], capital=True), sm.ROLE_MAY[role]
+    )
 
 
 def staff_table(rows: list[sm.StaffRow]) -> Markup:

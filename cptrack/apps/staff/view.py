@@ -36,19 +36,22 @@ class StaffApp:
         team_choices = {str(k): v for k, v in sm.teams(store).items()}
         self.fields = {
             "name": parts.field("name", "Name", parts.text("420px"), required=True),
-            "role": parts.field("role", "Role", parts.choice(sm.ROLE_CHOICES, width="200px"),
-                                required=True),
-            "login": parts.field("login", "Login: the name they sign in with",
-                                 parts.text("300px", placeholder="e.g. ruth.baker")),
-            "team_id": parts.field("team_id", "Team", parts.choice(team_choices,
-                                                                  none="No team")),
-            "active": parts.field("active", "May sign in and be allocated work",
-                                  parts.yes_no()),
-        }  # fmt: skip
+            "role": parts.field(
+                "role", "Role", parts.choice(sm.ROLE_CHOICES, width="200px"), required=True
+            ),
+            "login": parts.field(
+                "login",
+                "Login: the name they sign in with",
+                parts.text("300px", placeholder="e.g. ruth.baker"),
+            ),
+            "team_id": parts.field("team_id", "Team", parts.choice(team_choices, none="No team")),
+            "active": parts.field("active", "May sign in and be allocated work", parts.yes_no()),
+        }
         self.form = Form(self.fields.values(), self.banner)
         self.role_help = widgets.HTML("")
-        self.save_button = primary(widgets.Button(description="Save the change",
-                                                  layout=widgets.Layout(width="auto")))  # fmt: skip
+        self.save_button = primary(
+            widgets.Button(description="Save the change", layout=widgets.Layout(width="auto"))
+        )
         self.save_button.on_click(guarded(self.form, "save")(lambda _b: self.save()))
         self._refreshing = False
         self.person.observe(self._picked, names="value")
@@ -56,19 +59,26 @@ class StaffApp:
         authority = settings.get("authority_name", store)
         header = widgets.HTML(parts.box(html.header(authority, self.viewer.words)))
         f = self.fields
-        self.editor = widgets.VBox([
-            parts.section("Add a person, or change one",
-                          "Choose a person to change their role, login or team, or "
-                          "“Add a new person”."),
-            self.person, f["name"].box,
-            parts.side_by_side(f["role"], f["login"], f["team_id"], width="330px"),
-            self.role_help,
-            widgets.HTML(html.login_help()),
-            f["active"].box, parts.buttons(self.save_button), self.banner,
-        ])  # fmt: skip
+        self.editor = widgets.VBox(
+            [
+                parts.section(
+                    "Add a person, or change one",
+                    "Choose a person to change their role, login or team, or “Add a new person”.",
+                ),
+                self.person,
+                f["name"].box,
+                parts.side_by_side(f["role"], f["login"], f["team_id"], width="330px"),
+                self.role_help,
+                widgets.HTML(html.login_help()),
+                f["active"].box,
+                parts.buttons(self.save_button),
+                self.banner,
+            ]
+        )
         self.editor.add_class("cpt-staff-form")
-        self.widget = widgets.VBox([style(), header, self.editor,
-                                    parts.section("Staff"), self.listing])  # fmt: skip
+        self.widget = widgets.VBox(
+            [style(), header, self.editor, parts.section("Staff"), self.listing]
+        )
         self.widget.layout.max_width = parts.APP_WIDTH
         self.refresh(person_id if person_id is not None else NEW)
 
@@ -94,12 +104,17 @@ class StaffApp:
 
     def pick(self, person_id: int, clear_banner: bool = True) -> None:
         """Fill the form with ``person_id`` (NEW: an empty form)."""
-        self.form_model = sm.PersonChange() if person_id == NEW else sm.PersonChange.of(
-            self.store, person_id)  # fmt: skip
+        self.form_model = (
+            sm.PersonChange() if person_id == NEW else sm.PersonChange.of(self.store, person_id)
+        )
         m = self.form_model
-        for name, value in (("name", m.name), ("role", m.role), ("login", m.login),
-                            ("team_id", str(m.team_id) if m.team_id else None),
-                            ("active", m.active)):  # fmt: skip
+        for name, value in (
+            ("name", m.name),
+            ("role", m.role),
+            ("login", m.login),
+            ("team_id", str(m.team_id) if m.team_id else None),
+            ("active", m.active),
+        ):
             parts._write(self.fields[name].widget, value)
             self.fields[name].set_error(None)
         if clear_banner:
@@ -140,4 +155,3 @@ class StaffApp:
             return parts.unavailable(f"The staff page cannot open: {exc}")
         raw = query_params().get("person", "")
         return cls(store, int(raw) if raw.isdigit() else None)
-

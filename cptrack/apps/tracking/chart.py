@@ -22,8 +22,9 @@ STATES = {  # state: (label, marker, face, edge)
 }
 
 
-def timeline_svg(chronology: pd.DataFrame, as_of: dt.date,
-                 plans: list[tuple[dt.date, dt.date | None]] = ()) -> str:  # fmt: skip
+def timeline_svg(
+    chronology: pd.DataFrame, as_of: dt.date, plans: list[tuple[dt.date, dt.date | None]] = ()
+) -> str:
     """The chronology as an inline SVG (a string), or "" when there is nothing to draw."""
     from matplotlib.figure import Figure  # here: only a child view pays for the import
 
@@ -42,8 +43,17 @@ def timeline_svg(chronology: pd.DataFrame, as_of: dt.date,
         rows = chronology[chronology["state"] == state]
         if rows.empty:
             continue
-        ax.scatter(list(rows["date"]), [lane[k] for k in rows["kind"]], marker=marker, s=46,
-                   facecolors=face, edgecolors=edge, linewidths=1.2, label=label, zorder=3)  # fmt: skip
+        ax.scatter(
+            list(rows["date"]),
+            [lane[k] for k in rows["kind"]],
+            marker=marker,
+            s=46,
+            facecolors=face,
+            edgecolors=edge,
+            linewidths=1.2,
+            label=label,
+            zorder=3,
+        )
     ax.axvline(as_of, color="#0b0c0c", linewidth=1.2, linestyle="--", zorder=2)
     ax.text(as_of, len(kinds) - 0.45, f" {as_of:%-d %b %Y}", fontsize=9, va="bottom")
     ax.set_yticks(range(len(kinds)), list(reversed(kinds)), fontsize=10)
@@ -63,4 +73,4 @@ def timeline_svg(chronology: pd.DataFrame, as_of: dt.date,
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]

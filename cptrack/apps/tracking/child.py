@@ -38,8 +38,7 @@ class ChildView:
         self.file: m.ChildFile | None = None
         self.panel: EscalationPanel | None = None
         self.built = False
-        self.body = widgets.VBox([
-            widgets.HTML(html.no_child())])  # fmt: skip
+        self.body = widgets.VBox([widgets.HTML(html.no_child())])
         self.widget = widgets.VBox([self.banner, self.body])
 
     def build(self) -> None:
@@ -57,47 +56,72 @@ class ChildView:
         self.chron = widgets.HTML("")
         self.records = widgets.HTML("")
         self.amend_pick = widgets.Dropdown(options=[], layout=widgets.Layout(width="420px"))
-        self.amend_button = widgets.Button(description="Amend this record",
-                                           layout=widgets.Layout(width="auto"))  # fmt: skip
-        self.new_button = widgets.Button(description="Start a new check",
-                                         layout=widgets.Layout(width="auto"))  # fmt: skip
-        self.amend_button.on_click(guarded(self.banner, "open the record")(
-            lambda _b: self.amend(self.amend_pick.value)))  # fmt: skip
+        self.amend_button = widgets.Button(
+            description="Amend this record", layout=widgets.Layout(width="auto")
+        )
+        self.new_button = widgets.Button(
+            description="Start a new check", layout=widgets.Layout(width="auto")
+        )
+        self.amend_button.on_click(
+            guarded(self.banner, "open the record")(lambda _b: self.amend(self.amend_pick.value))
+        )
         self.new_button.on_click(guarded(self.banner, "start a check")(lambda _b: self.new()))
         self.form = RecordForm(self.saved)
         self.escalation_box = widgets.VBox([])
         app = self.app
-        self.download = ReportDownload(self.banner, lambda: m.report_request(
-            app.store, app.profile, app.as_of, child_id=self.file.child_id),
-            m.REPORT_FORMATS["child_summary"])  # fmt: skip
+        self.download = ReportDownload(
+            self.banner,
+            lambda: m.report_request(
+                app.store, app.profile, app.as_of, child_id=self.file.child_id
+            ),
+            m.REPORT_FORMATS["child_summary"],
+        )
 
     def open(self, child_id: str) -> None:
         self.banner.clear()
         self.build()
         self.file = m.open_child(self.app.store, child_id, self.app.profile, self.app.as_of)
         self.panel = EscalationPanel(
-            self.app.store, self.app.profile, child_id, plan_id=self._plan_id(),
-            raised_by=m.as_int(self.file.child.get("chair_id")), source_kind="case_tracking",
-            as_of=self.app.as_of, title="Escalations", on_saved=self.refresh,
-        )  # fmt: skip
+            self.app.store,
+            self.app.profile,
+            child_id,
+            plan_id=self._plan_id(),
+            raised_by=m.as_int(self.file.child.get("chair_id")),
+            source_kind="case_tracking",
+            as_of=self.app.as_of,
+            title="Escalations",
+            on_saved=self.refresh,
+        )
         self.escalation_box.children = [self.panel.widget]
         self.form.store = self.app.store
         self.show()
         self.new()
         self.download.forget()
         self.body.children = [
-            self.card, self.download.widget,
-            parts.section("What needs attention", "Every open item for this child, worst "
-                          "first: the standard, its due date and where it comes from."),
-            self.findings, self.history_box,
-            parts.section("Plan actions", "Who does what by when."), self.actions,
-            parts.section("Chronology", "Every event in the records, newest first in the "
-                          "table."), self.timeline, self.chron,
-            parts.section("Case-tracking records", "Your checks between conferences; choose "
-                          "one to amend it.", "000 Case Tracking"), self.records,
+            self.card,
+            self.download.widget,
+            parts.section(
+                "What needs attention",
+                "Every open item for this child, worst "
+                "first: the standard, its due date and where it comes from.",
+            ),
+            self.findings,
+            self.history_box,
+            parts.section("Plan actions", "Who does what by when."),
+            self.actions,
+            parts.section("Chronology", "Every event in the records, newest first in the table."),
+            self.timeline,
+            self.chron,
+            parts.section(
+                "Case-tracking records",
+                "Your checks between conferences; choose one to amend it.",
+                "000 Case Tracking",
+            ),
+            self.records,
             parts.buttons(self.amend_pick, self.amend_button, self.new_button),
-            self.form.widget, self.escalation_box,
-        ]  # fmt: skip
+            self.form.widget,
+            self.escalation_box,
+        ]
 
     def _plan_id(self) -> int | None:
         return self.file.plan["id"] if self.file and self.file.plan_open else None
@@ -113,16 +137,24 @@ class ChildView:
         self.history_box.titles = (f"Settled: {len(settled)} items met, met late or missed",)
         self.actions.value = html.actions_table(file.actions())
         chron = file.chronology()
-        plans = [(m.as_date(p.start_date), m.as_date(p.end_date))
-                 for p in file.caseload.cp_plans.itertuples()]  # fmt: skip
+        plans = [
+            (m.as_date(p.start_date), m.as_date(p.end_date))
+            for p in file.caseload.cp_plans.itertuples()
+        ]
         svg = timeline_svg(chron, file.as_of, plans)
         self.timeline.value = html.timeline(svg)
         self.chron.value = html.chronology_table(chron)
         recs = file.records()
         self.records.value = html.records_table(recs)
         own = recs[recs["kind"] == "case_tracking"]
-        options = [(f"{fmt(r.date, '—')}: {m.DECISION_WORDS.get(r.decision, r.decision)} "
-                    f"(version {int(r.version)})", int(r.id)) for r in own.itertuples()]  # fmt: skip
+        options = [
+            (
+                f"{fmt(r.date, '—')}: {m.DECISION_WORDS.get(r.decision, r.decision)} "
+                f"(version {int(r.version)})",
+                int(r.id),
+            )
+            for r in own.itertuples()
+        ]
         self.amend_pick.options = options
         self.amend_pick.value = options[0][1] if options else None
         shown = None if options else "none"
@@ -143,8 +175,9 @@ class ChildView:
         """After a save: the child's history and the dashboard read again; an escalation
         decision opens the escalation form, linked to the record."""
         record = saved.record
-        self.file = m.open_child(self.app.store, self.file.child_id, self.app.profile,
-                                 self.app.as_of)  # fmt: skip
+        self.file = m.open_child(
+            self.app.store, self.file.child_id, self.app.profile, self.app.as_of
+        )
         self.show()
         self.form.set(m.open_draft(self.app.store.get("case_tracking", record["id"])))
         self.app.refresh()
@@ -154,7 +187,8 @@ class ChildView:
 
     def refresh(self) -> None:
         if self.file is not None:
-            self.file = m.open_child(self.app.store, self.file.child_id, self.app.profile,
-                                     self.app.as_of)  # fmt: skip
+            self.file = m.open_child(
+                self.app.store, self.file.child_id, self.app.profile, self.app.as_of
+            )
             self.show()
         self.app.refresh()

@@ -23,37 +23,60 @@ class RecordForm:
         f = self.fields = {
             "date": parts.field("date", "Date of the check", parts.date(), required=True),
             "observations": parts.field(
-                "observations", "Observations", parts.area(4), required=True,
+                "observations",
+                "Observations",
+                parts.area(4),
+                required=True,
                 help="What the records and the professionals show: core groups, visits, "
-                "actions, reports."),
-            "concerns": parts.field("concerns", "Concerns", parts.area(3),
-                                    help="Needed for advice or an escalation."),
+                "actions, reports.",
+            ),
+            "concerns": parts.field(
+                "concerns", "Concerns", parts.area(3), help="Needed for advice or an escalation."
+            ),
             "decision": parts.field(
-                "decision", "Decision",
-                widgets.RadioButtons(options=[(w, k) for k, w in m.DECISION_WORDS.items()],
-                                     value=None, layout=widgets.Layout(width="auto")),
-                required=True),
-            "next_check_date": parts.field("next_check_date", "Next check", parts.date(),
-                                           required=True,
-                                           help="Proposed four working weeks on."),
-        }  # fmt: skip
-        self.checks = {k: widgets.Checkbox(description=w, indent=False,
-                                           layout=widgets.Layout(width="auto"))
-                       for k, w in m.CHECK_WORDS.items()}  # fmt: skip
+                "decision",
+                "Decision",
+                widgets.RadioButtons(
+                    options=[(w, k) for k, w in m.DECISION_WORDS.items()],
+                    value=None,
+                    layout=widgets.Layout(width="auto"),
+                ),
+                required=True,
+            ),
+            "next_check_date": parts.field(
+                "next_check_date",
+                "Next check",
+                parts.date(),
+                required=True,
+                help="Proposed four working weeks on.",
+            ),
+        }
+        self.checks = {
+            k: widgets.Checkbox(description=w, indent=False, layout=widgets.Layout(width="auto"))
+            for k, w in m.CHECK_WORDS.items()
+        }
         checks_box = widgets.HBox(list(self.checks.values()), layout=widgets.Layout(gap="18px"))
         checks_box.add_class("cpt-checks")
         self.title = widgets.HTML("")
-        self.save_button = primary(widgets.Button(description="Save the check",
-                                                  layout=widgets.Layout(width="auto")))  # fmt: skip
+        self.save_button = primary(
+            widgets.Button(description="Save the check", layout=widgets.Layout(width="auto"))
+        )
         self.save_button.on_click(guarded(self.banner, "save")(lambda _b: self.save()))
         self.store: Store | None = None
-        self.widget = widgets.VBox([
-            self.title, f["date"].box,
-            widgets.HTML(form_piece("label", "What did you check?")), checks_box,
-            f["observations"].box, f["concerns"].box, f["decision"].box,
-            parts.side_by_side(f["next_check_date"]), self.banner,
-            parts.buttons(self.save_button),
-        ])  # fmt: skip
+        self.widget = widgets.VBox(
+            [
+                self.title,
+                f["date"].box,
+                widgets.HTML(form_piece("label", "What did you check?")),
+                checks_box,
+                f["observations"].box,
+                f["concerns"].box,
+                f["decision"].box,
+                parts.side_by_side(f["next_check_date"]),
+                self.banner,
+                parts.buttons(self.save_button),
+            ]
+        )
         self.widget.add_class("cpt-tracking-form")
 
     def set(self, draft: m.TrackingDraft) -> None:
@@ -65,8 +88,9 @@ class RecordForm:
                 self.fields[name].value = value
         self.clear()
         self.title.value = html.form_title(draft.date, draft.version if draft.amending else None)
-        self.save_button.description = ("Save changes to this record" if draft.amending
-                                         else "Save the check")  # fmt: skip
+        self.save_button.description = (
+            "Save changes to this record" if draft.amending else "Save the check"
+        )
 
     def clear(self) -> None:
         parts.clear_errors(self.fields, {})

@@ -21,30 +21,53 @@ from cptrack.render.templating import macro, render, trusted
 _BITS = "tracking/bits.html"
 
 
-def summary(s: dict[str, int], *, who: str, profile: str, as_of: dt.date, amber: int,
-            shown: int, total: int) -> Markup:  # fmt: skip
+def summary(
+    s: dict[str, int], *, who: str, profile: str, as_of: dt.date, amber: int, shown: int, total: int
+) -> Markup:
     """The scope line (whose caseload, which standards, what day) and the summary strip."""
-    return render("tracking/summary.html", s=s, who=who, profile=profile, as_of=as_of,
-                  amber=amber, shown=shown, total=total)  # fmt: skip
+    return render(
+        "tracking/summary.html",
+        s=s,
+        who=who,
+        profile=profile,
+        as_of=as_of,
+        amber=amber,
+        shown=shown,
+        total=total,
+    )
 
 
 def dashboard_table(rows: pd.DataFrame, *, with_chair: bool, limit: int = 0) -> Markup:
     """The caseload as one table, a row per child, the RAG in words and colour."""
     shown = rows if not limit else rows.head(limit)
     return render(
-        "tracking/caseload.html", rows=list(shown.itertuples()), total=len(rows),
-        with_chair=with_chair, rag_words=m.RAG_WORDS, category_words=m.CATEGORY_WORDS, yes=m.yes,
-    )  # fmt: skip
+        "tracking/caseload.html",
+        rows=list(shown.itertuples()),
+        total=len(rows),
+        with_chair=with_chair,
+        rag_words=m.RAG_WORDS,
+        category_words=m.CATEGORY_WORDS,
+        yes=m.yes,
+    )
 
 
 def findings_table(f: pd.DataFrame, table_id: str) -> Markup:
     rows = [
-        {"rag": str(r.rag), "status": r.status, "rule_text": r.rule_text, "due_date": r.due_date,
-         "actual_date": r.actual_date, "status_text": r.status_text, "basis_text": r.basis_text,
-         "label": engine.EVENT_LABELS.get(str(r.event), str(r.event)).replace("{chair}", "chair"),
-         "citation": engine.short_citation(str(r.citation))}
+        {
+            "rag": str(r.rag),
+            "status": r.status,
+            "rule_text": r.rule_text,
+            "due_date": r.due_date,
+            "actual_date": r.actual_date,
+            "status_text": r.status_text,
+            "basis_text": r.basis_text,
+            "label": engine.EVENT_LABELS.get(str(r.event), str(r.event)).replace(
+                "{chair}", "chair"
+            ),
+            "citation": engine.short_citation(str(r.citation)),
+        }
         for r in f.itertuples()
-    ]  # fmt: skip
+    ]
     return render("tracking/findings.html", rows=rows, table_id=table_id, rag_words=m.RAG_WORDS)
 
 
@@ -59,34 +82,53 @@ def actions_table(a: pd.DataFrame) -> Markup:
 def records_table(recs: pd.DataFrame) -> Markup:
     rows = []
     for r in recs.itertuples():
-        checked = ", ".join(w.split(" (")[0] for k, w in m.CHECK_WORDS.items()
-                            if m.yes(getattr(r, k))) or "—"  # fmt: skip
-        decision = (m.DECISION_WORDS.get(r.decision, r.decision) if r.kind == "case_tracking"
-                    else m.KIND_WORDS.get(r.kind, r.kind))  # fmt: skip
+        checked = (
+            ", ".join(w.split(" (")[0] for k, w in m.CHECK_WORDS.items() if m.yes(getattr(r, k)))
+            or "—"
+        )
+        decision = (
+            m.DECISION_WORDS.get(r.decision, r.decision)
+            if r.kind == "case_tracking"
+            else m.KIND_WORDS.get(r.kind, r.kind)
+        )
         rows.append({**r._asdict(), "checked": checked, "decision_words": decision})
     return render("tracking/records.html", rows=rows)
 
 
 def child_card(file: m.ChildFile) -> Markup:
     c, plan = file.child, file.plan
-    born = (fmt(c.get("date_of_birth"), "—") if c.get("date_of_birth")
-            else f"expected {fmt(c.get('expected_date_of_delivery'), '—')}")  # fmt: skip
-    facts = [("Child", file.child_id), ("Born", born), ("Chair", file.chair_name or "—"),
-             ("Social worker", c.get("social_worker") or "—")]  # fmt: skip
+    born = (
+        fmt(c.get("date_of_birth"), "—")
+        if c.get("date_of_birth")
+        else f"expected {fmt(c.get('expected_date_of_delivery'), '—')}"
+    )
+    facts = [
+        ("Child", file.child_id),
+        ("Born", born),
+        ("Chair", file.chair_name or "—"),
+        ("Social worker", c.get("social_worker") or "—"),
+    ]
     if plan:
         state = "open" if file.plan_open else f"ended {fmt(plan.get('end_date'), '—')}"
-        facts += [("Plan", f"started {fmt(plan['start_date'], '—')} ({state})"),
-                  ("Category", m.CATEGORY_WORDS.get(plan.get("latest_category"), "—"))]  # fmt: skip
+        facts += [
+            ("Plan", f"started {fmt(plan['start_date'], '—')} ({state})"),
+            ("Category", m.CATEGORY_WORDS.get(plan.get("latest_category"), "—")),
+        ]
         if plan.get("previous_plans"):
             facts.append(("Previous plans", str(plan["previous_plans"])))
     else:
         facts.append(("Plan", "none: awaiting an initial conference or not on a plan"))
     rag = file.findings[file.findings["live"]]["rag"].astype(object)
     return render(
-        "tracking/child_card.html", child_id=file.child_id, name=file.name, facts=facts,
-        red=int((rag == "red").sum()), amber=int((rag == "amber").sum()),
-        green=int((rag == "green").sum()), siblings=list(file.siblings.itertuples()),
-    )  # fmt: skip
+        "tracking/child_card.html",
+        child_id=file.child_id,
+        name=file.name,
+        facts=facts,
+        red=int((rag == "red").sum()),
+        amber=int((rag == "amber").sum()),
+        green=int((rag == "green").sum()),
+        siblings=list(file.siblings.itertuples()),
+    )
 
 
 def header(authority: str) -> Markup:

@@ -59,52 +59,89 @@ class TrackingApp:
         teams = self.chairs.dropna(subset=["team_id"]).drop_duplicates("team_id")
         self.team = widgets.Dropdown(
             options=[("All teams", 0)] + [(t.team, int(t.team_id)) for t in teams.itertuples()],
-            value=team_id if team_id in set(teams["team_id"]) else 0, description="Team")  # fmt: skip
+            value=team_id if team_id in set(teams["team_id"]) else 0,
+            description="Team",
+        )
         self.chair = widgets.Dropdown(description="Chair", layout=widgets.Layout(width="330px"))
         self._chair_options(chair_id)
         self.profile_pick = widgets.Dropdown(
             options=[(n, n) for n in profiles.available()]
             + ([] if profile.id in profiles.available() else [(profile.name, profile.id)]),
-            value=profile.id, description="Standards")  # fmt: skip
-        self.as_of_pick = widgets.DatePicker(value=self.as_of, description="As of",
-                                             layout=widgets.Layout(width="250px"))  # fmt: skip
+            value=profile.id,
+            description="Standards",
+        )
+        self.as_of_pick = widgets.DatePicker(
+            value=self.as_of, description="As of", layout=widgets.Layout(width="250px")
+        )
         amber = int(profile.settings["amber_window_wd"])
         self.amber = widgets.Dropdown(
             options=[(f"{n} working days", n) for n in sorted({*AMBER_CHOICES, amber})],
-            value=amber, description="Amber within", style={"description_width": "initial"})  # fmt: skip
+            value=amber,
+            description="Amber within",
+            style={"description_width": "initial"},
+        )
         self.rag = widgets.ToggleButtons(
-            options=[("Any", "any"), ("Red: overdue", "red"), ("Amber: due soon", "amber"),
-                     ("Green: on track", "green")], value="any",
-            style={"button_width": "130px"})  # fmt: skip
+            options=[
+                ("Any", "any"),
+                ("Red: overdue", "red"),
+                ("Amber: due soon", "amber"),
+                ("Green: on track", "green"),
+            ],
+            value="any",
+            style={"button_width": "130px"},
+        )
         self.category = widgets.Dropdown(
             options=[("Any category", "")] + [(w, k) for k, w in m.CATEGORY_WORDS.items()],
-            value="", layout=widgets.Layout(width="200px"))  # fmt: skip
-        self.sw_team = widgets.Dropdown(options=[("Any social work team", 0)],
-                                        layout=widgets.Layout(width="280px"))  # fmt: skip
-        self.drift = widgets.Checkbox(description="Drift alerts only", indent=False,
-                                      layout=widgets.Layout(width="auto"))  # fmt: skip
-        self.limit = widgets.Dropdown(options=[(w, n) for n, w in PAGE_SIZES.items()], value=100,
-                                      description="Show", layout=widgets.Layout(width="230px"))  # fmt: skip
+            value="",
+            layout=widgets.Layout(width="200px"),
+        )
+        self.sw_team = widgets.Dropdown(
+            options=[("Any social work team", 0)], layout=widgets.Layout(width="280px")
+        )
+        self.drift = widgets.Checkbox(
+            description="Drift alerts only", indent=False, layout=widgets.Layout(width="auto")
+        )
+        self.limit = widgets.Dropdown(
+            options=[(w, n) for n, w in PAGE_SIZES.items()],
+            value=100,
+            description="Show",
+            layout=widgets.Layout(width="230px"),
+        )
         self.summary = widgets.HTML("")
         self.table = widgets.HTML("")
-        self.child_id = widgets.Text(placeholder="Child ID, e.g. C000015", continuous_update=False,
-                                     layout=widgets.Layout(width="220px"))  # fmt: skip
+        self.child_id = widgets.Text(
+            placeholder="Child ID, e.g. C000015",
+            continuous_update=False,
+            layout=widgets.Layout(width="220px"),
+        )
         self.child_id.add_class("cpt-open-child")
-        self.open_button = primary(widgets.Button(description="Open the child",
-                                                  layout=widgets.Layout(width="auto")))  # fmt: skip
-        self.calendar_button = widgets.Button(description="Calendar of due dates (.ics)",
-                                              layout=widgets.Layout(width="auto"))  # fmt: skip
+        self.open_button = primary(
+            widgets.Button(description="Open the child", layout=widgets.Layout(width="auto"))
+        )
+        self.calendar_button = widgets.Button(
+            description="Calendar of due dates (.ics)", layout=widgets.Layout(width="auto")
+        )
         self.calendar_link = widgets.HTML("")
-        self.download = ReportDownload(self.banner, lambda: m.report_request(
-            self.store, self.profile, self.as_of, chair_id=self.chair.value or None,
-            team_id=self.team.value or None, filtered=self._filtered()),
-            m.REPORT_FORMATS["chair_caseload"])  # fmt: skip
+        self.download = ReportDownload(
+            self.banner,
+            lambda: m.report_request(
+                self.store,
+                self.profile,
+                self.as_of,
+                chair_id=self.chair.value or None,
+                team_id=self.team.value or None,
+                filtered=self._filtered(),
+            ),
+            m.REPORT_FORMATS["chair_caseload"],
+        )
         self.child_view = ChildView(self)
-        self.open_button.on_click(guarded(self.banner, "open the child")(
-            lambda _b: self._open_clicked()))  # fmt: skip
+        self.open_button.on_click(
+            guarded(self.banner, "open the child")(lambda _b: self._open_clicked())
+        )
         self.child_id.observe(self._typed, names="value")
-        self.calendar_button.on_click(guarded(self.banner, "make the calendar")(
-            lambda _b: self.make_calendar()))  # fmt: skip
+        self.calendar_button.on_click(
+            guarded(self.banner, "make the calendar")(lambda _b: self.make_calendar())
+        )
         self.team.observe(lambda _c: self._team_changed(), names="value")
         for w in (self.chair, self.profile_pick, self.as_of_pick, self.amber):
             w.observe(lambda _c: self.reload(), names="value")
@@ -112,28 +149,46 @@ class TrackingApp:
             w.observe(lambda _c: self.show_table(), names="value")
         authority = settings.get("authority_name", store)
         self.header = widgets.HTML(html.header(authority))
-        scope = widgets.HBox([self.team, self.chair, self.profile_pick],
-                             layout=widgets.Layout(gap="8px", flex_flow="row wrap"))  # fmt: skip
-        scope2 = widgets.HBox([self.as_of_pick, self.amber, self.calendar_button,
-                               self.calendar_link],
-                              layout=widgets.Layout(gap="8px", flex_flow="row wrap"))  # fmt: skip
-        filters = widgets.HBox([self.rag, self.category, self.sw_team, self.drift, self.limit],
-                               layout=widgets.Layout(gap="8px", flex_flow="row wrap"))  # fmt: skip
+        scope = widgets.HBox(
+            [self.team, self.chair, self.profile_pick],
+            layout=widgets.Layout(gap="8px", flex_flow="row wrap"),
+        )
+        scope2 = widgets.HBox(
+            [self.as_of_pick, self.amber, self.calendar_button, self.calendar_link],
+            layout=widgets.Layout(gap="8px", flex_flow="row wrap"),
+        )
+        filters = widgets.HBox(
+            [self.rag, self.category, self.sw_team, self.drift, self.limit],
+            layout=widgets.Layout(gap="8px", flex_flow="row wrap"),
+        )
         for box in (scope, scope2, filters):
             box.add_class("cpt-controls")
-        caseload_tab = widgets.VBox([
-            self.summary, self.download.widget,
-            widgets.HTML(form_piece("label", "Filter")), filters, self.table,
-        ])  # fmt: skip
+        caseload_tab = widgets.VBox(
+            [
+                self.summary,
+                self.download.widget,
+                widgets.HTML(form_piece("label", "Filter")),
+                filters,
+                self.table,
+            ]
+        )
         self.tabs = widgets.Tab(children=[caseload_tab, self.child_view.widget])
         self.tabs.titles = ("Caseload", "Child")
         self.tabs.add_class("cpt-tabs")
-        self.widget = widgets.VBox([
-            style(), self.header, scope, scope2,
-            widgets.HBox([widgets.HTML(html.open_label()), self.child_id, self.open_button],
-                         layout=widgets.Layout(gap="8px")),
-            self.banner, self.tabs,
-        ])  # fmt: skip
+        self.widget = widgets.VBox(
+            [
+                style(),
+                self.header,
+                scope,
+                scope2,
+                widgets.HBox(
+                    [widgets.HTML(html.open_label()), self.child_id, self.open_button],
+                    layout=widgets.Layout(gap="8px"),
+                ),
+                self.banner,
+                self.tabs,
+            ]
+        )
         self.widget.add_class("cpt-tracking")
         self.widget.layout.max_width = "1280px"
         self.reload()
@@ -161,11 +216,17 @@ class TrackingApp:
         if getattr(self, "_quiet", False):
             return
         try:
-            base = (self.base_profile if self.profile_pick.value == self.base_profile.id
-                    else profiles.load(self.profile_pick.value))  # fmt: skip
+            base = (
+                self.base_profile
+                if self.profile_pick.value == self.base_profile.id
+                else profiles.load(self.profile_pick.value)
+            )
             amber = int(self.amber.value)
-            self.profile = (base if amber == base.settings["amber_window_wd"]
-                            else profiles.with_settings(base, amber_window_wd=amber))  # fmt: skip
+            self.profile = (
+                base
+                if amber == base.settings["amber_window_wd"]
+                else profiles.with_settings(base, amber_window_wd=amber)
+            )
         except profiles.ProfileError as exc:
             self.banner.bad(f"Those standards cannot be used: {exc}")
             return
@@ -173,35 +234,56 @@ class TrackingApp:
         self.refresh()
 
     def refresh(self) -> None:
-        self.dash = m.dashboard(self.store, self.profile, self.as_of,
-                                chair_id=self.chair.value or None,
-                                team_id=self.team.value or None)  # fmt: skip
+        self.dash = m.dashboard(
+            self.store,
+            self.profile,
+            self.as_of,
+            chair_id=self.chair.value or None,
+            team_id=self.team.value or None,
+        )
         teams = self.dash.rows.dropna(subset=["team_id"]).drop_duplicates("team_id")
         teams = teams.sort_values("team_id")
         current = self.sw_team.value
         self.sw_team.options = [("Any social work team", 0)] + [
-            (t.team, int(t.team_id)) for t in teams.itertuples()]
+            (t.team, int(t.team_id)) for t in teams.itertuples()
+        ]
         self.sw_team.value = current if current in [v for _, v in self.sw_team.options] else 0
         self.calendar_link.value = ""
         self.download.forget()
         self.show_table()
 
     def show_table(self) -> None:
-        rows = self.dash.filtered(rag=self.rag.value, category=self.category.value or None,
-                                  team=self.sw_team.value or None, drift_only=self.drift.value)  # fmt: skip
-        who = (self.chair.label if self.chair.value else self.team.label if self.team.value
-               else "All chairs")  # fmt: skip
+        rows = self.dash.filtered(
+            rag=self.rag.value,
+            category=self.category.value or None,
+            team=self.sw_team.value or None,
+            drift_only=self.drift.value,
+        )
+        who = (
+            self.chair.label
+            if self.chair.value
+            else self.team.label
+            if self.team.value
+            else "All chairs"
+        )
         # The table first: the scope line's change is the sign that the page has updated.
-        self.table.value = html.dashboard_table(rows, with_chair=not self.chair.value,
-                                                limit=self.limit.value)  # fmt: skip
+        self.table.value = html.dashboard_table(
+            rows, with_chair=not self.chair.value, limit=self.limit.value
+        )
         self.summary.value = html.summary(
-            self.dash.summary(rows), who=who, profile=self.profile.name, as_of=self.as_of,
-            amber=self.profile.settings["amber_window_wd"], shown=len(rows),
-            total=len(self.dash.rows))  # fmt: skip
+            self.dash.summary(rows),
+            who=who,
+            profile=self.profile.name,
+            as_of=self.as_of,
+            amber=self.profile.settings["amber_window_wd"],
+            shown=len(rows),
+            total=len(self.dash.rows),
+        )
 
     def _filtered(self) -> bool:
-        return bool(self.rag.value != "any" or self.category.value or self.sw_team.value
-                    or self.drift.value)  # fmt: skip
+        return bool(
+            self.rag.value != "any" or self.category.value or self.sw_team.value or self.drift.value
+        )
 
     # -- the child ---------------------------------------------------------
 
@@ -237,12 +319,15 @@ class TrackingApp:
     def make_calendar(self) -> None:
         from cptrack.interchange import ics  # here: only a download pays for icalendar
 
-        caseload = m.scoped_caseload(self.store, chair_id=self.chair.value or None,
-                                     team_id=self.team.value or None)  # fmt: skip
+        caseload = m.scoped_caseload(
+            self.store, chair_id=self.chair.value or None, team_id=self.team.value or None
+        )
         who = self.chair.label if self.chair.value else "all chairs"
         data, n = ics.chair_calendar(caseload, self.profile, self.as_of, chair=who)
-        name = f"cptrack-due-{'chair-' + str(self.chair.value) if self.chair.value else 'all'}" \
-               f"-{self.as_of:%Y%m%d}.ics"
+        name = (
+            f"cptrack-due-{'chair-' + str(self.chair.value) if self.chair.value else 'all'}"
+            f"-{self.as_of:%Y%m%d}.ics"
+        )
         href = "data:text/calendar;charset=utf-8;base64," + base64.b64encode(data).decode()
         self.calendar_link.value = html.calendar_link(name, href, n, ics.DEFAULT_DAYS)
 
@@ -273,4 +358,3 @@ def _chair_id(store: Store, value: str) -> int | None:
         if str(s["id"]) == value or s["name"].casefold() == value.casefold():
             return s["id"]
     return None
-

@@ -52,8 +52,16 @@ def conferences(
     until = as_of + dt.timedelta(days=ahead_days)
     q = (
         sa.select(
-            c.c.id, c.c.child_id, c.c.type, c.c.scheduled_date, c.c.scheduled_time,
-            c.c.held_date, c.c.plan_id, c.c.chair_id, ch.c.given_name, ch.c.family_name,
+            c.c.id,
+            c.c.child_id,
+            c.c.type,
+            c.c.scheduled_date,
+            c.c.scheduled_time,
+            c.c.held_date,
+            c.c.plan_id,
+            c.c.chair_id,
+            ch.c.given_name,
+            ch.c.family_name,
             st.c.name.label("chair"),
         )
         .select_from(c.join(ch, ch.c.id == c.c.child_id).outerjoin(st, st.c.id == c.c.chair_id))
@@ -64,7 +72,7 @@ def conferences(
                 c.c.held_date >= since,
             ),
         )
-    )  # fmt: skip
+    )
     if chair_id is not None:
         q = q.where(c.c.chair_id == int(chair_id))
     with store.engine.connect() as conn:
@@ -72,16 +80,36 @@ def conferences(
         frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
     if frame.empty:
         return pd.DataFrame(
-            columns=["id", "child_id", "child_name", "type", "when", "scheduled_time", "held",
-                     "chair", "chair_id", "plan_id"]  # fmt: skip
+            columns=[
+                "id",
+                "child_id",
+                "child_name",
+                "type",
+                "when",
+                "scheduled_time",
+                "held",
+                "chair",
+                "chair_id",
+                "plan_id",
+            ]
         )
     frame["child_name"] = frame["given_name"] + " " + frame["family_name"]
     frame["plan_id"] = frame["plan_id"].astype("Int64")
     frame["held"] = frame["held_date"].notna()
     frame["when"] = frame["held_date"].where(frame["held"], frame["scheduled_date"])
     frame = frame.sort_values(["held", "when", "id"], ascending=[True, True, True])
-    cols = ["id", "child_id", "child_name", "type", "when", "scheduled_time", "held", "chair",
-            "chair_id", "plan_id"]  # fmt: skip
+    cols = [
+        "id",
+        "child_id",
+        "child_name",
+        "type",
+        "when",
+        "scheduled_time",
+        "held",
+        "chair",
+        "chair_id",
+        "plan_id",
+    ]
     return frame[cols].reset_index(drop=True)
 
 
@@ -162,8 +190,9 @@ def open_conference(
     """Read one conference and its child's caseload, and evaluate the child's findings."""
     conference = store.get("conferences", conference_id)
     if conference is None:
-        raise RecordError("Conference", [FieldError("conference", f"there is no conference "
-                                                                 f"{conference_id}")])  # fmt: skip
+        raise RecordError(
+            "Conference", [FieldError("conference", f"there is no conference {conference_id}")]
+        )
     child = store.get("children", conference["child_id"])
     caseload = load(store, child_ids=[conference["child_id"]])
     findings = engine.evaluate(caseload, profile, as_of)

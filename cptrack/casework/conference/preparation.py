@@ -34,8 +34,11 @@ from cptrack.rules.profiles import Profile
 from cptrack.storage.store import Store
 
 LABEL = "Conference preparation"
-VENUES = {Venue.IN_PERSON.value: "In person", Venue.VIRTUAL.value: "Virtual",
-          Venue.HYBRID.value: "Hybrid"}  # fmt: skip
+VENUES = {
+    Venue.IN_PERSON.value: "In person",
+    Venue.VIRTUAL.value: "Virtual",
+    Venue.HYBRID.value: "Hybrid",
+}
 REPORT_EVENTS = ("report_to_chair", "report_to_family")
 REPORT_FIELDS = ("agency", "author", "received_by_chair", "shared_with_family", "confidential")
 
@@ -91,16 +94,24 @@ class PreparationDraft:
         return self.record_id is not None
 
     def with_values(self, **values: Any) -> PreparationDraft:
-        allowed = {"consultation_date", "family_met_date", "venue", "split_conference", "notes",
-                   "items", "reports"}  # fmt: skip
+        allowed = {
+            "consultation_date",
+            "family_met_date",
+            "venue",
+            "split_conference",
+            "notes",
+            "items",
+            "reports",
+        }
         clean = cleaned(values, allowed, "preparation form")
         if "notes" in clean:
             clean["notes"] = (clean["notes"] or "").strip()
         if "venue" in clean:
             clean["venue"] = clean["venue"] or None
         if "reports" in clean:
-            clean["removed_reports"] = removed(self.reports + self.removed_reports,
-                                               clean["reports"])  # fmt: skip
+            clean["removed_reports"] = removed(
+                self.reports + self.removed_reports, clean["reports"]
+            )
         return replace(self, **clean)
 
     # -- validation --------------------------------------------------------
@@ -111,11 +122,18 @@ class PreparationDraft:
         for name in ("consultation_date", "family_met_date"):
             day = getattr(self, name)
             if day is not None and day > on:
-                out.append(FieldError(name, f"{fmt(day)} is in the future: record it once "
-                                            "it has happened."))  # fmt: skip
+                out.append(
+                    FieldError(
+                        name, f"{fmt(day)} is in the future: record it once it has happened."
+                    )
+                )
         if self.family_met_date and self.family_met_date > self.conference_date:
-            out.append(FieldError("family_met_date", "The family is met before the conference "
-                                                     f"({fmt(self.conference_date)})."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "family_met_date",
+                    f"The family is met before the conference ({fmt(self.conference_date)}).",
+                )
+            )
         if self.venue is not None and self.venue not in VENUES:
             out.append(FieldError("venue", f"Choose one of: {', '.join(VENUES.values())}."))
         items = profile.sections.get(checklist.SECTION, ())
@@ -140,9 +158,11 @@ class PreparationDraft:
             "chair_id": self.chair_id,
             "consultation_date": self.consultation_date,
             "family_met_date": self.family_met_date,
-            "items": {k: {"answer": v.get("answer") or "", "note": (v.get("note") or "").strip()}
-                      for k, v in self.items.items()
-                      if (v.get("answer") or (v.get("note") or "").strip())},  # fmt: skip
+            "items": {
+                k: {"answer": v.get("answer") or "", "note": (v.get("note") or "").strip()}
+                for k, v in self.items.items()
+                if (v.get("answer") or (v.get("note") or "").strip())
+            },
             "notes": self.notes or None,
         }
 
@@ -271,15 +291,20 @@ class Saved:
     message: str
 
 
-def save(store: Store, draft: PreparationDraft, profile: Profile, on: dt.date | None = None) -> Saved:
+def save(
+    store: Store, draft: PreparationDraft, profile: Profile, on: dt.date | None = None
+) -> Saved:
     """Write the preparation, the conference's venue and split, and the reports, in one
     transaction; ``RecordError`` (by form field) or ``StaleVersionError`` and nothing kept."""
     problems = draft.problems(profile, on)
     if problems:
         raise RecordError(LABEL, problems)
     with store.transaction(note="conference preparation") as tx:
-        changes = {k: v for k, v in draft.conference_data().items()
-                   if draft.conference_original.get(k) != v}  # fmt: skip
+        changes = {
+            k: v
+            for k, v in draft.conference_data().items()
+            if draft.conference_original.get(k) != v
+        }
         if changes:
             tx.update("conferences", draft.conference_id, changes, draft.conference_version)
         data = draft.record_data()
@@ -293,15 +318,17 @@ def save(store: Store, draft: PreparationDraft, profile: Profile, on: dt.date | 
         for i, report in enumerate(draft.reports, 1):
             try:
                 if report.record_id is None:
-                    tx.add("agency_reports", {"conference_id": draft.conference_id,
-                                              **report.data()})  # fmt: skip
+                    tx.add(
+                        "agency_reports", {"conference_id": draft.conference_id, **report.data()}
+                    )
                 else:
                     diff = {k: v for k, v in report.data().items() if report.original.get(k) != v}
                     if diff:
                         tx.update("agency_reports", report.record_id, diff, report.version)
             except RecordError as exc:
-                raise RecordError(LABEL, [FieldError(f"reports.{i}.{e.field}", e.message)
-                                          for e in exc.errors]) from None  # fmt: skip
+                raise RecordError(
+                    LABEL, [FieldError(f"reports.{i}.{e.field}", e.message) for e in exc.errors]
+                ) from None
     n = len(draft.reports)
     message = (
         f"Preparation saved for the conference on {fmt(draft.conference_date)}: "

@@ -104,8 +104,14 @@ PARTICIPATION_WORDS = {
     "PN6": "PN6: did not attend; views conveyed another way",
     "PN7": "PN7: did not attend and views not conveyed",
 }
-SOS_FIELDS = ("worried_about", "working_well", "child_views", "needs_to_happen",
-              "danger_statements", "safety_goals")  # fmt: skip
+SOS_FIELDS = (
+    "worried_about",
+    "working_well",
+    "child_views",
+    "needs_to_happen",
+    "danger_statements",
+    "safety_goals",
+)
 QUORUM_OTHER_AGENCIES = 2  # 003_b9b37e5469565ffe.txt §4.2, as the issue defines quoracy
 NOT_AGENCIES = ("family",)  # attendees who are not agencies for quoracy
 
@@ -186,12 +192,31 @@ class ActionRow:
 
 
 FORM_FIELDS = (
-    "type", "held_date", "venue", "venue_name", "stood_down", "stood_down_reason", "bridging_plan",
-    "reconvene_date", "attendance", "participation", *SOS_FIELDS, "outcome", "category",
-    "dissent_detail", "end_reason", "core_group_members", "first_core_group_date",
-    "next_review_date", "visit_frequency_wd", "contingency_plan", "actions",
-    "decisions_distributed", "plan_distributed", "minutes_distributed",
-)  # fmt: skip
+    "type",
+    "held_date",
+    "venue",
+    "venue_name",
+    "stood_down",
+    "stood_down_reason",
+    "bridging_plan",
+    "reconvene_date",
+    "attendance",
+    "participation",
+    *SOS_FIELDS,
+    "outcome",
+    "category",
+    "dissent_detail",
+    "end_reason",
+    "core_group_members",
+    "first_core_group_date",
+    "next_review_date",
+    "visit_frequency_wd",
+    "contingency_plan",
+    "actions",
+    "decisions_distributed",
+    "plan_distributed",
+    "minutes_distributed",
+)
 
 
 @dataclass
@@ -284,11 +309,13 @@ class RecordDraft:
                 value = None
             clean[key] = value
         if "attendance" in clean:
-            clean["removed_attendance"] = removed(self.attendance + self.removed_attendance,
-                                                   clean["attendance"])  # fmt: skip
+            clean["removed_attendance"] = removed(
+                self.attendance + self.removed_attendance, clean["attendance"]
+            )
         if "actions" in clean:
-            clean["removed_actions"] = removed(self.actions + self.removed_actions,
-                                                clean["actions"])  # fmt: skip
+            clean["removed_actions"] = removed(
+                self.actions + self.removed_actions, clean["actions"]
+            )
         return replace(self, **clean)
 
     # -- validation --------------------------------------------------------
@@ -305,48 +332,87 @@ class RecordDraft:
 
         booked_initial = (self.booked_type or self.type) in INITIAL_LIKE
         if self.type not in INITIAL_LIKE + ("review",) or booked_initial != self.initial_like:
-            out.append(FieldError("type", "An initial conference stays initial, pre-birth or "
-                                          "transfer-in; a review stays a review."))  # fmt: skip
-        need("held_date", self.held_date is not None,
-             "Give the date of the conference." if not self.stood_down
-             else "Give the date the conference was stood down.")  # fmt: skip
+            out.append(
+                FieldError(
+                    "type",
+                    "An initial conference stays initial, pre-birth or "
+                    "transfer-in; a review stays a review.",
+                )
+            )
+        need(
+            "held_date",
+            self.held_date is not None,
+            "Give the date of the conference."
+            if not self.stood_down
+            else "Give the date the conference was stood down.",
+        )
         if self.held_date is not None and self.held_date > on:
-            out.append(FieldError("held_date", f"{fmt(self.held_date)} is in the future: record "
-                                               "a conference once it has met."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "held_date",
+                    f"{fmt(self.held_date)} is in the future: record a conference once it has met.",
+                )
+            )
         if self.stood_down:
             out += self._stand_down_problems()
             return out
         out += self._attendance_problems()
         if self.participation and self.participation not in {p.value for p in Participation}:
             out.append(FieldError("participation", "Choose a participation code (PN0 to PN7)."))
-        need("outcome", self.outcome in self.outcomes,
-             "Choose the decision: " + ", ".join(OUTCOME_WORDS[o] for o in self.outcomes) + ".")  # fmt: skip
+        need(
+            "outcome",
+            self.outcome in self.outcomes,
+            "Choose the decision: " + ", ".join(OUTCOME_WORDS[o] for o in self.outcomes) + ".",
+        )
         if (self.saved_outcome == "cp_plan") != (self.outcome == "cp_plan") and (
             self.saved_outcome is not None
         ):
-            out.append(FieldError("outcome", "This conference's decision was saved as "
-                                  f"\u201c{OUTCOME_WORDS[self.saved_outcome]}\u201d; whether it "
-                                  "made a plan cannot be changed here. Ask an administrator to "
-                                  "correct the record."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "outcome",
+                    "This conference's decision was saved as "
+                    f"\u201c{OUTCOME_WORDS[self.saved_outcome]}\u201d; whether it "
+                    "made a plan cannot be changed here. Ask an administrator to "
+                    "correct the record.",
+                )
+            )
         if self.outcome in PLAN_OUTCOMES:
-            need("category", self.category in {c.value for c in Category},
-                 "A child protection plan needs a category of abuse.")  # fmt: skip
+            need(
+                "category",
+                self.category in {c.value for c in Category},
+                "A child protection plan needs a category of abuse.",
+            )
         if self.outcome == "plan_ends":
-            need("end_reason", self.end_reason in END_REASON_WORDS,
-                 "Say why the plan ends (for example, stepped down to a child in need plan) "
-                 f"[{CITE['cin']}].")  # fmt: skip
+            need(
+                "end_reason",
+                self.end_reason in END_REASON_WORDS,
+                "Say why the plan ends (for example, stepped down to a child in need plan) "
+                f"[{CITE['cin']}].",
+            )
         if self.dissent:
-            need("dissent_detail", bool(self.dissent_detail),
-                 "Someone dissented from the decision: record who and why on the conference "
-                 f"record [{CITE['dissent']}].")  # fmt: skip
-        need("worried_about", bool(self.worried_about),
-             f"Write what the conference is worried about [{CITE['sos']}].")  # fmt: skip
-        need("needs_to_happen", bool(self.needs_to_happen),
-             f"Write what needs to happen [{CITE['sos']}].")  # fmt: skip
+            need(
+                "dissent_detail",
+                bool(self.dissent_detail),
+                "Someone dissented from the decision: record who and why on the conference "
+                f"record [{CITE['dissent']}].",
+            )
+        need(
+            "worried_about",
+            bool(self.worried_about),
+            f"Write what the conference is worried about [{CITE['sos']}].",
+        )
+        need(
+            "needs_to_happen",
+            bool(self.needs_to_happen),
+            f"Write what needs to happen [{CITE['sos']}].",
+        )
         if self.type != "pre_birth":
-            need("child_views", bool(self.child_views),
-                 "Record the child's views, or how they were sought and why they could not be "
-                 f"given [{CITE['child_views']}].")  # fmt: skip
+            need(
+                "child_views",
+                bool(self.child_views),
+                "Record the child's views, or how they were sought and why they could not be "
+                f"given [{CITE['child_views']}].",
+            )
         if self.outcome in PLAN_OUTCOMES:
             out += self._plan_problems()
         for name in ("decisions_distributed", "plan_distributed", "minutes_distributed"):
@@ -360,18 +426,38 @@ class RecordDraft:
     def _stand_down_problems(self) -> list[FieldError]:
         out = []
         if not self.stood_down_reason:
-            out.append(FieldError("stood_down_reason", "Say why the conference was stood down "
-                                  f"(for example, no social work report) [{CITE['stand_down']}]."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "stood_down_reason",
+                    "Say why the conference was stood down "
+                    f"(for example, no social work report) [{CITE['stand_down']}].",
+                )
+            )
         if not self.bridging_plan:
-            out.append(FieldError("bridging_plan", "A conference that is stood down needs a "
-                                  "bridging plan, including any urgent action to keep the child "
-                                  f"safe [{CITE['bridging']}]."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "bridging_plan",
+                    "A conference that is stood down needs a "
+                    "bridging plan, including any urgent action to keep the child "
+                    f"safe [{CITE['bridging']}].",
+                )
+            )
         if self.reconvene_date is None:
-            out.append(FieldError("reconvene_date", "Give the date the conference reconvenes: "
-                                  f"at the earliest opportunity [{CITE['bridging']}]."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "reconvene_date",
+                    "Give the date the conference reconvenes: "
+                    f"at the earliest opportunity [{CITE['bridging']}].",
+                )
+            )
         elif self.held_date and self.reconvene_date <= self.held_date:
-            out.append(FieldError("reconvene_date", "The conference reconvenes after the day "
-                                  f"it was stood down ({fmt(self.held_date)})."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "reconvene_date",
+                    "The conference reconvenes after the day "
+                    f"it was stood down ({fmt(self.held_date)}).",
+                )
+            )
         return out
 
     def _attendance_problems(self) -> list[FieldError]:
@@ -390,52 +476,94 @@ class RecordDraft:
                 out.append(FieldError(f"{where}.scaling_score", "Scaling runs from 0 to 10."))
             if not a.attended:
                 if a.scaling_score is not None:
-                    out.append(FieldError(f"{where}.scaling_score", "Only someone who took "
-                                          "part gives a scaling score."))  # fmt: skip
+                    out.append(
+                        FieldError(
+                            f"{where}.scaling_score",
+                            "Only someone who took part gives a scaling score.",
+                        )
+                    )
                 continue
             if a.professional and a.agency in agencies:
                 if a.scaling_score is None:
-                    out.append(FieldError(f"{where}.scaling_score", "Give this professional's "
-                                          f"scaling score, 0 to 10 [{CITE['scaling']}]."))  # fmt: skip
+                    out.append(
+                        FieldError(
+                            f"{where}.scaling_score",
+                            f"Give this professional's scaling score, 0 to 10 [{CITE['scaling']}].",
+                        )
+                    )
                 if a.view not in VIEW_WORDS or a.view == PlanView.NO_VIEW.value:
-                    out.append(FieldError(f"{where}.view", "Record this professional's view on "
-                                          f"the decision [{CITE['views']}]."))  # fmt: skip
+                    out.append(
+                        FieldError(
+                            f"{where}.view",
+                            f"Record this professional's view on the decision [{CITE['views']}].",
+                        )
+                    )
         ok, words = self.quorum()
         if not ok:
-            out.append(FieldError("attendance", f"{words}. A conference that is not quorate is "
-                                  "stood down with a bridging plan "
-                                  f"[{CITE['stand_down']}, {CITE['bridging']}]."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "attendance",
+                    f"{words}. A conference that is not quorate is "
+                    "stood down with a bridging plan "
+                    f"[{CITE['stand_down']}, {CITE['bridging']}].",
+                )
+            )
         return out
 
     def _plan_problems(self) -> list[FieldError]:
         out = []
         held = self.held_date
         if not self.core_group_members:
-            out.append(FieldError("core_group_members", "Name the core group members "
-                                  f"[{CITE['core_group']}]."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "core_group_members", f"Name the core group members [{CITE['core_group']}]."
+                )
+            )
         if self.outcome == "cp_plan" and self.first_core_group_date is None:
-            out.append(FieldError("first_core_group_date", "Set the date of the first core "
-                                  f"group [{CITE['core_group']}]."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "first_core_group_date",
+                    f"Set the date of the first core group [{CITE['core_group']}].",
+                )
+            )
         if self.first_core_group_date and held and self.first_core_group_date <= held:
-            out.append(FieldError("first_core_group_date", "The core group meets after the "
-                                  "conference."))  # fmt: skip
+            out.append(
+                FieldError("first_core_group_date", "The core group meets after the conference.")
+            )
         if self.next_review_date is None:
-            out.append(FieldError("next_review_date", "Agree the date of the review conference "
-                                  f"[{CITE['review']}]."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "next_review_date",
+                    f"Agree the date of the review conference [{CITE['review']}].",
+                )
+            )
         elif held and self.next_review_date <= held:
             out.append(FieldError("next_review_date", "The review comes after this conference."))
         if self.visit_frequency_wd is None:
-            out.append(FieldError("visit_frequency_wd", "Set how often the social worker visits "
-                                  f"(working days) [{CITE['visits']}]."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "visit_frequency_wd",
+                    f"Set how often the social worker visits (working days) [{CITE['visits']}].",
+                )
+            )
         elif not 1 <= int(self.visit_frequency_wd) <= 130:
-            out.append(FieldError("visit_frequency_wd", "Give a number of working days from 1 "
-                                  "to 130."))  # fmt: skip
+            out.append(
+                FieldError("visit_frequency_wd", "Give a number of working days from 1 to 130.")
+            )
         if not self.contingency_plan:
-            out.append(FieldError("contingency_plan", "A plan needs a contingency plan, specific "
-                                  f"to the child's circumstances [{CITE['contingency']}]."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "contingency_plan",
+                    "A plan needs a contingency plan, specific "
+                    f"to the child's circumstances [{CITE['contingency']}].",
+                )
+            )
         if not any(a.description or a.owner or a.due_date for a in self.actions):
-            out.append(FieldError("actions", "Add the plan's actions: who does what, by when "
-                                  f"[{CITE['smart']}]."))  # fmt: skip
+            out.append(
+                FieldError(
+                    "actions", f"Add the plan's actions: who does what, by when [{CITE['smart']}]."
+                )
+            )
         for i, a in enumerate(self.actions, 1):
             where = f"actions.{i}"
             if len(a.description) < 3:
@@ -445,8 +573,9 @@ class RecordDraft:
             if a.due_date is None:
                 out.append(FieldError(f"{where}.due_date", "Say by when."))
             elif held and a.due_date <= held:
-                out.append(FieldError(f"{where}.due_date", "The date is on or before the "
-                                      "conference."))  # fmt: skip
+                out.append(
+                    FieldError(f"{where}.due_date", "The date is on or before the conference.")
+                )
         for i, a in enumerate(self.attendance, 1):
             if a.category_view and a.category_view not in {c.value for c in Category}:
                 out.append(FieldError(f"attendance.{i}.category_view", "Choose a category."))
@@ -511,12 +640,17 @@ def open_draft(file: ConferenceFile) -> RecordDraft:
     attendance = []
     for r in att.itertuples():
         row = AttendeeRow(
-            agency=str(r.agency), person=r.person or "", role=r.role or "", status=str(r.status),
+            agency=str(r.agency),
+            person=r.person or "",
+            role=r.role or "",
+            status=str(r.status),
             scaling_score=None if pd.isna(r.scaling_score) else int(r.scaling_score),
-            view=r.view or None, category_view=r.category_view or None,
+            view=r.view or None,
+            category_view=r.category_view or None,
             dissent=bool(r.dissent) if not pd.isna(r.dissent) else False,
-            record_id=int(r.id), version=int(r.version),
-        )  # fmt: skip
+            record_id=int(r.id),
+            version=int(r.version),
+        )
         row.original = row.data()
         attendance.append(row)
     if not attendance:
@@ -528,11 +662,18 @@ def open_draft(file: ConferenceFile) -> RecordDraft:
         attendance = [AttendeeRow(agency=a) for a in seen]
     actions = []
     acts = cl.plan_actions
-    acts = acts[(acts["source"] == ActionSource.CONFERENCE.value)
-                & (acts["source_record_id"] == file.id)].sort_values("id")  # fmt: skip
+    acts = acts[
+        (acts["source"] == ActionSource.CONFERENCE.value) & (acts["source_record_id"] == file.id)
+    ].sort_values("id")
     for r in acts.itertuples():
-        row = ActionRow(description=r.description, owner=r.owner, agency=r.agency or None,
-                        due_date=_day(r.due_date), record_id=int(r.id), version=int(r.version))  # fmt: skip
+        row = ActionRow(
+            description=r.description,
+            owner=r.owner,
+            agency=r.agency or None,
+            due_date=_day(r.due_date),
+            record_id=int(r.id),
+            version=int(r.version),
+        )
         row.original = row.data()
         actions.append(row)
     plan = file.plan()
@@ -545,10 +686,11 @@ def open_draft(file: ConferenceFile) -> RecordDraft:
         type=file.type,
         booked_type=file.type,
         chair_id=c.get("chair_id") or file.child.get("chair_id"),
-        plan_id=c.get("plan_id") if c.get("plan_id") is not None else (
-            plan["id"] if plan and file.type == "review" else None),
-        held_date=c["held_date"] or (c["scheduled_date"] if c["scheduled_date"] <= file.as_of
-                                     else None),
+        plan_id=c.get("plan_id")
+        if c.get("plan_id") is not None
+        else (plan["id"] if plan and file.type == "review" else None),
+        held_date=c["held_date"]
+        or (c["scheduled_date"] if c["scheduled_date"] <= file.as_of else None),
         venue=c.get("venue"),
         venue_name=c.get("venue_name") or "",
         stood_down=bool(c.get("stood_down")),
@@ -572,7 +714,7 @@ def open_draft(file: ConferenceFile) -> RecordDraft:
         meeting_ref=c.get("meeting_ref"),
         saved_outcome=c.get("outcome") if recorded else None,
         **{name: c.get(name) or "" for name in SOS_FIELDS},
-    )  # fmt: skip
+    )
     if not recorded and file.type == "review" and plan is not None:
         # A review starts from the plan's current arrangements.
         draft.category = plan.get("latest_category")
@@ -587,8 +729,11 @@ def open_draft(file: ConferenceFile) -> RecordDraft:
 
 def _last_plan_conference(file: ConferenceFile) -> dict | None:
     c = file.caseload.conferences
-    held = c[(c["plan_id"] == file.conference.get("plan_id")) & c["held_date"].notna()
-             & (c["id"] != file.id)]  # fmt: skip
+    held = c[
+        (c["plan_id"] == file.conference.get("plan_id"))
+        & c["held_date"].notna()
+        & (c["id"] != file.id)
+    ]
     if held.empty:
         return None
     return held.sort_values("held_date").iloc[-1].to_dict()
@@ -611,8 +756,10 @@ class Suggestion:
     def words(self, profile: Profile) -> str:
         if self.due is None:
             return f"{profile.name} sets no timescale for this."
-        return (f"Due by {fmt(self.due)} under {profile.name}: {self.rule.describe_timescale()} "
-                f"[{self.rule.source_label}].")
+        return (
+            f"Due by {fmt(self.due)} under {profile.name}: {self.rule.describe_timescale()} "
+            f"[{self.rule.source_label}]."
+        )
 
 
 def due_by_rule(profile: Profile, event: str, anchor: dt.date, conference_type: str) -> Suggestion:
@@ -622,8 +769,11 @@ def due_by_rule(profile: Profile, event: str, anchor: dt.date, conference_type: 
         if conference_type in rule.applies_to:
             day = timescales.due_dates(np.array([anchor], dtype="datetime64[D]"), rule)[0]
             due = pd.Timestamp(day).date()
-            book = due if workdays.is_working_day(due) else _day(
-                workdays.add_working_days(due + dt.timedelta(days=1), -1))
+            book = (
+                due
+                if workdays.is_working_day(due)
+                else _day(workdays.add_working_days(due + dt.timedelta(days=1), -1))
+            )
             return Suggestion(due, book, rule)
     return Suggestion(None, None)
 
@@ -636,8 +786,10 @@ def suggested_dates(profile: Profile, conference_type: str, held: dt.date) -> di
             "core_group": due_by_rule(profile, "first_core_group", held, conference_type),
             "review": due_by_rule(profile, "first_review", held, conference_type),
         }
-    return {"core_group": Suggestion(None, None), "review": due_by_rule(profile, "review", held,
-                                                                        "review")}  # fmt: skip
+    return {
+        "core_group": Suggestion(None, None),
+        "review": due_by_rule(profile, "review", held, "review"),
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -667,23 +819,35 @@ def save(store: Store, draft: RecordDraft, on: dt.date | None = None) -> Saved:
     with store.transaction(note="conference record") as tx:
         current = tx.get("conferences", draft.conference_id)
         if current is None or current["version"] != draft.conference_version:
-            raise StaleVersionError("Conference", draft.conference_id, draft.conference_version,
-                                    current)  # fmt: skip
+            raise StaleVersionError(
+                "Conference", draft.conference_id, draft.conference_version, current
+            )
         if draft.stood_down:
             return _save_stand_down(tx, draft, current)
         plan = _save_plan(tx, draft, current)
         conf_data = draft.conference_data()
         if plan is not None:
             conf_data["plan_id"] = plan["id"]
-        conference = tx.update("conferences", draft.conference_id, conf_data,
-                               draft.conference_version)  # fmt: skip
-        _save_rows(tx, "attendance", draft.attendance, draft.removed_attendance,
-                   {"conference_id": draft.conference_id}, "attendance")  # fmt: skip
+        conference = tx.update(
+            "conferences", draft.conference_id, conf_data, draft.conference_version
+        )
+        _save_rows(
+            tx,
+            "attendance",
+            draft.attendance,
+            draft.removed_attendance,
+            {"conference_id": draft.conference_id},
+            "attendance",
+        )
         core_group = review = None
         if plan is not None and draft.outcome in PLAN_OUTCOMES:
-            fixed = {"child_id": draft.child_id, "plan_id": plan["id"],
-                     "source": ActionSource.CONFERENCE.value,
-                     "source_record_id": draft.conference_id, "set_date": draft.held_date}  # fmt: skip
+            fixed = {
+                "child_id": draft.child_id,
+                "plan_id": plan["id"],
+                "source": ActionSource.CONFERENCE.value,
+                "source_record_id": draft.conference_id,
+                "set_date": draft.held_date,
+            }
             _save_rows(tx, "plan_actions", draft.actions, draft.removed_actions, fixed, "actions")
             core_group = _book_core_group(tx, draft, plan["id"])
             review = _book_review(tx, draft, plan["id"])
@@ -691,21 +855,37 @@ def save(store: Store, draft: RecordDraft, on: dt.date | None = None) -> Saved:
             draft.outcome == "plan_ends" and draft.end_reason == PlanEndReason.STEP_DOWN_CIN.value
         ):
             _open_cin_plan(tx, draft)
-    return Saved(conference, plan, core_group, review, None, _message(draft, plan, core_group,
-                                                                      review))  # fmt: skip
+    return Saved(
+        conference, plan, core_group, review, None, _message(draft, plan, core_group, review)
+    )
 
 
 def _save_stand_down(tx, draft: RecordDraft, current: dict) -> Saved:
-    conference = tx.update("conferences", draft.conference_id, draft.conference_data(),
-                           draft.conference_version)  # fmt: skip
+    conference = tx.update(
+        "conferences", draft.conference_id, draft.conference_data(), draft.conference_version
+    )
     if draft.attendance:
-        _save_rows(tx, "attendance", draft.attendance, draft.removed_attendance,
-                   {"conference_id": draft.conference_id}, "attendance")  # fmt: skip
-    reconvened = tx.add("conferences", {
-        "child_id": draft.child_id, "type": draft.type, "plan_id": draft.plan_id,
-        "s47_id": draft.s47_id, "meeting_ref": draft.meeting_ref, "chair_id": draft.chair_id,
-        "scheduled_date": draft.reconvene_date, "venue": draft.venue,
-    })  # fmt: skip
+        _save_rows(
+            tx,
+            "attendance",
+            draft.attendance,
+            draft.removed_attendance,
+            {"conference_id": draft.conference_id},
+            "attendance",
+        )
+    reconvened = tx.add(
+        "conferences",
+        {
+            "child_id": draft.child_id,
+            "type": draft.type,
+            "plan_id": draft.plan_id,
+            "s47_id": draft.s47_id,
+            "meeting_ref": draft.meeting_ref,
+            "chair_id": draft.chair_id,
+            "scheduled_date": draft.reconvene_date,
+            "venue": draft.venue,
+        },
+    )
     message = (
         f"The conference of {fmt(draft.held_date)} is recorded as stood down, with its bridging "
         f"plan [{CITE['bridging']}]. It reconvenes on {fmt(draft.reconvene_date)} (booked as "
@@ -718,32 +898,47 @@ def _save_plan(tx, draft: RecordDraft, current: dict) -> dict | None:
     """Make, continue or end the plan; returns the plan row (None when there is none)."""
     if draft.outcome == "cp_plan":
         data = {
-            "child_id": draft.child_id, "start_date": draft.held_date,
-            "initial_category": draft.category, "latest_category": draft.category,
+            "child_id": draft.child_id,
+            "start_date": draft.held_date,
+            "initial_category": draft.category,
+            "latest_category": draft.category,
             "visit_frequency_wd": draft.visit_frequency_wd,
-            "contingency_plan": draft.contingency_plan, "pre_birth": draft.type == "pre_birth",
-        }  # fmt: skip
+            "contingency_plan": draft.contingency_plan,
+            "pre_birth": draft.type == "pre_birth",
+        }
         if current.get("plan_id") is not None:
             existing = tx.get("cp_plans", current["plan_id"])
-            return _as_form_error(lambda: tx.update("cp_plans", existing["id"], data,
-                                                    existing["version"]), "outcome")  # fmt: skip
+            return _as_form_error(
+                lambda: tx.update("cp_plans", existing["id"], data, existing["version"]), "outcome"
+            )
         earlier = [p for p in _child_plans(tx, draft.child_id) if p["start_date"] < draft.held_date]
         data["previous_plans"] = len(earlier)
         return _as_form_error(lambda: tx.add("cp_plans", data), "outcome")
     if draft.outcome in REVIEW_OUTCOMES:
         if draft.plan_id is None:
-            raise RecordError(LABEL, [FieldError("outcome", "This review has no plan recorded: "
-                                                 "link it to the child's plan first.")])  # fmt: skip
+            raise RecordError(
+                LABEL,
+                [
+                    FieldError(
+                        "outcome",
+                        "This review has no plan recorded: link it to the child's plan first.",
+                    )
+                ],
+            )
         plan = tx.get("cp_plans", draft.plan_id)
         if draft.outcome == "plan_continues":
-            changes = {"latest_category": draft.category,
-                       "visit_frequency_wd": draft.visit_frequency_wd,
-                       "contingency_plan": draft.contingency_plan,
-                       "end_date": None, "end_reason": None}  # fmt: skip
+            changes = {
+                "latest_category": draft.category,
+                "visit_frequency_wd": draft.visit_frequency_wd,
+                "contingency_plan": draft.contingency_plan,
+                "end_date": None,
+                "end_reason": None,
+            }
         else:
             changes = {"end_date": draft.held_date, "end_reason": draft.end_reason}
-        return _as_form_error(lambda: tx.update("cp_plans", plan["id"], changes, plan["version"]),
-                              "outcome")  # fmt: skip
+        return _as_form_error(
+            lambda: tx.update("cp_plans", plan["id"], changes, plan["version"]), "outcome"
+        )
     return None
 
 
@@ -756,8 +951,13 @@ def _as_form_error(write, field_name: str):
     try:
         return write()
     except RecordError as exc:
-        raise RecordError(LABEL, [FieldError(field_name, f"The plan could not be saved: "
-                                             f"{e.message}") for e in exc.errors]) from None  # fmt: skip
+        raise RecordError(
+            LABEL,
+            [
+                FieldError(field_name, f"The plan could not be saved: {e.message}")
+                for e in exc.errors
+            ],
+        ) from None
 
 
 def _save_rows(tx, kind: str, rows: list, removed: list, fixed: dict, prefix: str) -> None:
@@ -770,8 +970,9 @@ def _save_rows(tx, kind: str, rows: list, removed: list, fixed: dict, prefix: st
             else:  # refused if changed since it was opened; nothing written when unchanged
                 tx.update(kind, row.record_id, {**fixed, **row.data()}, row.version)
         except RecordError as exc:
-            raise RecordError(LABEL, [FieldError(f"{prefix}.{i}.{e.field}", e.message)
-                                      for e in exc.errors]) from None  # fmt: skip
+            raise RecordError(
+                LABEL, [FieldError(f"{prefix}.{i}.{e.field}", e.message) for e in exc.errors]
+            ) from None
 
 
 def _book_core_group(tx, draft: RecordDraft, plan_id: int) -> dict | None:
@@ -780,13 +981,27 @@ def _book_core_group(tx, draft: RecordDraft, plan_id: int) -> dict | None:
     if day is None:
         return None
     t = TABLES["core_groups"]
-    q = (sa.select(t).where(t.c.plan_id == plan_id, t.c.status == CoreGroupStatus.SCHEDULED.value,
-                            t.c.date > draft.held_date).order_by(t.c.date))  # fmt: skip
+    q = (
+        sa.select(t)
+        .where(
+            t.c.plan_id == plan_id,
+            t.c.status == CoreGroupStatus.SCHEDULED.value,
+            t.c.date > draft.held_date,
+        )
+        .order_by(t.c.date)
+    )
     found = tx.conn.execute(q).first()
     if found is None:
-        return tx.add("core_groups", {"child_id": draft.child_id, "plan_id": plan_id, "date": day,
-                                      "status": CoreGroupStatus.SCHEDULED.value,
-                                      "notes": "Set at the conference"})  # fmt: skip
+        return tx.add(
+            "core_groups",
+            {
+                "child_id": draft.child_id,
+                "plan_id": plan_id,
+                "date": day,
+                "status": CoreGroupStatus.SCHEDULED.value,
+                "notes": "Set at the conference",
+            },
+        )
     row = dict(found._mapping)
     if row["date"] == day:
         return row
@@ -796,22 +1011,38 @@ def _book_core_group(tx, draft: RecordDraft, plan_id: int) -> dict | None:
 def _book_review(tx, draft: RecordDraft, plan_id: int) -> dict | None:
     """The next review conference agreed at the conference, as a booked conference."""
     t = TABLES["conferences"]
-    q = (sa.select(t).where(t.c.plan_id == plan_id, t.c.type == "review",
-                            t.c.held_date.is_(None), t.c.stood_down.is_(False),
-                            t.c.id != draft.conference_id,
-                            t.c.scheduled_date > draft.held_date).order_by(t.c.scheduled_date))  # fmt: skip
+    q = (
+        sa.select(t)
+        .where(
+            t.c.plan_id == plan_id,
+            t.c.type == "review",
+            t.c.held_date.is_(None),
+            t.c.stood_down.is_(False),
+            t.c.id != draft.conference_id,
+            t.c.scheduled_date > draft.held_date,
+        )
+        .order_by(t.c.scheduled_date)
+    )
     found = tx.conn.execute(q).first()
     if found is None:
-        return tx.add("conferences", {
-            "child_id": draft.child_id, "type": "review", "plan_id": plan_id,
-            "chair_id": draft.chair_id, "scheduled_date": draft.next_review_date,
-            "meeting_ref": None, "venue": draft.venue,
-        })  # fmt: skip
+        return tx.add(
+            "conferences",
+            {
+                "child_id": draft.child_id,
+                "type": "review",
+                "plan_id": plan_id,
+                "chair_id": draft.chair_id,
+                "scheduled_date": draft.next_review_date,
+                "meeting_ref": None,
+                "venue": draft.venue,
+            },
+        )
     row = dict(found._mapping)
     if row["scheduled_date"] == draft.next_review_date:
         return row
-    return tx.update("conferences", row["id"], {"scheduled_date": draft.next_review_date},
-                     row["version"])  # fmt: skip
+    return tx.update(
+        "conferences", row["id"], {"scheduled_date": draft.next_review_date}, row["version"]
+    )
 
 
 def _open_cin_plan(tx, draft: RecordDraft) -> None:

@@ -92,13 +92,24 @@ def held_conferences(
     if include is not None:
         period = sa.or_(period, c.c.id == include)
     q = (
-        sa.select(c.c.id, c.c.meeting_ref, c.c.type, c.c.held_date, c.c.child_id,
-                  ch.c.given_name, ch.c.family_name)
+        sa.select(
+            c.c.id,
+            c.c.meeting_ref,
+            c.c.type,
+            c.c.held_date,
+            c.c.child_id,
+            ch.c.given_name,
+            ch.c.family_name,
+        )
         .select_from(c.join(ch, ch.c.id == c.c.child_id))
-        .where(c.c.chair_id == int(chair_id), c.c.held_date.is_not(None),
-               c.c.stood_down.is_(False), period)
+        .where(
+            c.c.chair_id == int(chair_id),
+            c.c.held_date.is_not(None),
+            c.c.stood_down.is_(False),
+            period,
+        )
         .order_by(c.c.held_date.desc(), c.c.id)
-    )  # fmt: skip
+    )
     meetings: OrderedDict[str, list] = OrderedDict()
     with store.engine.connect() as conn:
         for r in conn.execute(q):

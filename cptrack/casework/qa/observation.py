@@ -199,12 +199,15 @@ class ObservationForm:
                 "criterion": c.id,
                 "domain": c.domain,
                 "rating": self.ratings[c.id],
-                **({"evidence": self.evidence[c.id].strip()}
-                   if self.evidence.get(c.id, "").strip() else {}),
+                **(
+                    {"evidence": self.evidence[c.id].strip()}
+                    if self.evidence.get(c.id, "").strip()
+                    else {}
+                ),
             }
             for c in self.framework.criteria
             if self.ratings.get(c.id) is not None
-        ] + list(self.extra_ratings)  # fmt: skip
+        ] + list(self.extra_ratings)
         return {
             "chair_id": self.chair_id,
             "observer_id": self.observer_id,

@@ -321,8 +321,10 @@ def read_file(path: str | os.PathLike, record_type: str) -> CsvFile:
             parts.append(f"Missing: {', '.join(missing)}.")
         if unknown:
             parts.append(f"Not recognised: {', '.join(repr(h) for h in unknown)}.")
-        parts.append(f"Expected: {', '.join(c.name for c in fmt.columns)} (required: "
-                     f"{', '.join(c.name for c in fmt.columns if c.required)}).")  # fmt: skip
+        parts.append(
+            f"Expected: {', '.join(c.name for c in fmt.columns)} (required: "
+            f"{', '.join(c.name for c in fmt.columns if c.required)})."
+        )
         parts.append(f"Found: {', '.join(repr(str(h)) for h in header)}.")
         raise ImportFileError(" ".join(parts))
     out = []
@@ -428,8 +430,13 @@ def census_data(files: list[CsvFile], reference: dt.date) -> CensusData:
                     }
                 )
             elif f.format.name == "plans":
-                elements |= {"CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse",
-                             "LatestCategoryOfAbuse", "NumberOfPreviousCPP"}  # fmt: skip
+                elements |= {
+                    "CPPstartDate",
+                    "CPPendDate",
+                    "InitialCategoryOfAbuse",
+                    "LatestCategoryOfAbuse",
+                    "NumberOfPreviousCPP",
+                }
                 key = (v.get("child_id"), v.get("start_date"))
                 plan_keys.add(key)
                 rows["plans"].append(
@@ -449,9 +456,13 @@ def census_data(files: list[CsvFile], reference: dt.date) -> CensusData:
                 key = (v.get("child_id"), v.get("plan_start_date"))
                 if v.get("held_date") is not None and not v.get("stood_down"):
                     rows["reviews"].append(
-                        {"child": key[0], "episode": key[0], "plan": f"{key[0]}/{key[1]}",
-                         "CPPreviewDate": v["held_date"]}
-                    )  # fmt: skip
+                        {
+                            "child": key[0],
+                            "episode": key[0],
+                            "plan": f"{key[0]}/{key[1]}",
+                            "CPPreviewDate": v["held_date"],
+                        }
+                    )
     if any(f.format.name == "conferences" for f in files) and plan_keys:
         elements.add("CPPreviewDate")
     return from_rows(reference, rows, elements=elements, source="the CSV extract")

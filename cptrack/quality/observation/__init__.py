@@ -79,17 +79,36 @@ class Grade:
 
 
 SCALE: tuple[Grade, ...] = (
-    Grade(Rating.OUTSTANDING, RATING_LABELS[Rating.OUTSTANDING], 4, "Outstanding",
-          "Exceeds the standard: practice others can learn from."),
-    Grade(Rating.GOOD, RATING_LABELS[Rating.GOOD], 3, "Good",
-          "Meets the standard consistently."),
-    Grade(Rating.REQUIRES_IMPROVEMENT, RATING_LABELS[Rating.REQUIRES_IMPROVEMENT], 2,
-          "Requires improvement", "Partly meets the standard: an area to develop."),
-    Grade(Rating.INADEQUATE, RATING_LABELS[Rating.INADEQUATE], 1, "Inadequate",
-          "Does not meet the standard."),
-    Grade(Rating.NOT_OBSERVED, RATING_LABELS[Rating.NOT_OBSERVED], 0, "Not observed",
-          "Did not arise at this conference, or could not be seen."),
-)  # fmt: skip
+    Grade(
+        Rating.OUTSTANDING,
+        RATING_LABELS[Rating.OUTSTANDING],
+        4,
+        "Outstanding",
+        "Exceeds the standard: practice others can learn from.",
+    ),
+    Grade(Rating.GOOD, RATING_LABELS[Rating.GOOD], 3, "Good", "Meets the standard consistently."),
+    Grade(
+        Rating.REQUIRES_IMPROVEMENT,
+        RATING_LABELS[Rating.REQUIRES_IMPROVEMENT],
+        2,
+        "Requires improvement",
+        "Partly meets the standard: an area to develop.",
+    ),
+    Grade(
+        Rating.INADEQUATE,
+        RATING_LABELS[Rating.INADEQUATE],
+        1,
+        "Inadequate",
+        "Does not meet the standard.",
+    ),
+    Grade(
+        Rating.NOT_OBSERVED,
+        RATING_LABELS[Rating.NOT_OBSERVED],
+        0,
+        "Not observed",
+        "Did not arise at this conference, or could not be seen.",
+    ),
+)
 SCALE_SOURCE = (
     "https://www.gov.uk/government/publications/inspecting-local-authority-childrens-services-"
     "from-2018 (Ofsted's four judgements: outstanding, good, requires improvement to be good, "

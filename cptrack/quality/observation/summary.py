@@ -27,12 +27,29 @@ from cptrack.storage.store import Store
 from cptrack.storage.tables import TABLES
 
 OBSERVATION_COLUMNS = [
-    "id", "version", "chair_id", "chair", "observer_id", "observer", "conference_id", "date",
-    "framework", "overall_judgement", "overall_score", "status",
-]  # fmt: skip
+    "id",
+    "version",
+    "chair_id",
+    "chair",
+    "observer_id",
+    "observer",
+    "conference_id",
+    "date",
+    "framework",
+    "overall_judgement",
+    "overall_score",
+    "status",
+]
 RATING_COLUMNS = [
-    "observation_id", "chair_id", "date", "criterion", "domain", "rating", "score", "evidence",
-]  # fmt: skip
+    "observation_id",
+    "chair_id",
+    "date",
+    "criterion",
+    "domain",
+    "rating",
+    "score",
+    "evidence",
+]
 
 
 @dataclass
@@ -59,10 +76,13 @@ def load(store: Store, include_drafts: bool = False) -> Observations:
     chair, observer = s.alias("chair"), s.alias("observer")
     q = (
         sa.select(o, chair.c.name.label("chair"), observer.c.name.label("observer"))
-        .select_from(o.join(chair, chair.c.id == o.c.chair_id)
-                     .outerjoin(observer, observer.c.id == o.c.observer_id))
+        .select_from(
+            o.join(chair, chair.c.id == o.c.chair_id).outerjoin(
+                observer, observer.c.id == o.c.observer_id
+            )
+        )
         .order_by(o.c.date, o.c.id)
-    )  # fmt: skip
+    )
     if not include_drafts:
         q = q.where(o.c.status != ObservationStatus.DRAFT.value)
     with store.engine.connect() as conn:

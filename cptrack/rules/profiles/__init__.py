@@ -926,18 +926,24 @@ def _national_problems(e, basis: str, citation: str, amount: int, amount_from: s
         if amount_from:
             yield "amount_from", "a national figure is fixed by the guidance, not by a setting"
         elif figure is None:
-            yield "basis", (
-                f"national guidance and statistics fix no figure of {what} (they fix only: "
-                f"{fixed}); a figure the authority chooses is basis = \"local\", and its own "
-                "standard basis = \"authority\" with the seed and paragraph"
+            yield (
+                "basis",
+                (
+                    f"national guidance and statistics fix no figure of {what} (they fix only: "
+                    f'{fixed}); a figure the authority chooses is basis = "local", and its own '
+                    'standard basis = "authority" with the seed and paragraph'
+                ),
             )
         elif not citation.startswith(figure.url):
             yield "citation", f"cite where the figure is: {figure.citation}"
     elif names_national_source(citation):
-        yield "citation", (
-            f"names national guidance or statistics, which fix no figure of {what} (they fix "
-            f"only: {fixed}); cite the authority's own standard, or make it basis = \"local\" "
-            "with no citation"
+        yield (
+            "citation",
+            (
+                f"names national guidance or statistics, which fix no figure of {what} (they fix "
+                f'only: {fixed}); cite the authority\'s own standard, or make it basis = "local" '
+                "with no citation"
+            ),
         )
 
 
@@ -951,9 +957,14 @@ def with_basis(rule: Rule, settings: Mapping[str, Any], citations: Mapping[str, 
         text = f"national: {figure.document}, {figure.section} ({figure.fixes})"
         return replace(rule, figure_basis="national", basis_text=text)
     names = [rule.amount_from] if rule.amount_from else []
-    names += [n for n in SETTING_IN_TEXT.findall(rule.template or rule.text)
-              if TEXT_ALIASES.get(n, n) == n and n not in names and n in SETTING_BY_NAME
-              and n != "chair_role"]  # fmt: skip
+    names += [
+        n
+        for n in SETTING_IN_TEXT.findall(rule.template or rule.text)
+        if TEXT_ALIASES.get(n, n) == n
+        and n not in names
+        and n in SETTING_BY_NAME
+        and n != "chair_role"
+    ]
     cited = [citations[n] for n in names if n in citations]
     uncited = [n for n in names if n not in citations]
     if basis == "plan":
@@ -961,11 +972,15 @@ def with_basis(rule: Rule, settings: Mapping[str, Any], citations: Mapping[str, 
         return replace(rule, figure_basis="plan", basis_text=text)
     if basis == "authority" and not uncited:
         source = short_citation(cited[0] if cited and rule.amount_from else citation)
-        return replace(rule, figure_basis="authority",
-                       basis_text=f"this authority's standard: {source}")  # fmt: skip
+        return replace(
+            rule, figure_basis="authority", basis_text=f"this authority's standard: {source}"
+        )
     if basis == "local" and not uncited and cited:
-        return replace(rule, figure_basis="authority",
-                       basis_text=f"this authority's standard: {short_citation(cited[0])}")  # fmt: skip
+        return replace(
+            rule,
+            figure_basis="authority",
+            basis_text=f"this authority's standard: {short_citation(cited[0])}",
+        )
     changed = any(settings[n] != SETTING_BY_NAME[n].default for n in uncited)
     who = "set by this authority" if changed else "cptrack's default"
     if rule.amount_from:
@@ -975,7 +990,9 @@ def with_basis(rule: Rule, settings: Mapping[str, Any], citations: Mapping[str, 
         local = f"local setting, {who}" + (f": {values}" if values else "")
     local += "; no national guidance or seed standard gives this figure"
     if basis == "authority":
-        local = f"this authority's standard: {short_citation(citation)} for the requirement; {local}"
+        local = (
+            f"this authority's standard: {short_citation(citation)} for the requirement; {local}"
+        )
     return replace(rule, figure_basis="local", basis_text=local)
 
 
@@ -992,9 +1009,15 @@ def with_settings(profile: Profile, **changes: Any) -> Profile:
     if problems:
         raise ProfileError(profile.id, problems)
     rules = tuple(
-        with_basis(replace(r, amount=int(settings[r.amount_from]) if r.amount_from else r.amount,
-                           text=wording(r.declared_text, settings)),
-                   settings, profile.setting_citations)
+        with_basis(
+            replace(
+                r,
+                amount=int(settings[r.amount_from]) if r.amount_from else r.amount,
+                text=wording(r.declared_text, settings),
+            ),
+            settings,
+            profile.setting_citations,
+        )
         for r in profile.rules
-    )  # fmt: skip
+    )
     return replace(profile, settings=MappingProxyType(settings), rules=rules)

@@ -6,7 +6,9 @@ from cptrack.storage.tables import metadata
 
 engine = context.config.attributes.get("engine")
 if engine is None:
-    raise RuntimeError("run cptrack migrations through cptrack.storage.migrations, not the alembic CLI")
+    raise RuntimeError(
+        "run cptrack migrations through cptrack.storage.migrations, not the alembic CLI"
+    )
 
 with engine.connect() as connection:
     context.configure(
