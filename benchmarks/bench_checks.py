@@ -16,9 +16,8 @@ if it does not exist, and reused after. Printed, each the best of ``--repeat`` r
 and the ratios between them. Timings are printed, never asserted: tests do not time things.
 
 The engine runs as cptrack runs it: on one thread a core for a caseload this size
-(``CPTRACK_THREADS`` sets the number) and with malloc keeping freed memory for reuse
-(``cptrack.cli.allocator``, as the ``cptrack`` command does; ``CPTRACK_KEEP_MEMORY=0`` turns that off). The first of the runs
-also pays for the process's fresh memory; all of them are printed.
+(``CPTRACK_THREADS`` sets the number). The first of the runs also pays for the process's fresh
+memory; all of them are printed.
 """
 
 from __future__ import annotations
@@ -40,7 +39,6 @@ import pandas as pd
 from cptrack import engine, profiles
 from cptrack import workdays as wd
 from cptrack.caseload import Caseload, load
-from cptrack.cli.allocator import keep_freed_memory
 from cptrack.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,7 +223,6 @@ def main(argv: list[str] | None = None) -> int:
         help="also time evaluate(since=as_of minus this many months)",
     )
     args = ap.parse_args(argv)
-    keep_freed_memory()  # as `cptrack check` does for a whole caseload
 
     path = Path(args.db)
     ensure_database(path, args.children, args.seed)

@@ -238,9 +238,9 @@ def _shared_strings(values: np.ndarray, *, keys: bool = False) -> np.ndarray:
     """Text with each distinct value held once: a million visits name fifty thousand
     children, and one string object per child instead of per row saves memory and makes
     every comparison, look-up and sort over the column faster (equal strings are found equal
-    by identity, and their few objects stay in the processor's cache). Interned, so that
-    the children's ids in every frame are the same objects (``keys``: shared however few or
-    distinct; the engine matches children's ids by object, ``columnar.AddressIndex``)."""
+    by identity, Python keeps each string's hash, and their few objects stay in the
+    processor's cache). Interned, so that the children's ids in every frame are the same
+    objects (``keys``: shared however few or distinct)."""
     if len(values) < 1024 and not keys:
         return values
     codes, uniques = pd.factorize(values)
