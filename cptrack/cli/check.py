@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
+from typing import IO
 
 import pandas as pd
 
@@ -69,13 +71,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write(findings: pd.DataFrame, fmt: str, profile: profiles.Profile, as_of: dt.date) -> None:
-    out = sys.stdout
+# Rows written at a time: the text of one batch exists at once, never the whole output's.
+BATCH_ROWS = 50_000
+
+
+def write(
+    findings: pd.DataFrame,
+    fmt: str,
+    profile: profiles.Profile,
+    as_of: dt.date,
+    out: IO[str] | None = None,
+    batch_rows: int = BATCH_ROWS,
+) -> None:
+    out = out if out is not None else sys.stdout
     if fmt == "csv":
-        safe_cells.frame_to_csv(engine.findings_for_export(findings), out, index=False)
+        write_csv(findings, out, batch_rows)
     elif fmt == "json":
-        json.dump(engine.findings_to_records(findings), out, indent=1)
-        out.write("\n")
+        write_json(findings, out, batch_rows)
     else:
         counts = findings["rag"].value_counts()
         out.write(
@@ -88,3 +100,50 @@ def write(findings: pd.DataFrame, fmt: str, profile: profiles.Profile, as_of: dt
             table = engine.findings_for_export(findings)[list(TABLE_COLUMNS)].copy()
             table["citation"] = findings["citation"].map(engine.short_citation)
             out.write(table.to_string(index=False, na_rep="") + "\n")
+
+
+def batches(findings: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+    """The frame's rows, ``size`` at a time (views, not copies)."""
+    for start in range(0, len(findings), size):
+        yield findings.iloc[start : start + size]
+
+
+def write_csv(findings: pd.DataFrame, out: IO[str], batch_rows: int = BATCH_ROWS) -> None:
+    """The findings as CSV (ISO dates, formula-like text made safe), a batch at a time: the
+    same text as writing the whole frame at once, without ever holding all of it."""
+    header = [safe_cells.csv_value(c) for c in findings.columns]
+    if not len(findings):
+        safe_cells.frame_to_csv(engine.findings_for_export(findings), out, index=False)
+        return
+    for i, batch in enumerate(batches(findings, batch_rows)):
+        frame = engine.findings_for_export(batch)
+        for col in frame.columns:
+            values = frame[col]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                # Made safe once per distinct text, not once per row.
+                frame[col] = values.map(safe_cells.csv_value)
+            elif not (
+                pd.api.types.is_numeric_dtype(values.dtype)
+                or pd.api.types.is_datetime64_any_dtype(values.dtype)
+            ):
+                frame[col] = values.astype(object).map(safe_cells.csv_value)
+        frame.columns = header
+        frame.to_csv(out, index=False, header=i == 0)
+
+
+def write_json(findings: pd.DataFrame, out: IO[str], batch_rows: int = BATCH_ROWS) -> None:
+    """The findings as a JSON list of records (``json.dump(records, indent=1)``'s text), a
+    batch at a time."""
+    if not len(findings):
+        out.write("[]\n")
+        return
+    out.write("[\n")
+    first = True
+    for batch in batches(findings, batch_rows):
+        for record in engine.findings_to_records(batch):
+            if not first:
+                out.write(",\n")
+            first = False
+            text = json.dumps(record, indent=1)
+            out.write(" " + text.replace("\n", "\n "))
+    out.write("\n]\n")
