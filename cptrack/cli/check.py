@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     with Store.open(args.db) as store:
         chair_id = chair_by_name(store, args.chair) if args.chair else None
-        caseload = load(store, chair_id=chair_id)
+        caseload = load(store, chair_id=chair_id, kinds=engine.KINDS)
     findings = engine.evaluate(caseload, profile, args.as_of)
     if args.open:
         findings = findings[findings["live"]]
