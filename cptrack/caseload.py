@@ -271,7 +271,15 @@ def _arrow_frame(name: str, arrow) -> pd.DataFrame:
             shared[-1] = None
             codes = encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)
             out[col.name] = pd.Series(shared[codes], index=index, dtype=object, copy=False)
-        else:  # times, JSON, anything else: the values as the driver would hand them over
+        elif isinstance(col.type, sa.Time) and pa.types.is_time(kind):
+            # Each distinct time made once, its object shared (as ``_coerce`` shares them).
+            encoded = pc.dictionary_encode(values)
+            times = np.empty(len(encoded.dictionary) + 1, dtype=object)
+            times[:-1] = encoded.dictionary.to_pylist()
+            times[-1] = None
+            codes = encoded.indices.fill_null(len(times) - 1).to_numpy(zero_copy_only=False)
+            out[col.name] = pd.Series(times[codes], index=index, dtype=object, copy=False)
+        else:  # JSON, anything else: the values as the driver would hand them over
             objects = np.empty(n, dtype=object)
             objects[:] = values.to_pylist()
             out[col.name] = _coerce(objects, col.type, index, key=key)

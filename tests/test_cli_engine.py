@@ -261,6 +261,31 @@ def test_check_streams_the_same_csv_and_json_as_writing_the_whole_frame(db, prof
     assert "[]\n" == json_out.getvalue()
 
 
+@pytest.mark.parametrize("profile", ["national", "sunderland", "dorset"])
+def test_check_evaluating_children_in_chunks_writes_what_the_whole_caseload_gives(
+    demo_db, profile
+):
+    """CSV and JSON come from chunks of children evaluated one after another: the same text
+    as the whole caseload evaluated at once, all findings or only the open ones."""
+    from cptrack import engine, profiles
+    from cptrack.caseload import load
+    from cptrack.cli import check
+    from cptrack.store import Store
+
+    rules = profiles.load(profile)
+    with Store.open(demo_db) as store:
+        caseload = load(store, kinds=engine.KINDS)
+    for open_only in (False, True):
+        whole = check.evaluate(caseload, rules, D(2026, 11, 22), open_only)
+        assert len(whole) > 100
+        for fmt in ("csv", "json"):
+            expected, got = io.StringIO(), io.StringIO()
+            check.write(whole, fmt, rules, D(2026, 11, 22), expected)
+            chunks = check.in_chunks(caseload, rules, D(2026, 11, 22), open_only, size=17)
+            check.write(chunks, fmt, rules, D(2026, 11, 22), got, batch_rows=50)
+            assert expected.getvalue() == got.getvalue()
+
+
 def test_check_unknown_chair_lists_the_chairs(db, capsys):
     """An unknown chair name is an error that names the chairs there are."""
     code, _, err = run(capsys, "check", "--db", db, "--chair", "Nobody")

@@ -6,13 +6,13 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 import pandas as pd
 
 from cptrack import engine, profiles, safe_cells
-from cptrack.caseload import load
+from cptrack.caseload import Caseload, load
 from cptrack.cli import add_db_argument
 from cptrack.models import today
 from cptrack.roles import chair_by_name
@@ -64,11 +64,40 @@ def run(args: argparse.Namespace) -> int:
     with Store.open(args.db) as store:
         chair_id = chair_by_name(store, args.chair) if args.chair else None
         caseload = load(store, chair_id=chair_id, kinds=engine.KINDS)
-    findings = engine.evaluate(caseload, profile, args.as_of)
-    if args.open:
-        findings = findings[findings["live"]]
-    write(findings, args.format, profile, args.as_of)
+    if args.format == "table":  # for people: counted over the whole caseload at once
+        write(evaluate(caseload, profile, args.as_of, args.open), "table", profile, args.as_of)
+        return 0
+    write(in_chunks(caseload, profile, args.as_of, args.open), args.format, profile, args.as_of)
     return 0
+
+
+def evaluate(caseload: Caseload, profile: profiles.Profile, as_of, open_only: bool):
+    findings = engine.evaluate(caseload, profile, as_of)
+    return findings[findings["live"]] if open_only else findings
+
+
+# Children evaluated at a time for CSV and JSON: the engine's working memory is that of this
+# many children, whatever the caseload's size (each child's findings are its own: a child
+# evaluated with others or alone gets the same rows).
+CHUNK_CHILDREN = 10_000
+
+
+def in_chunks(
+    caseload: Caseload,
+    profile: profiles.Profile,
+    as_of,
+    open_only: bool,
+    size: int = CHUNK_CHILDREN,
+) -> Iterator[pd.DataFrame]:
+    """The findings ``evaluate`` gives, in the same order, a chunk of children at a time
+    (children in the order of their ids, as the findings frame sorts them)."""
+    ids = sorted(caseload.children["id"].astype(str))
+    if len(ids) <= size:
+        yield evaluate(caseload, profile, as_of, open_only)
+        return
+    for start in range(0, len(ids), size):
+        part = caseload.for_children(ids[start : start + size])
+        yield evaluate(part, profile, as_of, open_only)
 
 
 # Rows written at a time: the text of one batch exists at once, never the whole output's.
@@ -76,7 +105,7 @@ BATCH_ROWS = 50_000
 
 
 def write(
-    findings: pd.DataFrame,
+    findings: pd.DataFrame | Iterable[pd.DataFrame],
     fmt: str,
     profile: profiles.Profile,
     as_of: dt.date,
@@ -102,20 +131,20 @@ def write(
             out.write(table.to_string(index=False, na_rep="") + "\n")
 
 
-def batches(findings: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
-    """The frame's rows, ``size`` at a time (views, not copies)."""
-    for start in range(0, len(findings), size):
-        yield findings.iloc[start : start + size]
+def batches(findings, size: int) -> Iterator[pd.DataFrame]:
+    """The rows of a frame, or of frames one after another, ``size`` at a time (views)."""
+    for frame in [findings] if isinstance(findings, pd.DataFrame) else findings:
+        for start in range(0, len(frame), size):
+            yield frame.iloc[start : start + size]
 
 
-def write_csv(findings: pd.DataFrame, out: IO[str], batch_rows: int = BATCH_ROWS) -> None:
-    """The findings as CSV (ISO dates, formula-like text made safe), a batch at a time: the
-    same text as writing the whole frame at once, without ever holding all of it."""
-    header = [safe_cells.csv_value(c) for c in findings.columns]
-    if not len(findings):
-        safe_cells.frame_to_csv(engine.findings_for_export(findings), out, index=False)
-        return
-    for i, batch in enumerate(batches(findings, batch_rows)):
+def write_csv(findings, out: IO[str], batch_rows: int = BATCH_ROWS) -> None:
+    """The findings (a frame, or frames one after another) as CSV (ISO dates, formula-like
+    text made safe), a batch at a time: the same text as writing the whole frame at once,
+    without ever holding all of it."""
+    header = [safe_cells.csv_value(c) for c in engine.COLUMNS]
+    written = False
+    for batch in batches(findings, batch_rows):
         frame = engine.findings_for_export(batch)
         for col in frame.columns:
             values = frame[col]
@@ -128,22 +157,20 @@ def write_csv(findings: pd.DataFrame, out: IO[str], batch_rows: int = BATCH_ROWS
             ):
                 frame[col] = values.astype(object).map(safe_cells.csv_value)
         frame.columns = header
-        frame.to_csv(out, index=False, header=i == 0)
+        frame.to_csv(out, index=False, header=not written)
+        written = True
+    if not written:
+        safe_cells.frame_to_csv(engine.empty_findings(), out, index=False)
 
 
-def write_json(findings: pd.DataFrame, out: IO[str], batch_rows: int = BATCH_ROWS) -> None:
-    """The findings as a JSON list of records (``json.dump(records, indent=1)``'s text), a
-    batch at a time."""
-    if not len(findings):
-        out.write("[]\n")
-        return
-    out.write("[\n")
+def write_json(findings, out: IO[str], batch_rows: int = BATCH_ROWS) -> None:
+    """The findings (a frame, or frames one after another) as a JSON list of records
+    (``json.dump(records, indent=1)``'s text), a batch at a time."""
     first = True
     for batch in batches(findings, batch_rows):
         for record in engine.findings_to_records(batch):
-            if not first:
-                out.write(",\n")
+            out.write("[\n" if first else ",\n")
             first = False
             text = json.dumps(record, indent=1)
             out.write(" " + text.replace("\n", "\n "))
-    out.write("\n]\n")
+    out.write("[]\n" if first else "\n]\n")
