@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import dataclass, fields
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -126,10 +125,11 @@ def load(
     """Load a caseload from the store, whole or narrowed to a chair, team or children.
 
     ``kinds`` names the frames a caller reads (``cptrack.engine.KINDS`` for the engine): the
-    others are left empty, unread. A whole caseload is read straight into Arrow columns
-    (connectorx) from an SQLite file or PostgreSQL, a table a query and no Python object per
-    value but the texts; a narrowed one (a chair's or a child's page) through the store's own
-    connection, where one round trip costs less than opening one a table."""
+    others are left empty, unread. A whole caseload on PostgreSQL is read straight into Arrow
+    columns (connectorx), a table a query and no Python object per value but the texts; SQLite
+    (see ``_connectorx_source``) and a narrowed caseload (a chair's or a child's page: one
+    round trip costs less than opening a connection a table) through the store's own
+    connection."""
     children_t = TABLES["children"]
     child_q = sa.select(children_t.c.id)
     if chair_id is not None:
@@ -188,8 +188,8 @@ def _read(conn, query, name: str, wanted: set[str] | None) -> pd.DataFrame:
 
 def _read_columnar(store: Store, wanted: set[str] | None) -> dict[str, pd.DataFrame] | None:
     """Every frame of a whole caseload read by connectorx into Arrow, then typed as ``_frame``
-    types it; None where connectorx cannot read the database (an in-memory SQLite database,
-    another kind of server), which the caller then reads through its own connection."""
+    types it; None where connectorx is not to read the database (``_connectorx_source``),
+    which the caller then reads through its own connection."""
     source = _connectorx_source(store)
     if source is None:
         return None
@@ -212,19 +212,30 @@ def _read_columnar(store: Store, wanted: set[str] | None) -> dict[str, pd.DataFr
 
 
 def _connectorx_source(store: Store) -> str | None:
-    """The database as connectorx names it: ``sqlite:///abs/path`` for an SQLite file,
-    ``postgresql://...`` for PostgreSQL; None for anything else."""
+    """The database as connectorx names it (``postgresql://...``), or None where the store's
+    own connection must read it:
+
+    * SQLite: connectorx (0.4) keeps its connections open between reads and can hand back
+      what a connection saw before the latest commits (measured: a row updated and committed
+      read back as it was, until a checkpoint); a caseload must show what was just saved.
+    * a process forked from one that used connectorx: its worker threads are not in the
+      child, and a read there never returns.
+    """
     url = store.engine.url
-    backend = url.get_backend_name()
-    if backend == "sqlite":
-        database = url.database
-        if not database or database == ":memory:" or url.query:
-            return None
-        path = Path(database).resolve()
-        return f"sqlite://{quote(str(path))}" if path.is_file() else None
-    if backend == "postgresql":
-        return url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return None
+    if url.get_backend_name() != "postgresql" or _forked_after_connectorx:
+        return None
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+_forked_after_connectorx = False
+
+
+def _after_fork_in_child() -> None:
+    global _forked_after_connectorx
+    _forked_after_connectorx = _forked_after_connectorx or "connectorx" in sys.modules
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _arrow_frame(name: str, arrow) -> pd.DataFrame:

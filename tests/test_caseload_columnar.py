@@ -1,5 +1,7 @@
-"""A whole caseload is read straight into Arrow columns (connectorx) and typed as the store's own
-connection types it; a caller can ask for only the frames it reads."""
+"""A whole caseload on PostgreSQL is read straight into Arrow columns (connectorx) and typed as
+the store's own connection types it; SQLite is read through the store's connection (connectorx
+can hand back what was there before the latest commits); a caller can ask for only the frames
+it reads."""
 
 from __future__ import annotations
 
@@ -27,9 +29,18 @@ def _by_driver(store: Store, monkeypatch, **kw) -> caseload.Caseload:
         return load(store, **kw)
 
 
-def test_arrow_reading_gives_the_frames_the_driver_gives(demo_store, monkeypatch):
+@pytest.fixture
+def pg_demo_store(pg_url: str):
+    with Store.open(pg_url, migrate=True) as store:
+        demo.populate(store, children=25, seed=3, as_of=AS_OF)
+        yield store
+
+
+@pytest.mark.postgres
+def test_arrow_reading_gives_the_frames_the_driver_gives(pg_demo_store, monkeypatch):
     """Same frames, same column types, same kinds of Python object in text, time and JSON
-    columns, on an SQLite file and on PostgreSQL."""
+    columns."""
+    demo_store = pg_demo_store
     assert caseload._read_columnar(demo_store, None) is not None  # connectorx read it
     columnar, driver = load(demo_store), _by_driver(demo_store, monkeypatch)
     for name, frame in columnar.frames().items():
@@ -73,7 +84,20 @@ def test_only_the_frames_asked_for_are_read(demo_store):
     assert len(one.visits) == len(load(demo_store, chair_id=chair).visits)
 
 
-def test_an_in_memory_database_is_read_through_the_driver():
+def test_sqlite_is_read_through_the_driver(sqlite_url):
+    with Store.open(sqlite_url, migrate=True) as store:
+        assert caseload._read_columnar(store, None) is None
     with Store.open("sqlite://", migrate=True) as store:
         assert caseload._read_columnar(store, None) is None
         assert 0 == load(store).size
+
+
+def test_a_whole_caseload_shows_what_was_just_saved(demo_store):
+    """Read, changed and read again: the second read has the change (each database)."""
+    first = load(demo_store)
+    plan = first.cp_plans.iloc[0]
+    assert len(first.cp_plans)
+    with demo_store.transaction() as tx:
+        tx.update("cp_plans", plan["id"], {"visit_frequency_wd": 3}, int(plan["version"]))
+    again = load(demo_store).cp_plans.set_index("id")
+    assert 3 == again.loc[plan["id"], "visit_frequency_wd"]
