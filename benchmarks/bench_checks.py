@@ -13,12 +13,25 @@ if it does not exist, and reused after. Printed, each the best of ``--repeat`` r
   scalar working-day functions) on a ``--sample``-child sample, scaled to the whole caseload;
 * the engine called once per child (as a child view calls it) on the same sample, scaled.
 
-and the ratios between them. Timings are printed, never asserted: tests do not time things.
+and the ratios between them; then the loading and the command:
+
+* loading the caseload (``cptrack.caseload.load``, whole, and only the engine's frames as
+  ``cptrack check`` reads them) against a floor: Python's ``sqlite3`` ``fetchall`` of every
+  table the caseload holds (the rows as tuples, untyped);
+* ``cptrack check --open --format csv`` over the whole caseload, run as a program, output
+  thrown away: its time and its peak memory (the process's maximum resident size), as it runs
+  by default and with glibc's malloc told through ``GLIBC_TUNABLES`` to keep freed memory for
+  reuse (what cptrack used to ask for through ctypes: see docs/engine.md);
+* with ``--pg URL`` (a PostgreSQL database holding the same caseload, made by ``cptrack demo
+  --db URL --children 50000 --seed 1 --as-of 2026-11-22``), the loading, its floor
+  (psycopg's ``fetchall``) and the command on it too.
+
+Timings are printed, never asserted: tests do not time things. The machine is shared: read
+the ratios, measured within one run, before the seconds.
 
 The engine runs as cptrack runs it: on one thread a core for a caseload this size
-(``CPTRACK_THREADS`` sets the number) and with malloc keeping freed memory for reuse
-(``cptrack.cli.allocator``, as the ``cptrack`` command does; ``CPTRACK_KEEP_MEMORY=0`` turns that off). The first of the runs
-also pays for the process's fresh memory; all of them are printed.
+(``CPTRACK_THREADS`` sets the number). The first of the runs also pays for the process's fresh
+memory; all of them are printed.
 """
 
 from __future__ import annotations
@@ -27,6 +40,7 @@ import argparse
 import datetime as dt
 import os
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -38,8 +52,7 @@ import numpy as np
 import pandas as pd
 
 from cptrack import engine
-from cptrack.caseload import Caseload, load
-from cptrack.cli.allocator import keep_freed_memory
+from cptrack.caseload import CHILD_KINDS, CONFERENCE_KINDS, Caseload, load
 from cptrack.rules import profiles
 from cptrack.rules import workdays as wd
 from cptrack.storage.store import Store
@@ -81,6 +94,95 @@ def ensure_database(path: Path, children: int, seed: int) -> None:
         ],
         check=True,
     )
+
+
+# What glibc's malloc is told, from outside the process, to keep freed memory for reuse
+# (the settings cptrack once made through ctypes' mallopt).
+KEEP_MEMORY = (
+    "glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=2147483647:"
+    "glibc.malloc.arena_max=1"
+)
+
+
+def fetch_floor(db: str) -> int:
+    """Every table the caseload holds fetched as the driver's tuples: the floor for loading."""
+    names = ("staff", "teams", "children", *CHILD_KINDS, *CONFERENCE_KINDS)
+    rows = 0
+    if "://" in db:
+        import psycopg
+
+        with psycopg.connect(db.replace("postgresql+psycopg://", "postgresql://")) as conn:
+            for name in names:
+                rows += len(conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall())
+        return rows
+    conn = sqlite3.connect(db)
+    try:
+        for name in names:
+            rows += len(conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall())
+    finally:
+        conn.close()
+    return rows
+
+
+def run_check(db: str, profile: str, tunables: str | None = None) -> tuple[float, float, int]:
+    """``cptrack check --open --format csv`` as a program, output thrown away: seconds, CPU
+    seconds (user and system) and the peak resident memory in MB."""
+    env = dict(os.environ)
+    if tunables:
+        env["GLIBC_TUNABLES"] = tunables
+    cmd = [
+        sys.executable,
+        "-m",
+        "cptrack.cli",
+        "check",
+        "--db",
+        db,
+        "--profile",
+        profile,
+        "--as-of",
+        AS_OF.isoformat(),
+        "--open",
+        "--format",
+        "csv",
+    ]
+    t = time.perf_counter()
+    with open(os.devnull, "w") as sink:
+        proc = subprocess.Popen(cmd, stdout=sink, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"cptrack check failed ({proc.returncode})")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
+
+
+def loading(db: str, label: str, repeat: int) -> None:
+    """Load times against the fetch floor, printed."""
+    floor_s, rows = best(lambda: fetch_floor(db), repeat)
+    with Store.open(db) as store:
+        whole_s, _ = best(lambda: load(store), repeat)
+        needed_s, _ = best(lambda: load(store, kinds=engine.KINDS), repeat)
+    print(f"  loading from {label} ({rows} records)")
+    print(f"    fetchall floor, every table       {floor_s:8.3f} s")
+    print(
+        f"    load, whole caseload              {whole_s:8.3f} s   load / floor = "
+        f"{whole_s / floor_s:5.2f}x"
+    )
+    print(
+        f"    load, the engine's frames         {needed_s:8.3f} s   load / floor = "
+        f"{needed_s / floor_s:5.2f}x"
+    )
+
+
+def command(db: str, label: str, profile: str) -> None:
+    for name, tunables in (("as it runs", None), ("GLIBC_TUNABLES keep memory", KEEP_MEMORY)):
+        seconds, cpu, peak = run_check(db, profile, tunables)
+        print(
+            f"  cptrack check --open, {label}, {name}: {seconds:7.2f} s ({cpu:.2f} s CPU), "
+            f"peak {peak} MB"
+            f" (under 10 s: {'yes' if seconds < 10 else 'NO'}; "
+            f"under 1.5 GB: {'yes' if peak < 1536 else 'NO'})"
+        )
 
 
 def floor(findings: pd.DataFrame) -> int:
@@ -219,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", default="sunderland")
     ap.add_argument("--sample", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--pg", metavar="URL", help="also load and check from this PostgreSQL database")
     ap.add_argument(
         "--since-months",
         type=int,
@@ -226,7 +329,6 @@ def main(argv: list[str] | None = None) -> int:
         help="also time evaluate(since=as_of minus this many months)",
     )
     args = ap.parse_args(argv)
-    keep_freed_memory()  # as `cptrack check` does for a whole caseload
 
     path = Path(args.db)
     ensure_database(path, args.children, args.seed)
@@ -308,6 +410,12 @@ def main(argv: list[str] | None = None) -> int:
         f"(median per-rule difference {100 * statistics.median(agree or [0]):.1f}%)"
     )
     print(f"  under 2 s on this machine: {'yes' if full_s < 2 else 'NO'}")
+    print(f"  engine at most 3x the floor: {'yes' if full_s / floor_s <= 3 else 'NO'}")
+    loading(str(path), path.name, args.repeat)
+    command(str(path), path.name, args.profile)
+    if args.pg:
+        loading(args.pg, "PostgreSQL", args.repeat)
+        command(args.pg, "PostgreSQL", args.profile)
     load_avg = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"  load average (1, 5, 15 min) at the end: {load_avg} on {os.cpu_count()} cores")
     return 0

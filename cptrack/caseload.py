@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import dataclass, fields
 from operator import itemgetter
@@ -119,8 +120,16 @@ def load(
     chair_id: int | None = None,
     team_id: int | None = None,
     child_ids: list[str] | None = None,
+    kinds: tuple[str, ...] | None = None,
 ) -> Caseload:
-    """Load a caseload from the store, whole or narrowed to a chair, team or children."""
+    """Load a caseload from the store, whole or narrowed to a chair, team or children.
+
+    ``kinds`` names the frames a caller reads (``cptrack.engine.KINDS`` for the engine): the
+    others are left empty, unread. A whole caseload on PostgreSQL is read straight into Arrow
+    columns (connectorx), a table a query and no Python object per value but the texts; SQLite
+    (see ``_connectorx_source``) and a narrowed caseload (a chair's or a child's page: one
+    round trip costs less than opening a connection a table) through the store's own
+    connection."""
     children_t = TABLES["children"]
     child_q = sa.select(children_t.c.id)
     if chair_id is not None:
@@ -133,19 +142,24 @@ def load(
 
     conferences_t = TABLES["conferences"]
     frames: dict[str, pd.DataFrame] = {}
+    wanted = set(kinds) if kinds is not None else None
+    if not narrowed:  # a whole caseload: straight into Arrow where the database allows
+        columnar = _read_columnar(store, wanted)
+        if columnar is not None:
+            return Caseload(**columnar)
     with store.engine.connect() as conn:
         for name in ("staff", "teams"):
-            frames[name] = _read(conn, sa.select(TABLES[name]), name)
+            frames[name] = _read(conn, sa.select(TABLES[name]), name, wanted)
         q = sa.select(children_t)
         if narrowed:
             q = q.where(children_t.c.id.in_(child_q))
-        frames["children"] = _read(conn, q, "children")
+        frames["children"] = _read(conn, q, "children", None)
         for name in CHILD_KINDS:
             t = TABLES[name]
             q = sa.select(t)
             if narrowed:
                 q = q.where(t.c.child_id.in_(child_q))
-            frames[name] = _read(conn, q, name)
+            frames[name] = _read(conn, q, name, wanted)
         conf_q = sa.select(conferences_t.c.id)
         if narrowed:
             conf_q = conf_q.where(conferences_t.c.child_id.in_(child_q))
@@ -154,11 +168,13 @@ def load(
             q = sa.select(t)
             if narrowed:
                 q = q.where(t.c.conference_id.in_(conf_q))
-            frames[name] = _read(conn, q, name)
+            frames[name] = _read(conn, q, name, wanted)
     return Caseload(**frames)
 
 
-def _read(conn, query, name: str) -> pd.DataFrame:
+def _read(conn, query, name: str, wanted: set[str] | None) -> pd.DataFrame:
+    if wanted is not None and name not in wanted:
+        return _frame(name, {}, 0)
     # The driver's own rows (tuples of plain values), typed a column at a time below:
     # SQLAlchemy's per-row processing costs minutes on millions of rows.
     result = conn.execute(query.order_by(TABLES[name].c.id))
@@ -174,6 +190,117 @@ def _read(conn, query, name: str) -> pd.DataFrame:
         },
         n,
     )
+
+
+def _read_columnar(store: Store, wanted: set[str] | None) -> dict[str, pd.DataFrame] | None:
+    """Every frame of a whole caseload read by connectorx into Arrow, then typed as ``_frame``
+    types it; None where connectorx is not to read the database (``_connectorx_source``),
+    which the caller then reads through its own connection."""
+    source = _connectorx_source(store)
+    if source is None:
+        return None
+    import connectorx
+
+    frames: dict[str, pd.DataFrame] = {}
+    for name in ("staff", "teams", "children", *CHILD_KINDS, *CONFERENCE_KINDS):
+        if wanted is not None and name not in wanted and name != "children":
+            frames[name] = _frame(name, {}, 0)
+            continue
+        table = TABLES[name]
+        query = sa.select(table).order_by(table.c.id)
+        sql = str(query.compile(dialect=store.engine.dialect))
+        try:
+            arrow = connectorx.read_sql(source, sql, return_type="arrow")
+        except Exception:  # noqa: BLE001 - connectorx raises its own kinds; the driver reads
+            return None
+        frames[name] = _arrow_frame(name, arrow)
+    return frames
+
+
+def _connectorx_source(store: Store) -> str | None:
+    """The database as connectorx names it (``postgresql://...``), or None where the store's
+    own connection must read it:
+
+    * SQLite: connectorx (0.4) keeps its connections open between reads and can hand back
+      what a connection saw before the latest commits (measured: a row updated and committed
+      read back as it was, until a checkpoint); a caseload must show what was just saved.
+    * a process forked from one that used connectorx: its worker threads are not in the
+      child, and a read there never returns.
+    """
+    url = store.engine.url
+    if url.get_backend_name() != "postgresql" or _forked_after_connectorx:
+        return None
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+_forked_after_connectorx = False
+
+
+def _after_fork_in_child() -> None:
+    global _forked_after_connectorx
+    _forked_after_connectorx = _forked_after_connectorx or "connectorx" in sys.modules
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _arrow_frame(name: str, arrow) -> pd.DataFrame:
+    """A frame of table ``name`` from an Arrow table, typed as ``_frame`` types the drivers'
+    values: dates, yes/no and ids straight from Arrow's buffers; text as Python strings, each
+    distinct one made once (Arrow's dictionary encoding); the rest through ``_coerce``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = arrow.num_rows
+    index = pd.RangeIndex(n)
+    out = {}
+    for col in TABLES[name].columns:
+        if col.name not in arrow.column_names:
+            out[col.name] = _coerce(np.full(n, None, dtype=object), col.type, index)
+            continue
+        values = arrow.column(col.name).combine_chunks()
+        kind = values.type
+        key = col.name == "child_id" or (name == "children" and col.name == "id")
+        missing = values.is_null().to_numpy(zero_copy_only=False)
+        if isinstance(col.type, sa.Date) and kind == pa.date32():
+            days = values.cast(pa.int32()).fill_null(0).to_numpy().astype("int64")
+            days[missing] = np.iinfo("int64").min
+            out[col.name] = days.view("datetime64[D]").astype("datetime64[us]")
+        elif isinstance(col.type, sa.Boolean) and kind == pa.bool_():
+            out[col.name] = pd.arrays.BooleanArray(
+                values.fill_null(False).to_numpy(zero_copy_only=False), missing
+            )
+        elif isinstance(col.type, sa.Integer) and pa.types.is_integer(kind):
+            out[col.name] = pd.arrays.IntegerArray(
+                values.fill_null(0).to_numpy().astype(np.int64, copy=False), missing
+            )
+        elif (
+            isinstance(col.type, sa.String | sa.Text)
+            and not isinstance(col.type, sa.JSON)
+            and (pa.types.is_string(kind) or pa.types.is_large_string(kind))
+        ):
+            encoded = pc.dictionary_encode(values)
+            words = encoded.dictionary.to_pylist()
+            if key:
+                words = [sys.intern(w) for w in words]
+            shared = np.empty(len(words) + 1, dtype=object)
+            shared[:-1] = words
+            shared[-1] = None
+            codes = encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)
+            out[col.name] = pd.Series(shared[codes], index=index, dtype=object, copy=False)
+        elif isinstance(col.type, sa.Time) and pa.types.is_time(kind):
+            # Each distinct time made once, its object shared (as ``_coerce`` shares them).
+            encoded = pc.dictionary_encode(values)
+            times = np.empty(len(encoded.dictionary) + 1, dtype=object)
+            times[:-1] = encoded.dictionary.to_pylist()
+            times[-1] = None
+            codes = encoded.indices.fill_null(len(times) - 1).to_numpy(zero_copy_only=False)
+            out[col.name] = pd.Series(times[codes], index=index, dtype=object, copy=False)
+        else:  # JSON, anything else: the values as the driver would hand them over
+            objects = np.empty(n, dtype=object)
+            objects[:] = values.to_pylist()
+            out[col.name] = _coerce(objects, col.type, index, key=key)
+    return pd.DataFrame(out, index=index, copy=False)
 
 
 def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -251,9 +378,9 @@ def _shared_strings(values: np.ndarray, *, keys: bool = False) -> np.ndarray:
     """Text with each distinct value held once: a million visits name fifty thousand
     children, and one string object per child instead of per row saves memory and makes
     every comparison, look-up and sort over the column faster (equal strings are found equal
-    by identity, and their few objects stay in the processor's cache). Interned, so that
-    the children's ids in every frame are the same objects (``keys``: shared however few or
-    distinct; the engine matches children's ids by object, ``columnar.AddressIndex``)."""
+    by identity, Python keeps each string's hash, and their few objects stay in the
+    processor's cache). Interned, so that the children's ids in every frame are the same
+    objects (``keys``: shared however few or distinct)."""
     if len(values) < 1024 and not keys:
         return values
     codes, uniques = pd.factorize(values)

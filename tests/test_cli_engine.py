@@ -227,6 +227,66 @@ def test_check_json_and_table_and_chair_filter(db, capsys):
     assert "overdue by" in out
 
 
+@pytest.mark.parametrize("profile", ["national", "sunderland"])
+def test_check_streams_the_same_csv_and_json_as_writing_the_whole_frame(db, profile):
+    """`cptrack check` writes its output a few rows at a time: the same text, byte for byte,
+    as the whole frame written at once (formula-like text made safe either way)."""
+    from cptrack import engine
+    from cptrack.caseload import load
+    from cptrack.cli import check
+    from cptrack.interchange import safe_cells
+    from cptrack.rules import profiles
+    from cptrack.storage.store import Store
+
+    rules = profiles.load(profile)
+    with Store.open(db) as store:
+        findings = engine.evaluate(load(store), rules, D(2026, 11, 22))
+    assert len(findings) > 7
+    messages = findings["message"].cat.add_categories(["=HYPERLINK(1)"])
+    messages[0] = "=HYPERLINK(1)"
+    findings["message"] = messages
+    whole_csv = io.StringIO()
+    safe_cells.frame_to_csv(check.engine.findings_for_export(findings), whole_csv, index=False)
+    whole_json = json.dumps(check.engine.findings_to_records(findings), indent=1) + "\n"
+    for batch_rows in (1, 3, 7, len(findings), check.BATCH_ROWS):
+        csv_out, json_out = io.StringIO(), io.StringIO()
+        check.write(findings, "csv", rules, D(2026, 11, 22), csv_out, batch_rows)
+        check.write(findings, "json", rules, D(2026, 11, 22), json_out, batch_rows)
+        assert whole_csv.getvalue() == csv_out.getvalue()
+        assert whole_json == json_out.getvalue()
+    assert "'=HYPERLINK(1)" in whole_csv.getvalue()
+    empty = findings.iloc[0:0]
+    csv_out, json_out = io.StringIO(), io.StringIO()
+    check.write(empty, "csv", rules, D(2026, 11, 22), csv_out)
+    check.write(empty, "json", rules, D(2026, 11, 22), json_out)
+    assert csv_out.getvalue().startswith("child_id,plan_id,rule_id,")
+    assert "[]\n" == json_out.getvalue()
+
+
+@pytest.mark.parametrize("profile", ["national", "sunderland", "dorset"])
+def test_check_evaluating_children_in_chunks_writes_what_the_whole_caseload_gives(demo_db, profile):
+    """CSV and JSON come from chunks of children evaluated one after another: the same text
+    as the whole caseload evaluated at once, all findings or only the open ones."""
+    from cptrack import engine
+    from cptrack.caseload import load
+    from cptrack.cli import check
+    from cptrack.rules import profiles
+    from cptrack.storage.store import Store
+
+    rules = profiles.load(profile)
+    with Store.open(demo_db) as store:
+        caseload = load(store, kinds=engine.KINDS)
+    for open_only in (False, True):
+        whole = check.evaluate(caseload, rules, D(2026, 11, 22), open_only)
+        assert len(whole) > 100
+        for fmt in ("csv", "json"):
+            expected, got = io.StringIO(), io.StringIO()
+            check.write(whole, fmt, rules, D(2026, 11, 22), expected)
+            chunks = check.in_chunks(caseload, rules, D(2026, 11, 22), open_only, size=17)
+            check.write(chunks, fmt, rules, D(2026, 11, 22), got, batch_rows=50)
+            assert expected.getvalue() == got.getvalue()
+
+
 def test_check_unknown_chair_lists_the_chairs(db, capsys):
     """An unknown chair name is an error that names the chairs there are."""
     code, _, err = run(capsys, "check", "--db", db, "--chair", "Nobody")

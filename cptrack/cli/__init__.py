@@ -58,18 +58,9 @@ def add_db_argument(p: argparse.ArgumentParser) -> None:
     )
 
 
-# Commands that evaluate whole caseloads: run as a program, they have malloc keep freed memory
-# for reuse (cptrack.cli.allocator), a choice for the process, not the library's to make.
-WHOLE_CASELOAD = ("check", "measures", "report", "calendar", "export")
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     files.owner_only()  # databases, reports, exports and calendars: mode 600
-    if argv is None and args.command in WHOLE_CASELOAD:
-        from cptrack.cli.allocator import keep_freed_memory
-
-        keep_freed_memory()
     try:
         return int(args.func(args) or 0)
     except (StoreError, RecordError, StaleVersionError) as exc:

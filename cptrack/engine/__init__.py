@@ -41,6 +41,7 @@ from cptrack.engine.base import (  # noqa: F401  (re-exported: callers use engin
     DUE,
     EVENT_LABELS,
     FAMILIES,
+    KINDS,
     MET,
     MET_LATE,
     NAT_D,

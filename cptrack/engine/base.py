@@ -24,6 +24,24 @@ from cptrack.rules.profiles import Profile, Rule
 
 MET, MET_LATE, OVERDUE, DUE, NYA, CANNOT_TELL = range(6)
 
+# The caseload's frames the engine reads (``caseload.load(..., kinds=KINDS)`` reads no other).
+KINDS = (
+    "children",
+    "staff",
+    "cin_episodes",
+    "strategy_discussions",
+    "s47_enquiries",
+    "cp_plans",
+    "conferences",
+    "agency_reports",
+    "core_groups",
+    "visits",
+    "plan_actions",
+    "escalations",
+    "case_tracking",
+    "midway_reviews",
+)
+
 EVENT_LABELS = {
     "icpc": "Initial conference",
     "first_review": "First review conference",

@@ -14,7 +14,6 @@ import pandas as pd
 from cptrack.columnar import (
     NAT,
     NO_ID,
-    AddressIndex,
     Table,
     concat,
     first_after,
@@ -40,19 +39,13 @@ def child_codes(ctx: Context, child_ids: np.ndarray) -> np.ndarray:
         return np.fromiter(
             (rows.get(c, -1) for c in child_ids), dtype="int64", count=len(child_ids)
         )
-    # Loaded caseloads hold each child's id once, shared by every frame (see
-    # ``caseload._shared_strings``): matched by address, in numpy, without hashing a million
-    # strings under the interpreter lock. Ids held as other objects are matched by value.
-    by_address = ctx.shared(
-        "child_addresses", lambda c: AddressIndex(c.caseload.children["id"].to_numpy(dtype=object))
+    # A hash index of the children's ids, built once per evaluation. Loaded caseloads hold
+    # each id as one string object shared by every frame, whose hash Python keeps: a million
+    # look-ups hash nothing twice.
+    index = ctx.shared(
+        "child_index", lambda c: pd.Index(c.caseload.children["id"].to_numpy(dtype=object))
     )
-    codes, unmatched = by_address.rows(child_ids)
-    if len(unmatched):
-        index = ctx.shared(
-            "child_index", lambda c: pd.Index(c.caseload.children["id"].to_numpy(dtype=object))
-        )
-        codes[unmatched] = index.get_indexer(child_ids[unmatched])
-    return codes
+    return index.get_indexer(child_ids).astype("int64", copy=False)
 
 
 def plans(ctx: Context) -> Table:
