@@ -254,3 +254,12 @@ def test_the_databases_own_refusals_name_the_field(store: Store, monkeypatch):
     )
     assert "INSERT" not in str(unique.value) + str(reference.value)
     assert before == snapshot(store)
+
+
+def test_a_database_in_memory_makes_no_file(tmp_path, monkeypatch):
+    """`sqlite://` is a database in memory: nothing is written where the command runs (a
+    file named `sqlite:` was, taken for its path)."""
+    monkeypatch.chdir(tmp_path)
+    with Store.open("sqlite://", migrate=True) as store:
+        assert 0 == store.count("children")
+    assert [] == list(tmp_path.iterdir())

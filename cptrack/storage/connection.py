@@ -86,7 +86,8 @@ def make_engine(url: str) -> Engine:
     """An engine with cptrack's connection settings for the URL's database."""
     kwargs: dict[str, Any] = {"json_serializer": dumps, "future": True}
     if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite:///")
+        # sqlite:// and sqlite:///:memory: are databases in memory: no file to make.
+        path = sa.engine.make_url(url).database
         if path and path != ":memory:":
             parent = Path(path).parent
             if not parent.exists():
