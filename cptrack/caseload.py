@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from cptrack.domain.models import today
 from cptrack.storage.store import Store
 from cptrack.storage.tables import TABLES
 
@@ -431,8 +432,18 @@ def open_plans(plans: pd.DataFrame, as_of) -> pd.DataFrame:
     ]
 
 
-def chair_summary(store: Store) -> pd.DataFrame:
-    """Children per chair: allocated, on an open plan, awaiting an initial conference.
+def open_plan_clause(plans: sa.Table, as_of) -> sa.ColumnElement[bool]:
+    """``open_plans`` as an SQL condition on the plans table, for counts made in the
+    database: the same rule, so both count the same plans for any as-of date."""
+    day = pd.Timestamp(as_of).date()
+    return sa.and_(
+        plans.c.start_date <= day, sa.or_(plans.c.end_date.is_(None), plans.c.end_date > day)
+    )
+
+
+def chair_summary(store: Store, as_of=None) -> pd.DataFrame:
+    """Children per chair on ``as_of`` (default today): allocated, on an open plan,
+    awaiting an initial conference.
 
     Counted in the database (a few aggregate queries), so the home page is quick however
     large the caseload. Children with no chair are counted under chair ``None``.
@@ -440,7 +451,9 @@ def chair_summary(store: Store) -> pd.DataFrame:
     children, plans = TABLES["children"], TABLES["cp_plans"]
     staff, teams = TABLES["staff"], TABLES["teams"]
     s47, conferences = TABLES["s47_enquiries"], TABLES["conferences"]
-    open_plan = sa.exists().where(plans.c.child_id == children.c.id, plans.c.end_date.is_(None))
+    open_plan = sa.exists().where(
+        plans.c.child_id == children.c.id, open_plan_clause(plans, as_of or today())
+    )
     held_initial = sa.exists().where(
         conferences.c.child_id == s47.c.child_id,  # the enquiry's child (correlated)
         conferences.c.type.in_(("initial", "pre_birth", "transfer_in")),

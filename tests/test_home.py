@@ -27,6 +27,25 @@ def test_chair_summary_counts_every_child(demo_db):
     assert summary["awaiting_icpc"].sum() > 0
 
 
+@pytest.mark.parametrize("as_of", ["2025-06-30", "2026-03-31", "2026-11-23"])
+def test_the_home_page_counts_the_plans_open_on_its_day(demo_db, as_of):
+    """The home page's "on a plan" per chair is the children with a plan open on the day by
+    the one definition (cptrack.caseload.open_plans) the dashboard and reports use, not only
+    the plans with no end date."""
+    from cptrack.caseload import load, open_plans
+
+    with Store.open(demo_db) as store:
+        summary = chair_summary(store, as_of)
+        caseload = load(store)
+    open_now = open_plans(caseload.cp_plans, as_of)
+    chairs = caseload.children.set_index("id")["chair_id"]
+    expected = open_now["child_id"].drop_duplicates().map(chairs).value_counts()
+    counted = summary.set_index("chair_id")["on_plan"]
+    assert {int(k): int(v) for k, v in expected.items()} == {
+        int(k): int(v) for k, v in counted[counted > 0].items()
+    }
+
+
 def test_free_text_is_escaped(fresh_demo_db, tmp_path):
     """A chair's name holding markup is shown as text, never as HTML."""
     with Store.open(fresh_demo_db) as store:

@@ -23,14 +23,15 @@ def render(
     """The home page as HTML (static: it shows the same in Voila and in a report). An
     admin's pages (staff and roles) are linked only when ``admin``."""
     notebooks = notebooks or Path.cwd()
-    summary = chair_summary(store)
+    today = today or clock_today()
+    summary = chair_summary(store, today)
     unallocated = summary.attrs.get("unallocated", 0)
     totals = {k: int(v) for k, v in summary[["children", "on_plan", "awaiting_icpc"]].sum().items()}
     totals["children"] += unallocated
     return templating.render(
         "home.html",
         authority=settings.get("authority_name", store),
-        today=today or clock_today(),
+        today=today,
         apps=[
             app
             for app in APPS
