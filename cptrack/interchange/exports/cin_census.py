@@ -38,45 +38,17 @@ from xml.sax.saxutils import escape
 import pandas as pd
 
 from cptrack.caseload import Caseload
+from cptrack.interchange.census_spec import (
+    ASSESSMENT,
+    CHILD_IDENTIFIERS,
+    CIN_PLAN,
+    EPISODE_VALUES,
+    PLAN_VALUES,
+    SECTION_47,
+)
 from cptrack.interchange.dataquality.census import census_year
 
 INITIAL_TYPES = {"initial", "pre_birth", "transfer_in"}
-
-CHILD_IDENTIFIERS = (
-    "LAchildID",
-    "UPN",
-    "FormerUPN",
-    "UPNunknown",
-    "PersonBirthDate",
-    "ExpectedPersonBirthDate",
-    "GenderCurrent",
-    "Sex",
-    "PersonDeathDate",
-)
-EPISODE_VALUES = (
-    "CINreferralDate",
-    "ReferralSource",
-    "PrimaryNeedCode",
-    "CINclosureDate",
-    "ReasonForClosure",
-    "DateOfInitialCPC",
-    "ReferralNFA",
-)
-CIN_PLAN = ("CINPlanStartDate", "CINPlanEndDate")
-ASSESSMENT = (
-    "AssessmentActualStartDate",
-    "AssessmentInternalReviewDate",
-    "AssessmentAuthorisationDate",
-)
-SECTION_47 = ("S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC", "ICPCnotRequired")
-PLAN_VALUES = (
-    "CPPstartDate",
-    "CPPendDate",
-    "InitialCategoryOfAbuse",
-    "LatestCategoryOfAbuse",
-    "NumberOfPreviousCPP",
-)
-
 
 # ---------------------------------------------------------------------------
 # Writing XML

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from cptrack.domain.models import ConferenceOutcome, ConferenceType, FieldError
+from cptrack.interchange import census_spec as spec
 from cptrack.interchange.dataquality.census import CensusData, frame
 from cptrack.interchange.imports.apply import Batch, Link
 from cptrack.interchange.imports.report import ImportFileError
@@ -76,42 +77,13 @@ DATE_ELEMENTS = {
 YES_NO_ELEMENTS = {"ReferralNFA", "ICPCnotRequired"}
 
 # The part of the DfE specification cptrack reads, group by group.
-IDENTIFIERS = {
-    "LAchildID",
-    "UPN",
-    "FormerUPN",
-    "UPNunknown",
-    "PersonBirthDate",
-    "ExpectedPersonBirthDate",
-    "GenderCurrent",
-    "Sex",
-    "PersonDeathDate",
-}
-CHARACTERISTICS = {"Ethnicity", "Disabilities"}
-EPISODE_VALUES = {
-    "CINreferralDate",
-    "ReferralSource",
-    "PrimaryNeedCode",
-    "CINclosureDate",
-    "ReasonForClosure",
-    "DateOfInitialCPC",
-    "ReferralNFA",
-}
-CIN_PLAN = {"CINPlanStartDate", "CINPlanEndDate"}
-ASSESSMENT = {
-    "AssessmentActualStartDate",
-    "AssessmentInternalReviewDate",
-    "AssessmentAuthorisationDate",
-    "FactorsIdentifiedAtAssessment",
-}
-SECTION_47 = {"S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC", "ICPCnotRequired"}
-PLAN_VALUES = {
-    "CPPstartDate",
-    "CPPendDate",
-    "InitialCategoryOfAbuse",
-    "LatestCategoryOfAbuse",
-    "NumberOfPreviousCPP",
-}
+IDENTIFIERS = set(spec.CHILD_IDENTIFIERS)
+CHARACTERISTICS = set(spec.CHARACTERISTICS)
+EPISODE_VALUES = set(spec.EPISODE_VALUES)
+CIN_PLAN = set(spec.CIN_PLAN)
+ASSESSMENT = {*spec.ASSESSMENT, spec.ASSESSMENT_FACTORS}
+SECTION_47 = set(spec.SECTION_47)
+PLAN_VALUES = set(spec.PLAN_VALUES)
 
 # cptrack field → census element, so problems name what the file calls it.
 _LINKS = {
