@@ -45,13 +45,16 @@ hub: $(VENV)/.installed-hub
 	@if [ -z "$$CPTRACK_DB" ]; then echo "make hub: set CPTRACK_DB to a PostgreSQL URL (docs/deploy.md)"; exit 2; fi
 	$(BIN)/cptrack hub --port $(HUB_PORT)
 
-# Debian's Chromium (Playwright cannot download its own browser here) and poppler for PDFs.
+# Debian's Chromium (Playwright cannot download its own browser here), poppler for PDFs,
+# faketime for the runs on other days, and LibreOffice Writer (no GUI) to open the Word files.
 system-packages:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/lib/chromium/locales/en-GB.pak ] \
-			|| ! command -v pdftoppm >/dev/null || ! command -v faketime >/dev/null; then \
-		echo "Installing Debian's chromium (with UK English), poppler-utils and faketime"; \
+			|| ! command -v pdftoppm >/dev/null || ! command -v faketime >/dev/null \
+			|| ! command -v libreoffice >/dev/null; then \
+		echo "Installing Debian's chromium (with UK English), poppler-utils, faketime and LibreOffice Writer"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends \
 			chromium chromium-driver chromium-l10n poppler-utils fonts-liberation faketime \
+			libreoffice-writer-nogui \
 			>/dev/null; \
 	fi
 
