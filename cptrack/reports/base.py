@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from cptrack.render.templating import render, trusted
 from cptrack.reports import html
 from cptrack.reports.context import ReportContext
+from cptrack.reports.registry import ReportError
 
 
 class Report:
@@ -125,4 +126,6 @@ class Report:
         return HTML(self.section_html(key))
 
     def excel_sheets(self) -> dict:
-        raise NotImplementedError(f"{self.name} has no Excel export")
+        """The report's sheets for Excel; a report with ``excel = True`` gives its own. The
+        rest refuse, as ``excel.workbook_bytes`` does before it gets here."""
+        raise ReportError(f"{self.name} has no Excel export")
