@@ -492,10 +492,15 @@ def framework_named(name: str | None) -> Framework:
 
 
 def seeds_dir() -> Path:
-    """Where the seed files are: ``CPTRACK_SEEDS``, else ``../shared/seeds`` beside the
-    repository."""
-    default = HERE.parent.parent.parent / "shared" / "seeds"
-    return Path(os.environ.get(ENV_SEEDS) or default)
+    """Where the seed files are: ``CPTRACK_SEEDS``, else ``shared/seeds`` in the nearest
+    folder above the package that has one (``../shared/seeds`` beside a checkout)."""
+    if os.environ.get(ENV_SEEDS):
+        return Path(os.environ[ENV_SEEDS])
+    for folder in HERE.parents:
+        candidate = folder / "shared" / "seeds"
+        if candidate.is_dir():
+            return candidate
+    return HERE.parents[3] / "shared" / "seeds"
 
 
 def _clean(text: str) -> str:
