@@ -36,8 +36,9 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
-from cptrack.demo import events as demo_events
+from cptrack.demo import conference_events, plan_events
 from cptrack.demo import qa as demo_qa
+from cptrack.demo.days import WorkingDays
 from cptrack.domain.models import Agency, ConferenceType, today
 from cptrack.rules import workdays
 from cptrack.storage.store import Columns, Copy, Store, prepare
@@ -679,7 +680,7 @@ class _Generator:
             )
         first_cg_late = self.chance(0.1)
         first_cg = days.add(icpc, rng.randint(11, 20) if first_cg_late else rng.randint(4, 10))
-        first_cg_reason = rng.choice(demo_events.CORE_GROUP_LATE) if first_cg_late else None
+        first_cg_reason = rng.choice(plan_events.CORE_GROUP_LATE) if first_cg_late else None
         for c, _, _ in children:
             self.conference(
                 c,
@@ -1071,18 +1072,18 @@ class _Generator:
         return out
 
     def events(self) -> dict[str, pd.DataFrame]:
-        wd = demo_events.WorkingDays(self.days.days)
+        wd = WorkingDays(self.days.days)
         seed, today, specs = (self.cfg.seed, self.chunk_no), self.today, self.specs
-        attendance, quorate = demo_events.attendance(specs["attendance"], seed)
+        attendance, quorate = conference_events.attendance(specs["attendance"], seed)
         for conf in self.rows.get("conferences", []):
             if conf["id"] in quorate:
                 conf["quorate"] = quorate[conf["id"]]
         frames = {
-            "agency_reports": demo_events.reports(specs["reports"], today, seed),
+            "agency_reports": conference_events.reports(specs["reports"], today, seed),
             "attendance": attendance,
-            "plan_actions": demo_events.actions(self.action_specs(), today, seed),
-            "core_groups": demo_events.core_groups(specs["core_groups"], wd, today, seed),
-            "visits": demo_events.visits(specs["visits"], wd, today, seed),
+            "plan_actions": conference_events.actions(self.action_specs(), today, seed),
+            "core_groups": plan_events.core_groups(specs["core_groups"], wd, today, seed),
+            "visits": plan_events.visits(specs["visits"], wd, today, seed),
         }
         for frame in frames.values():
             frame.insert(0, "id", np.arange(1, len(frame) + 1))
