@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from cptrack import caseload, engine, measures
 from cptrack.demo import synthetic as demo
+from cptrack.demo.people import DemoConfig
 from cptrack.domain import models
 from cptrack.rules import profiles, workdays
 from cptrack.storage.store import Store
@@ -76,7 +77,7 @@ def test_the_requested_number_of_children_and_chairs(rows):
     assert "C000400" == rows["children"][-1]["id"]
     chairs = [s for s in rows["staff"] if s["role"] == "chair"]
     assert 5 == len(chairs)  # 400 children at about 80 a chair
-    assert 4 == demo.DemoConfig(children=120).chairs
+    assert 4 == DemoConfig(children=120).chairs
 
 
 def test_every_row_is_a_valid_record(rows):

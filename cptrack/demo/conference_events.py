@@ -1,7 +1,7 @@
 """What each conference brings to the synthetic caseload, generated a column at a time.
 
-``cptrack.demo.synthetic`` leaves a short specification for each conference; the functions
-here turn them into frames with numpy, all rows at once: the agencies' reports (and when the
+``cptrack.demo.conferences`` leaves on the chunk a short specification for each conference;
+the functions here turn them into frames with numpy, all rows at once: the agencies' reports (and when the
 chair and family had them), who attended and whether the conference was quorate, and the
 actions it set, done, late, or closed at the next conference and carried into the new plan.
 

@@ -1,6 +1,6 @@
 """The routine events of a plan between conferences, generated a column at a time.
 
-``cptrack.demo.synthetic`` walks through families, plans and conferences one at a time and
+``cptrack.demo.families`` walks through families, plans and conferences one at a time and
 leaves a short specification for each stream of routine events; the functions here turn the
 specifications of a plan's visits and core groups into frames with numpy, all rows at once,
 so a 50,000-child caseload (several million rows) is generated in seconds. Each visit or
