@@ -47,7 +47,7 @@ ICPC_WORKING_DAYS = (
 # last year, so the families on a plan now are given a little more.
 REPEAT_SHARE = 0.26
 REVIEW_LATE_SHARE = 0.07
-# Steps of the low-discrepancy sequences (``_Generator.spread``): irrational and unrelated,
+# Steps of the low-discrepancy sequences (``Chunk.spread``): irrational and unrelated,
 # so the draws of one sequence do not follow another's.
 SPREAD_STEPS = {
     "open": 0.6180339887,
