@@ -35,8 +35,9 @@ from typing import Any
 
 from cptrack.domain.models import ConferenceOutcome, ConferenceType, FieldError, TeamKind, today
 from cptrack.interchange.dataquality.census import CensusData, from_rows
-from cptrack.interchange.imports.apply import Batch, Link, run_import
+from cptrack.interchange.imports.apply import run_import
 from cptrack.interchange.imports.report import ImportFileError, ImportResult
+from cptrack.interchange.imports.staging import Batch, Link
 from cptrack.interchange.imports.tables_in_files import (
     Column,
     FoundTable,

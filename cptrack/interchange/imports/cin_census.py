@@ -6,7 +6,7 @@ return holds. A batch of children becomes two things:
 
 * census frames (``cptrack.interchange.dataquality.census``) with the values as the file gives them,
   for the DfE rules and cptrack's own checks;
-* staged records (``cptrack.interchange.imports.apply``) for cptrack's store.
+* staged records (``cptrack.interchange.imports.staging``) for cptrack's store.
 
 What a census says, in cptrack's records (docs/imports.md has the full table):
 
@@ -44,8 +44,8 @@ from typing import Any
 from cptrack.domain.models import ConferenceOutcome, ConferenceType, FieldError
 from cptrack.interchange import census_spec as spec
 from cptrack.interchange.dataquality.census import CensusData, frame
-from cptrack.interchange.imports.apply import Batch, Link
 from cptrack.interchange.imports.report import ImportFileError
+from cptrack.interchange.imports.staging import Batch, Link
 from cptrack.interchange.imports.values import (
     read_category,
     read_ethnicity,

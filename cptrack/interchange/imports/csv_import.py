@@ -10,7 +10,7 @@ Records refer to each other by what the case system knows: ``child_id`` for the 
 ``plan_start_date`` for the child's plan starting that day (in the same import, or already
 in cptrack). A ``source_id`` column, when given, is the record's id in the case system;
 re-importing then matches on it. Without one, records are matched on their natural key
-(a plan: child and start date; a visit: child and date; see ``apply.NATURAL_KEYS``).
+(a plan: child and start date; a visit: child and date; see ``staging.NATURAL_KEYS``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from typing import Any
 from cptrack.domain import models
 from cptrack.domain.models import FieldError, TeamKind
 from cptrack.interchange.dataquality.census import CensusData, from_rows
-from cptrack.interchange.imports.apply import Batch, Link, run_import
+from cptrack.interchange.imports.apply import run_import
 from cptrack.interchange.imports.report import ImportFileError, ImportResult
+from cptrack.interchange.imports.staging import Batch, Link
 from cptrack.interchange.imports.tables_in_files import Column, read_sheets
 from cptrack.interchange.imports.values import (
     blank,
