@@ -8,8 +8,8 @@ import pytest
 
 from conftest import ROOT
 from cptrack.interchange.dataquality import all_rules
-from cptrack.interchange.imports.annex_a import LISTS
-from cptrack.interchange.imports.csv_import import CSV_FORMATS
+from cptrack.interchange.imports.annex_a_lists import LISTS
+from cptrack.interchange.imports.csv_formats import CSV_FORMATS
 
 DOC = (ROOT / "docs" / "imports.md").read_text(encoding="utf-8")
 

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from cptrack.demo import synthetic as demo
 from cptrack.interchange.exports import annex_a as annex_export
-from cptrack.interchange.imports import annex_a
+from cptrack.interchange.imports import annex_a, annex_a_file
 from cptrack.interchange.imports.report import ImportFileError, ImportRefused
 from cptrack.rules import workdays
 from cptrack.storage.store import Store
@@ -368,7 +368,7 @@ def test_the_same_file_twice_changes_nothing(store, tmp_path):
 def test_no_list_found_names_what_was_looked_for_and_found(tmp_path):
     path = workbook(tmp_path / "other.xlsx", {"Sheet1": (["Name", "Date", "Team"], [])})
     with pytest.raises(ImportFileError) as error:
-        annex_a.read(path)
+        annex_a_file.read(path)
     message = str(error.value)
     assert "no Annex A list found in other.xlsx" in message
     assert (
@@ -391,7 +391,7 @@ def test_files_that_are_not_annex_a(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(ImportFileError, match=message):
-        annex_a.read(path)
+        annex_a_file.read(path)
 
 
 @pytest.mark.parametrize(
@@ -546,7 +546,7 @@ def test_annex_a_exports_each_list_as_csv_and_reads_it_back(demo_db, sqlite_url,
     for number in (7, 5):
         path = tmp_path / f"list{number}.csv"
         annex_export.export(source, path, AS_OF, only=number)
-        read = annex_a.read(path)
+        read = annex_a_file.read(path)
         assert [a.number for a, _ in read.found] == [number]
     with pytest.raises(ValueError, match="a CSV file holds one list"):
         annex_export.export(source, tmp_path / "both.csv", AS_OF)

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 
 from cptrack.domain.models import RecordError
-from cptrack.interchange.imports.apply import INTEGRITY_RULES, KIND_ORDER, Batch, Link, run_import
-from cptrack.interchange.imports.report import ImportRefused, ImportResult
+from cptrack.interchange.imports.apply import run_import
+from cptrack.interchange.imports.cross_record import INTEGRITY_RULES
+from cptrack.interchange.imports.report import KIND_ORDER, ImportRefused, ImportResult
+from cptrack.interchange.imports.staging import Batch, Link
 from cptrack.storage import integrity
 from cptrack.storage.store import Store
 

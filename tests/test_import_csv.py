@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from db_state import snapshot
 
-from cptrack.interchange.imports import csv_import
+from cptrack.interchange.imports import csv_file, csv_import
 from cptrack.interchange.imports.report import ImportFileError, ImportRefused
 
 REF = dt.date(2026, 3, 31)
@@ -144,7 +144,7 @@ def test_a_header_that_does_not_match_lists_expected_and_found(tmp_path):
     path = tmp_path / "plans.csv"
     path.write_text("child_id,start,initial_category,end_dat\nX1,2025-10-03,NEG,\n")
     with pytest.raises(ImportFileError) as error:
-        csv_import.read_file(path, "plans")
+        csv_file.read_file(path, "plans")
     message = str(error.value)
     assert "plans.csv: the header does not match the plans columns." in message
     assert "Missing: start_date." in message
@@ -183,7 +183,7 @@ def test_files_that_cannot_be_read(tmp_path, record_type, content, message):
     path = tmp_path / "f.csv"
     path.write_text(content)
     with pytest.raises(ImportFileError, match=message):
-        csv_import.read_file(path, record_type)
+        csv_file.read_file(path, record_type)
 
 
 SOURCED_VISITS = """child_id,date,seen,seen_alone,source_id

@@ -161,7 +161,7 @@ def test_report_workbook_holds_no_formula(hostile_db, tmp_path):
 
 def test_validate_csv_holds_no_formula(tmp_path, capsys):
     """`cptrack validate annex-a --format csv` on a list whose cells are formulas."""
-    from cptrack.interchange.imports.annex_a import LIST_7
+    from cptrack.interchange.imports.annex_a_lists import LIST_7
 
     headings = [c.headings[0] for c in LIST_7]
     rows = [[text] + ["=1+2"] * (len(headings) - 1) for text in HOSTILE]

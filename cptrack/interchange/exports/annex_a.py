@@ -26,7 +26,7 @@ import pandas as pd
 from cptrack.caseload import Caseload, load
 from cptrack.domain.models import INITIAL_LIKE
 from cptrack.interchange import safe_cells
-from cptrack.interchange.imports.annex_a import LIST_5, LIST_7
+from cptrack.interchange.imports.annex_a_lists import LIST_5, LIST_7
 from cptrack.rules import workdays
 
 CATEGORY_LABELS = {
