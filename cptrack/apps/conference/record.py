@@ -21,7 +21,17 @@ from cptrack.apps.widgets import (
 )
 from cptrack.casework.conference import agenda
 from cptrack.casework.conference import preparation as prep
-from cptrack.casework.conference import record as rec
+from cptrack.casework.conference.record import dates, opening, saving
+from cptrack.casework.conference.record.draft import ActionRow, AttendeeRow, RecordDraft
+from cptrack.casework.conference.record.saving import Saved
+from cptrack.casework.conference.record.words import (
+    END_REASON_WORDS,
+    OUTCOME_WORDS,
+    PARTICIPATION_WORDS,
+    SOS_FIELDS,
+    STATUS_WORDS,
+    VIEW_WORDS,
+)
 from cptrack.domain.models import CATEGORY_LABELS, PLAN_OUTCOMES, RecordError, today
 from cptrack.rules.sources import legend
 from cptrack.storage.store import StaleVersionError, Store
@@ -49,12 +59,10 @@ def attendance_list(on_change) -> parts.RowList:
             parts.Column("agency", "Agency", lambda: parts.choice(parts.AGENCY_CHOICES), "200px"),
             parts.Column("person", "Name and role", parts.text, "190px"),
             parts.Column(
-                "status", "Attended?", lambda: parts.choice(rec.STATUS_WORDS, none=None), "190px"
+                "status", "Attended?", lambda: parts.choice(STATUS_WORDS, none=None), "190px"
             ),
             parts.Column("scaling_score", "Scaling 0-10", score, "95px"),
-            parts.Column(
-                "view", "View on the decision", lambda: parts.choice(rec.VIEW_WORDS), "200px"
-            ),
+            parts.Column("view", "View on the decision", lambda: parts.choice(VIEW_WORDS), "200px"),
             parts.Column(
                 "category_view",
                 "Category view",
@@ -72,7 +80,7 @@ def attendance_list(on_change) -> parts.RowList:
             "category_view": a.category_view,
             "dissent": a.dissent,
         },
-        to_item=lambda v, a: rec.AttendeeRow(
+        to_item=lambda v, a: AttendeeRow(
             agency=v["agency"] or "",
             person=v["person"],
             role=getattr(a, "role", ""),
@@ -86,7 +94,7 @@ def attendance_list(on_change) -> parts.RowList:
             original=getattr(a, "original", {}),
         ),
         add_label="Add a person or agency",
-        new_item=rec.AttendeeRow,
+        new_item=AttendeeRow,
         on_change=on_change,
     )
 
@@ -101,7 +109,7 @@ class RecordView:
         self.on_saved = on_saved
         self.banner = Banner()
         self._proposed: dict[str, dt.date] = {}  # dates the form proposed, by field
-        self.draft = rec.open_draft(file)
+        self.draft = opening.open_draft(file)
         # The conference record as a document (PDF, Word, HTML), as it stands when made.
         self.download = ReportDownload(
             self.banner,
@@ -132,7 +140,7 @@ class RecordView:
             "participation": parts.field(
                 "participation",
                 "How the child took part",
-                parts.choice(rec.PARTICIPATION_WORDS, none="—", width="420px"),
+                parts.choice(PARTICIPATION_WORDS, none="—", width="420px"),
             ),
             "stood_down": parts.field(
                 "stood_down",
@@ -188,7 +196,7 @@ class RecordView:
                 "outcome",
                 "Decision",
                 widgets.RadioButtons(
-                    options=[(rec.OUTCOME_WORDS[o], o) for o in d.outcomes],
+                    options=[(OUTCOME_WORDS[o], o) for o in d.outcomes],
                     value=None,
                     layout=widgets.Layout(width="auto"),
                 ),
@@ -198,7 +206,7 @@ class RecordView:
                 "category", "Category of abuse", parts.choice(CATEGORY_CHOICES, width="260px")
             ),
             "end_reason": parts.field(
-                "end_reason", "Why the plan ends", parts.choice(rec.END_REASON_WORDS, width="360px")
+                "end_reason", "Why the plan ends", parts.choice(END_REASON_WORDS, width="360px")
             ),
             "dissent_detail": parts.field(
                 "dissent_detail",
@@ -252,7 +260,7 @@ class RecordView:
         self.use_dates.on_click(lambda _b: self.fill_dates(force=True))
         self.quorum = widgets.HTML("")
         self.attendance = attendance_list(self._attendance_changed)
-        self.actions = parts.action_list(rec.ActionRow)
+        self.actions = parts.action_list(ActionRow)
         self.lists = {"attendance": self.attendance, "actions": self.actions}
         self.schedule = widgets.HTML("")
         self.save_button = primary(
@@ -296,7 +304,7 @@ class RecordView:
             ]
         )
         sos = widgets.GridBox(
-            [f[n].box for n in rec.SOS_FIELDS],
+            [f[n].box for n in SOS_FIELDS],
             layout=widgets.Layout(grid_template_columns="1fr 1fr", grid_gap="4px 24px"),
         )
         self.held_box = widgets.VBox(
@@ -354,7 +362,7 @@ class RecordView:
         f["held_date"].widget.observe(lambda _c: self.fill_dates(), names="value")
         f["type"].widget.observe(lambda _c: self.fill_dates(), names="value")
 
-    def show(self, d: rec.RecordDraft) -> None:
+    def show(self, d: RecordDraft) -> None:
         self.draft = d
         for name, field in self.fields.items():
             field.value = getattr(d, name)
@@ -394,7 +402,7 @@ class RecordView:
         if held is None:
             self.core_hint.value = self.review_hint.value = ""
             return
-        s = rec.suggested_dates(self.profile, kind, held)
+        s = dates.suggested_dates(self.profile, kind, held)
         self.core_hint.value = (
             form_piece("help", s["core_group"].words(self.profile)) if s["core_group"].due else ""
         )
@@ -409,19 +417,19 @@ class RecordView:
                 field.value = s[key].book
                 proposed[name] = s[key].book
 
-    def read(self) -> rec.RecordDraft:
+    def read(self) -> RecordDraft:
         values = {name: f.value for name, f in self.fields.items()}
         values["attendance"] = self.attendance.items()
         values["actions"] = self.actions.items()
         values["stood_down"] = bool(values["stood_down"])
         return self.draft.with_values(**values)
 
-    def save(self) -> rec.Saved | None:
+    def save(self) -> Saved | None:
         draft = self.read()
         self.banner.clear()
         parts.clear_errors(self.fields, self.lists)
         try:
-            saved = rec.save(self.store, draft, today())
+            saved = saving.save(self.store, draft, today())
         except RecordError as exc:
             parts.show_errors(exc.by_field(), self.fields, self.lists, self.banner)
             return None
@@ -429,7 +437,7 @@ class RecordView:
             self.banner.bad(str(exc))
             return None
         self.file = agenda.open_conference(self.store, self.file.id, self.profile, self.file.as_of)
-        self.show(rec.open_draft(self.file))
+        self.show(opening.open_draft(self.file))
         self.show_schedule()
         self.download.forget()  # a document made before the save no longer matches
         if self.on_saved:
@@ -439,7 +447,7 @@ class RecordView:
 
     def show_schedule(self) -> None:
         """What the engine now says is due for the child's plan, from the saved records."""
-        sched, findings = rec.schedule(
+        sched, findings = dates.schedule(
             self.store, self.file.child_id, self.profile, self.file.as_of
         )
         if sched.empty:
