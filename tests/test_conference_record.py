@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from cptrack.caseload import load
 from cptrack.casework.conference import agenda
-from cptrack.casework.conference import record as rec
+from cptrack.casework.conference.record import dates, opening, saving
+from cptrack.casework.conference.record.draft import ActionRow, AttendeeRow, RecordDraft
 from cptrack.domain.models import RecordError
 from cptrack.rules import profiles, workdays
 from cptrack.storage.store import StaleVersionError, Store
@@ -29,23 +30,23 @@ def seeded(store: Store) -> Store:
 
 
 @pytest.fixture(scope="module")
-def draft(tmp_path_factory) -> rec.RecordDraft:
+def draft(tmp_path_factory) -> RecordDraft:
     """The ICPC's form, opened once from an SQLite copy (for checks that write nothing)."""
     with Store.open(str(tmp_path_factory.mktemp("rec") / "c.sqlite"), migrate=True) as store:
         mc.seed(store)
         return _open(store)
 
 
-def _open(store: Store, conference_id: int = mc.ICPC, profile=NATIONAL) -> rec.RecordDraft:
-    return rec.open_draft(agenda.open_conference(store, conference_id, profile, mc.TODAY))
+def _open(store: Store, conference_id: int = mc.ICPC, profile=NATIONAL) -> RecordDraft:
+    return opening.open_draft(agenda.open_conference(store, conference_id, profile, mc.TODAY))
 
 
-def _people(*agencies: str, **overrides) -> list[rec.AttendeeRow]:
+def _people(*agencies: str, **overrides) -> list[AttendeeRow]:
     base = {"status": "attended", "scaling_score": 3, "view": "cp_plan"}
-    return [rec.AttendeeRow(agency=a, **{**base, **overrides.get(a, {})}) for a in agencies]
+    return [AttendeeRow(agency=a, **{**base, **overrides.get(a, {})}) for a in agencies]
 
 
-def _plan_made(draft: rec.RecordDraft, **kw) -> rec.RecordDraft:
+def _plan_made(draft: RecordDraft, **kw) -> RecordDraft:
     values = {
         "held_date": HELD,
         "attendance": _people("social_care", "police", "school"),
@@ -63,7 +64,7 @@ def _plan_made(draft: rec.RecordDraft, **kw) -> rec.RecordDraft:
         "visit_frequency_wd": 10,
         "contingency_plan": "If Ola is hurt again, a legal planning meeting is called.",
         "actions": [
-            rec.ActionRow(
+            ActionRow(
                 "Book a paediatric assessment", "Social worker", "social_care", D(2026, 11, 27)
             )
         ],
@@ -91,7 +92,7 @@ def test_an_icpc_that_makes_a_plan_books_the_core_group_and_the_review(seeded: S
     """One save: the plan, attendance, the core group and review booked, the actions; the
     engine then has the first core group due 10 working days and the first review 3 months
     after the conference (national profile), booked on the dates the conference set."""
-    saved = rec.save(seeded, _plan_made(_open(seeded)), mc.TODAY)
+    saved = saving.save(seeded, _plan_made(_open(seeded)), mc.TODAY)
     plan = seeded.get("cp_plans", saved.plan["id"])
     assert (HELD, "NEG", "NEG", 10) == (
         plan["start_date"],
@@ -111,7 +112,7 @@ def test_an_icpc_that_makes_a_plan_books_the_core_group_and_the_review(seeded: S
     assert 3 == len(seeded.rows("attendance", conference_id=mc.ICPC))
     actions = seeded.rows("plan_actions", source_record_id=mc.ICPC)
     assert [("conference", plan["id"])] == [(a["source"], a["plan_id"]) for a in actions]
-    schedule, findings = rec.schedule(seeded, "C1", NATIONAL, mc.TODAY)
+    schedule, findings = dates.schedule(seeded, "C1", NATIONAL, mc.TODAY)
     row = schedule.iloc[0]
     assert workdays.add_working_days(HELD, 10) == row["next_core_group_due"].date()
     assert workdays.add_months(HELD, 3) == row["next_review_due"].date()
@@ -127,16 +128,18 @@ def test_an_icpc_that_makes_a_plan_books_the_core_group_and_the_review(seeded: S
 def test_the_suggested_dates_come_from_the_profile():
     """The form proposes the dates the profile's rules give: national 10 working days and
     3 months after an initial conference; 6 months after a review."""
-    dates = rec.suggested_dates(NATIONAL, "initial", HELD)
+    proposed = dates.suggested_dates(NATIONAL, "initial", HELD)
     assert (
-        workdays.add_working_days(HELD, 10) == dates["core_group"].due == dates["core_group"].book
+        workdays.add_working_days(HELD, 10)
+        == proposed["core_group"].due
+        == proposed["core_group"].book
     )
     assert (D(2027, 2, 13), D(2027, 2, 12)) == (
-        dates["review"].due,
-        dates["review"].book,
+        proposed["review"].due,
+        proposed["review"].book,
     )  # a Saturday
-    assert D(2027, 5, 13) == rec.suggested_dates(NATIONAL, "review", HELD)["review"].due
-    assert "Due by 13 Feb 2027 under National" in dates["review"].words(NATIONAL)
+    assert D(2027, 5, 13) == dates.suggested_dates(NATIONAL, "review", HELD)["review"].due
+    assert "Due by 13 Feb 2027 under National" in proposed["review"].words(NATIONAL)
 
 
 @pytest.mark.parametrize(
@@ -187,7 +190,7 @@ def test_the_refusal_for_a_missing_contingency_plan_cites_002_standard_10(seeded
     """The words a chair reads; nothing is written."""
     before = _snapshot(seeded)
     with pytest.raises(RecordError) as refused:
-        rec.save(seeded, _plan_made(_open(seeded), contingency_plan=""), mc.TODAY)
+        saving.save(seeded, _plan_made(_open(seeded), contingency_plan=""), mc.TODAY)
     assert [
         "A plan needs a contingency plan, specific to the child's circumstances [002 standard 10]."
     ] == refused.value.by_field()["contingency_plan"]
@@ -196,9 +199,9 @@ def test_the_refusal_for_a_missing_contingency_plan_cites_002_standard_10(seeded
 
 def test_quoracy_counts_social_care_and_two_other_agencies():
     """Family and apologies do not count; two other agencies do."""
-    draft = rec.RecordDraft(1, "C1", 1, HELD, "initial")
-    family = rec.AttendeeRow(agency="family", status="attended")
-    apologies = rec.AttendeeRow(agency="gp", status="apologies_report_sent")
+    draft = RecordDraft(1, "C1", 1, HELD, "initial")
+    family = AttendeeRow(agency="family", status="attended")
+    apologies = AttendeeRow(agency="gp", status="apologies_report_sent")
     assert not draft.with_values(
         attendance=[*_people("social_care", "police"), family, apologies]
     ).quorum()[0]
@@ -213,7 +216,7 @@ def test_a_stood_down_conference_needs_a_bridging_plan_and_reconvenes(seeded):
         held_date=HELD, stood_down=True, attendance=_people("police", "school")
     )
     with pytest.raises(RecordError) as refused:
-        rec.save(seeded, draft, mc.TODAY)
+        saving.save(seeded, draft, mc.TODAY)
     errors = refused.value.by_field()
     assert {"stood_down_reason", "bridging_plan", "reconvene_date"} <= set(errors)
     assert any("003 §4.4" in m for m in errors["bridging_plan"])
@@ -222,7 +225,7 @@ def test_a_stood_down_conference_needs_a_bridging_plan_and_reconvenes(seeded):
         bridging_plan="Social worker visits twice weekly until we meet.",
         reconvene_date=D(2026, 11, 20),
     )
-    saved = rec.save(seeded, draft, mc.TODAY)
+    saved = saving.save(seeded, draft, mc.TODAY)
     conf = seeded.get("conferences", mc.ICPC)
     assert (True, None, None, HELD) == (
         conf["stood_down"],
@@ -256,7 +259,7 @@ def test_a_review_that_continues_the_plan_updates_it_and_books_the_next(seeded):
         next_review_date=D(2027, 5, 13),
         first_core_group_date=None,
     )
-    saved = rec.save(seeded, draft, mc.TODAY)
+    saved = saving.save(seeded, draft, mc.TODAY)
     plan = seeded.get("cp_plans", 7)
     assert ("NEG", "EMO", 15) == (
         plan["initial_category"],
@@ -279,9 +282,9 @@ def test_a_review_that_ends_the_plan_steps_down_to_a_child_in_need_plan(seeded):
         child_views="Kim is happy at home.",
     )
     with pytest.raises(RecordError) as refused:
-        rec.save(seeded, draft, mc.TODAY)
+        saving.save(seeded, draft, mc.TODAY)
     assert ["end_reason"] == list(refused.value.by_field())
-    rec.save(seeded, draft.with_values(end_reason="step_down_cin"), mc.TODAY)
+    saving.save(seeded, draft.with_values(end_reason="step_down_cin"), mc.TODAY)
     plan = seeded.get("cp_plans", 7)
     assert (D(2026, 11, 13), "step_down_cin") == (plan["end_date"], plan["end_reason"])
     assert 1 == len(seeded.rows("cin_plans", child_id="C2"))
@@ -291,24 +294,24 @@ def test_every_write_is_audited_and_a_stale_record_is_refused(seeded):
     """Two chairs open the same conference; the first save is audited as one transaction,
     the second is refused and changes nothing."""
     first, second = _open(seeded), _open(seeded)
-    rec.save(seeded, _plan_made(first), mc.TODAY)
+    saving.save(seeded, _plan_made(first), mc.TODAY)
     notes = {a["note"] for a in seeded.audit() if a["table_name"] != "teams"} - {"test seed"}
     assert {"conference record"} == notes
     kinds = {a["table_name"] for a in seeded.audit() if a["note"] == "conference record"}
     assert {"conferences", "cp_plans", "attendance", "core_groups", "plan_actions"} <= kinds
     before = _snapshot(seeded)
     with pytest.raises(StaleVersionError):
-        rec.save(seeded, _plan_made(second, category="PHY"), mc.TODAY)
+        saving.save(seeded, _plan_made(second, category="PHY"), mc.TODAY)
     assert before == _snapshot(seeded)
 
 
 def test_amending_a_saved_record_updates_in_place(seeded):
     """Reopened after saving, the form holds the record; a change updates the same plan,
     core group and review rather than adding new ones."""
-    rec.save(seeded, _plan_made(_open(seeded)), mc.TODAY)
+    saving.save(seeded, _plan_made(_open(seeded)), mc.TODAY)
     again = _open(seeded)
     assert ("cp_plan", 3, 1) == (again.outcome, len(again.attendance), len(again.actions))
-    rec.save(
+    saving.save(
         seeded,
         again.with_values(first_core_group_date=D(2026, 11, 25), next_review_date=D(2027, 2, 10)),
         mc.TODAY,
@@ -326,7 +329,7 @@ def test_amending_a_saved_record_updates_in_place(seeded):
     assert [D(2026, 11, 25)] == [r["date"] for r in seeded.rows("core_groups", child_id="C1")]
     assert 1 == len(seeded.rows("cp_plans", child_id="C1"))
     with pytest.raises(RecordError) as refused:
-        rec.save(seeded, _open(seeded).with_values(outcome="cin_plan"), mc.TODAY)
+        saving.save(seeded, _open(seeded).with_values(outcome="cin_plan"), mc.TODAY)
     assert "cannot be changed here" in refused.value.by_field()["outcome"][0]
 
 
@@ -343,6 +346,6 @@ def test_the_open_plan_rule_is_shown_against_the_decision(seeded):
         },
     )
     with pytest.raises(RecordError) as refused:
-        rec.save(seeded, _plan_made(_open(seeded)), mc.TODAY)
+        saving.save(seeded, _plan_made(_open(seeded)), mc.TODAY)
     assert "8935" in refused.value.by_field()["outcome"][0]
     assert 1 == len(load(seeded, child_ids=["C1"]).cp_plans)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from cptrack.caseload import load
-from cptrack.casework import escalations
+from cptrack.casework import escalation_log, escalations
 from cptrack.cli import main
 from cptrack.domain.models import RecordError
 from cptrack.rules import profiles
@@ -127,8 +127,8 @@ def test_an_open_escalation_is_red_once_its_response_date_has_passed(store: Stor
     _child(store)
     row = escalations.save(store, _draft(), NATIONAL, MONDAY)
     caseload = load(store)
-    before = escalations.log(caseload, NATIONAL, D(2026, 11, 20)).iloc[0]
-    after = escalations.log(caseload, NATIONAL, D(2026, 11, 24)).iloc[0]
+    before = escalation_log.log(caseload, NATIONAL, D(2026, 11, 20)).iloc[0]
+    after = escalation_log.log(caseload, NATIONAL, D(2026, 11, 24)).iloc[0]
     assert ("due", "amber") == (before["finding_status"], before["rag"])
     assert ("overdue", "red") == (after["finding_status"], after["rag"])
     assert "overdue by 1 working day" == after["status_text"]
@@ -138,7 +138,8 @@ def test_an_open_escalation_is_red_once_its_response_date_has_passed(store: Stor
     )
     escalations.save(store, answered, NATIONAL, D(2026, 11, 24))
     assert (
-        "met" == escalations.log(load(store), NATIONAL, D(2026, 11, 24)).iloc[0]["finding_status"]
+        "met"
+        == escalation_log.log(load(store), NATIONAL, D(2026, 11, 24)).iloc[0]["finding_status"]
     )
 
 

@@ -12,7 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import screenshot, serving
 from cptrack import caseload
-from cptrack.casework import midway as mw
+from cptrack.casework.midway import due as midway_due
 from cptrack.domain.models import today
 from cptrack.rules import profiles, workdays
 from cptrack.storage import settings
@@ -57,7 +57,7 @@ def test_a_chair_completes_a_midway_review_and_the_finding_turns_met(page, fresh
     field by field; completed and saved, the card reads 'Midway review met'."""
     _profile(fresh_demo_db, "dorset")
     with Store.open(fresh_demo_db) as store:
-        due = mw.due_list(caseload.load(store), profiles.load("dorset"), TODAY)
+        due = midway_due.due_list(caseload.load(store), profiles.load("dorset"), TODAY)
     child = str(due[due["status"] == "due"]["child_id"].iloc[0])
     with serving(fresh_demo_db) as url:
         page.goto(f"{url}/voila/render/midway_review.ipynb?child={child}", timeout=LOAD)

@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 
 from conftest import ROOT
 from cptrack import caseload
-from cptrack.casework import midway as mw
+from cptrack.casework.midway import due as midway_due
 from cptrack.domain.models import today
 from cptrack.rules import profiles
 from cptrack.storage import settings
@@ -48,7 +48,7 @@ def test_the_midway_notebook_saves_a_review_and_the_finding_turns_met(fresh_demo
     the engine's finding for that interval is met and the review is in the database."""
     _profile(fresh_demo_db, "dorset")
     with Store.open(fresh_demo_db) as store:
-        due = mw.due_list(caseload.load(store), profiles.load("dorset"), TODAY)
+        due = midway_due.due_list(caseload.load(store), profiles.load("dorset"), TODAY)
     child = str(due[due["status"] == "due"]["child_id"].iloc[0])
     out = run(
         "midway_review.ipynb",

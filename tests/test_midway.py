@@ -9,8 +9,12 @@ import meetingcase as mc
 import pytest
 
 from cptrack.caseload import load
-from cptrack.casework import escalations
-from cptrack.casework import midway as mw
+from cptrack.casework import escalation_log
+from cptrack.casework.midway import due as midway_due
+from cptrack.casework.midway import opening as midway_opening
+from cptrack.casework.midway import saving as midway_saving
+from cptrack.casework.midway.draft import ActionRow, MidwayDraft, OutcomeRow
+from cptrack.casework.midway.opening import MidwayFile
 from cptrack.domain.models import RecordError
 from cptrack.rules import profiles
 from cptrack.storage.store import StaleVersionError, Store
@@ -28,20 +32,20 @@ def seeded(store: Store) -> Store:
 
 
 @pytest.fixture(scope="module")
-def file(tmp_path_factory) -> mw.MidwayFile:
+def file(tmp_path_factory) -> MidwayFile:
     """C2's midway review, opened once from an SQLite copy (for checks that write nothing)."""
     with Store.open(str(tmp_path_factory.mktemp("mw") / "m.sqlite"), migrate=True) as store:
         mc.seed(store)
-        return mw.open_review(store, "C2", DORSET, mc.TODAY)
+        return midway_opening.open_review(store, "C2", DORSET, mc.TODAY)
 
 
-def _complete(draft: mw.MidwayDraft, **kw) -> mw.MidwayDraft:
+def _complete(draft: MidwayDraft, **kw) -> MidwayDraft:
     values = {
         "outcomes": [
-            mw.OutcomeRow(
+            OutcomeRow(
                 "Kim lives free from violence.", "amber", "No police call-outs since September."
             ),
-            mw.OutcomeRow("Kim goes to school every day.", "green", "Attendance 98%."),
+            OutcomeRow("Kim goes to school every day.", "green", "Attendance 98%."),
         ],
         "risks_reducing": "partly",
         "risks_evidence": "Father has left the home; contact is supervised.",
@@ -50,7 +54,7 @@ def _complete(draft: mw.MidwayDraft, **kw) -> mw.MidwayDraft:
         "contingency_still_right": True,
         "decision": "on_track",
         "actions": [
-            mw.ActionRow(
+            ActionRow(
                 "Check school attendance weekly",
                 "School",
                 "school",
@@ -65,7 +69,7 @@ def _complete(draft: mw.MidwayDraft, **kw) -> mw.MidwayDraft:
 def test_the_list_holds_children_whose_midway_review_is_due_or_overdue(seeded):
     """Dorset checks midway reviews: C2's, due by the end of its window on 16 Oct (60% of the
     way to the review), is overdue on 16 Nov; C1 has no plan."""
-    rows = mw.due_list(load(seeded), DORSET, mc.TODAY)
+    rows = midway_due.due_list(load(seeded), DORSET, mc.TODAY)
     assert ["C2"] == rows["child_id"].tolist()
     row = rows.iloc[0]
     assert (D(2026, 10, 16), "overdue", "red", True) == (
@@ -76,13 +80,13 @@ def test_the_list_holds_children_whose_midway_review_is_due_or_overdue(seeded):
     )
     assert "004 §4.14" == row["citation"] and "Kim Synth" == row["name"]
     assert "Alex Chair" == row["chair"]
-    assert rows.equals(mw.due_list(load(seeded), DORSET, mc.TODAY, chair_id=mc.CHAIR))
-    assert mw.due_list(load(seeded), DORSET, mc.TODAY, chair_id=99).empty
+    assert rows.equals(midway_due.due_list(load(seeded), DORSET, mc.TODAY, chair_id=mc.CHAIR))
+    assert midway_due.due_list(load(seeded), DORSET, mc.TODAY, chair_id=99).empty
 
 
 def test_a_profile_without_a_midway_standard_still_lists_midway_points(seeded):
     """National has no midway rule: the engine's midway point is listed, marked unchecked."""
-    row = mw.due_list(load(seeded), NATIONAL, mc.TODAY).iloc[0]
+    row = midway_due.due_list(load(seeded), NATIONAL, mc.TODAY).iloc[0]
     assert ("C2", False, "midway point passed") == (
         row["child_id"],
         row["checked"],
@@ -93,8 +97,8 @@ def test_a_profile_without_a_midway_standard_still_lists_midway_points(seeded):
 def test_the_form_is_prefilled_from_the_records(seeded):
     """Outcomes from the conference's safety goals; core groups, visits and the overdue
     action from the records; the compliance boxes written for the chair to check."""
-    file = mw.open_review(seeded, "C2", DORSET, mc.TODAY)
-    draft = mw.fill_compliance(file)
+    file = midway_opening.open_review(seeded, "C2", DORSET, mc.TODAY)
+    draft = midway_opening.fill_compliance(file)
     assert ["Kim lives free from violence.", "Kim goes to school every day."] == [
         o.outcome for o in draft.outcomes
     ]
@@ -118,12 +122,12 @@ def test_the_form_is_prefilled_from_the_records(seeded):
     [
         ({"outcomes": []}, "outcomes", "004 §4.14"),
         (
-            {"outcomes": [mw.OutcomeRow("Safe at home", "amber", "")]},
+            {"outcomes": [OutcomeRow("Safe at home", "amber", "")]},
             "outcomes.1.evidence",
             "what has changed for the child",
         ),
         (
-            {"outcomes": [mw.OutcomeRow("Safe at home", None, "Calmer")]},
+            {"outcomes": [OutcomeRow("Safe at home", None, "Calmer")]},
             "outcomes.1.rag",
             "red, amber or green",
         ),
@@ -137,7 +141,7 @@ def test_the_form_is_prefilled_from_the_records(seeded):
         ({"decision": "escalate", "decision_rationale": "Drift"}, "escalation", "004 §4.15"),
         ({"date": D(2026, 8, 20)}, "date", "after the conference"),
         ({"date": D(2026, 11, 17)}, "date", "in the future"),
-        ({"actions": [mw.ActionRow("Call", "", None, D(2026, 12, 1))]}, "actions.1.owner", "who"),
+        ({"actions": [ActionRow("Call", "", None, D(2026, 12, 1))]}, "actions.1.owner", "who"),
     ],
 )
 def test_the_form_refuses_what_is_missing(file, change, field, words):
@@ -152,10 +156,12 @@ def test_saving_turns_the_midway_finding_met_and_adds_the_actions(seeded):
     """Saved before the midpoint: the engine's midway finding is met; the action is a plan
     action from the midway review; the review is in the child's caseload; one audited
     transaction."""
-    file = mw.open_review(seeded, "C2", DORSET, EARLY)
+    file = midway_opening.open_review(seeded, "C2", DORSET, EARLY)
     assert "due" == file.midway["status"]
-    saved = mw.save(seeded, _complete(mw.fill_compliance(file)), DORSET, EARLY)
-    after = mw.open_review(seeded, "C2", DORSET, EARLY)
+    saved = midway_saving.save(
+        seeded, _complete(midway_opening.fill_compliance(file)), DORSET, EARLY
+    )
+    after = midway_opening.open_review(seeded, "C2", DORSET, EARLY)
     assert ("met", "met") == (after.midway["status"], after.midway["status_text"])
     caseload = load(seeded, child_ids=["C2"])
     assert [saved.record["id"]] == caseload.midway_reviews["id"].tolist()
@@ -168,47 +174,52 @@ def test_saving_turns_the_midway_finding_met_and_adds_the_actions(seeded):
     notes = {(a["table_name"], a["note"]) for a in seeded.audit() if a["note"] != "test seed"}
     assert {("midway_reviews", "midway review"), ("plan_actions", "midway review")} == notes
     assert after.draft.amending and after.draft.record_id == saved.record["id"]
-    assert mw.due_list(load(seeded), DORSET, EARLY).empty
+    assert midway_due.due_list(load(seeded), DORSET, EARLY).empty
 
 
 def test_a_decision_to_escalate_opens_the_escalation_in_the_same_save(seeded):
     """The escalation is saved with the review, linked to it; its problems are refused under
     the form's escalation fields, and nothing is written then."""
-    file = mw.open_review(seeded, "C2", DORSET, mc.TODAY)
-    esc = mw.new_escalation(file)
+    file = midway_opening.open_review(seeded, "C2", DORSET, mc.TODAY)
+    esc = midway_opening.new_escalation(file)
     assert ("relevant practitioner", D(2026, 11, 23)) == (esc.stage, esc.response_due)
     draft = _complete(
         file.draft, decision="escalate", decision_rationale="Plan drifting.", escalation=esc
     )
     with pytest.raises(RecordError) as refused:
-        mw.save(seeded, draft, DORSET, mc.TODAY)
+        midway_saving.save(seeded, draft, DORSET, mc.TODAY)
     assert {"escalation.reason", "escalation.raised_with"} == set(refused.value.by_field())
     assert 0 == seeded.count("midway_reviews")
     draft = draft.with_values(
         escalation=esc.with_values(reason="Core groups lapsed.", raised_with="Team manager B")
     )
-    saved = mw.save(seeded, draft, DORSET, mc.TODAY)
+    saved = midway_saving.save(seeded, draft, DORSET, mc.TODAY)
     stored = seeded.get("escalations", saved.escalation["id"])
     assert ("midway_review", saved.record["id"]) == (
         stored["source_kind"],
         stored["source_record_id"],
     )
     assert "response is due by 23 Nov 2026" in saved.message
-    again = mw.open_review(seeded, "C2", DORSET, mc.TODAY)
+    again = midway_opening.open_review(seeded, "C2", DORSET, mc.TODAY)
     assert stored["id"] == again.draft.escalation_id and not again.draft.opens_escalation
-    log = escalations.log(load(seeded), DORSET, D(2026, 11, 24))
+    log = escalation_log.log(load(seeded), DORSET, D(2026, 11, 24))
     assert ("overdue", "red") == (log.iloc[0]["finding_status"], log.iloc[0]["rag"])
 
 
 def test_an_amendment_from_an_old_version_is_refused(seeded):
     """Two chairs open the saved review; the second amendment is refused, nothing changes."""
-    mw.save(
-        seeded, _complete(mw.open_review(seeded, "C2", DORSET, mc.TODAY).draft), DORSET, mc.TODAY
+    midway_saving.save(
+        seeded,
+        _complete(midway_opening.open_review(seeded, "C2", DORSET, mc.TODAY).draft),
+        DORSET,
+        mc.TODAY,
     )
-    one = mw.open_review(seeded, "C2", DORSET, mc.TODAY).draft
-    two = mw.open_review(seeded, "C2", DORSET, mc.TODAY).draft
-    mw.save(seeded, one.with_values(decision_rationale="Reviewed again."), DORSET, mc.TODAY)
+    one = midway_opening.open_review(seeded, "C2", DORSET, mc.TODAY).draft
+    two = midway_opening.open_review(seeded, "C2", DORSET, mc.TODAY).draft
+    midway_saving.save(
+        seeded, one.with_values(decision_rationale="Reviewed again."), DORSET, mc.TODAY
+    )
     with pytest.raises(StaleVersionError):
-        mw.save(seeded, two.with_values(risks_reducing="no"), DORSET, mc.TODAY)
+        midway_saving.save(seeded, two.with_values(risks_reducing="no"), DORSET, mc.TODAY)
     stored = seeded.rows("midway_reviews")[0]
     assert ("partly", 2) == (stored["risks_reducing"], stored["version"])

@@ -14,8 +14,8 @@ from cptrack.apps.conference.record import RecordView
 from cptrack.apps.midway.form import MidwayForm
 from cptrack.apps.observation.view import ObservationView
 from cptrack.caseload import load, open_plans
-from cptrack.casework import midway as mw
 from cptrack.casework.conference import agenda
+from cptrack.casework.midway import opening as midway_opening
 from cptrack.domain.models import today
 from cptrack.rules import profiles
 from cptrack.storage.store import Store
@@ -63,7 +63,10 @@ def test_a_saved_midway_review_downloads_and_a_new_one_offers_nothing_yet(demo_d
                 r["child_id"] for r in store.rows("midway_reviews") if r["child_id"] in on_plan
             )
         )[:12]
-        forms = [MidwayForm(mw.open_review(store, c, dorset, today()), store) for c in children]
+        forms = [
+            MidwayForm(midway_opening.open_review(store, c, dorset, today()), store)
+            for c in children
+        ]
         saved = [f for f in forms if f.draft.record_id is not None]
         new = [f for f in forms if f.draft.record_id is None]
         assert saved and new, "the demo holds both written and unwritten midway reviews"

@@ -424,7 +424,7 @@ def test_the_caseload_report_and_the_dashboard_count_the_same_plans_on_a_past_da
     not the plans open today."""
     from cptrack import engine
     from cptrack.caseload import load
-    from cptrack.casework.tracking import build_rows
+    from cptrack.casework.tracking.dashboard import build_rows
     from cptrack.rules import profiles
 
     day = dt.date.fromisoformat(as_of)

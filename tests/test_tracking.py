@@ -13,7 +13,10 @@ from cptrack import engine
 from cptrack.apps.tracking.chart import timeline_svg
 from cptrack.apps.tracking.html import dashboard_table
 from cptrack.caseload import load
-from cptrack.casework import tracking as m
+from cptrack.casework.tracking import child as child_file
+from cptrack.casework.tracking import dashboard
+from cptrack.casework.tracking import record as tracking_record
+from cptrack.casework.tracking.dashboard import Dashboard
 from cptrack.demo import synthetic as demo
 from cptrack.domain.models import RecordError, today
 from cptrack.rules import profiles
@@ -32,8 +35,8 @@ def demo_store(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def dash(demo_store) -> m.Dashboard:
-    return m.dashboard(demo_store, NATIONAL, TODAY, chair_id=1)
+def dash(demo_store) -> Dashboard:
+    return dashboard.dashboard(demo_store, NATIONAL, TODAY, chair_id=1)
 
 
 def test_each_row_counts_the_engines_live_findings_for_that_child(demo_store, dash):
@@ -105,7 +108,7 @@ def test_the_table_is_one_escaped_html_table_with_words_for_colours(dash):
 
 def test_a_childs_file_has_the_chronology_findings_and_siblings(demo_store, dash):
     child = dash.rows["child_id"].iloc[0]
-    file = m.open_child(demo_store, child, NATIONAL, TODAY)
+    file = child_file.open_child(demo_store, child, NATIONAL, TODAY)
     chron = file.chronology()
     kinds = set(chron["kind"])
     assert {"Conference", "Plan", "Core group", "Visit", "Case tracking"} <= kinds
@@ -122,7 +125,7 @@ def test_a_childs_file_has_the_chronology_findings_and_siblings(demo_store, dash
 
 def test_no_such_child_is_a_clear_refusal(demo_store):
     with pytest.raises(RecordError, match="there is no child 'C999999'"):
-        m.open_child(demo_store, "C999999", NATIONAL, TODAY)
+        child_file.open_child(demo_store, "C999999", NATIONAL, TODAY)
 
 
 @pytest.fixture
@@ -137,35 +140,35 @@ def _child_on_plan(store) -> str:
 
 
 def test_a_bad_record_is_refused_by_field_and_nothing_is_written(small):
-    file = m.open_child(small, _child_on_plan(small), NATIONAL, TODAY)
-    draft = m.new_draft(file, TODAY).with_values(
+    file = child_file.open_child(small, _child_on_plan(small), NATIONAL, TODAY)
+    draft = tracking_record.new_draft(file, TODAY).with_values(
         observations="  ",
         decision="advice_social_worker",
         next_check_date=TODAY - dt.timedelta(days=1),
     )
     before = (small.count("case_tracking"), len(small.audit("case_tracking")))
     with pytest.raises(RecordError) as exc:
-        m.save(small, draft, TODAY)
+        tracking_record.save(small, draft, TODAY)
     by_field = exc.value.by_field()
     assert "before today" in by_field["next_check_date"][0]
     assert "Write what you found" in by_field["observations"][0]
     assert "concerns" in by_field and "decision" not in by_field
     assert before == (small.count("case_tracking"), len(small.audit("case_tracking")))
-    undecided = m.new_draft(file, TODAY)
+    undecided = tracking_record.new_draft(file, TODAY)
     assert undecided.decision is None
     assert "Choose the decision." in [e.message for e in undecided.problems(TODAY)]
 
 
 def test_a_record_is_saved_audited_amended_and_a_stale_amendment_refused(small):
     child = _child_on_plan(small)
-    file = m.open_child(small, child, NATIONAL, TODAY)
-    draft = m.new_draft(file, TODAY).with_values(
+    file = child_file.open_child(small, child, NATIONAL, TODAY)
+    draft = tracking_record.new_draft(file, TODAY).with_values(
         checked_visits=True,
         observations="Visits on time; child seen alone.",
         decision="no_action",
         next_check_date=TODAY + dt.timedelta(days=28),
     )
-    saved = m.save(small, draft, TODAY)
+    saved = tracking_record.save(small, draft, TODAY)
     rec = small.get("case_tracking", saved.record["id"])
     assert (rec["child_id"], rec["plan_id"], rec["checked_visits"], rec["version"]) == (
         child,
@@ -175,16 +178,16 @@ def test_a_record_is_saved_audited_amended_and_a_stale_amendment_refused(small):
     )
     assert ["insert"] == [a["action"] for a in small.audit("case_tracking", rec["id"])]
     assert "saved for " + child in saved.message
-    reopened = m.open_child(small, child, NATIONAL, TODAY)
+    reopened = child_file.open_child(small, child, NATIONAL, TODAY)
     assert rec["id"] in set(reopened.records()["id"])
     assert "Visits on time" in " ".join(reopened.chronology()["detail"])
 
-    first = m.open_draft(rec)
-    second = m.open_draft(rec)
-    m.save(small, first.with_values(concerns="School attendance dipping."), TODAY)
+    first = tracking_record.open_draft(rec)
+    second = tracking_record.open_draft(rec)
+    tracking_record.save(small, first.with_values(concerns="School attendance dipping."), TODAY)
     assert 2 == small.get("case_tracking", rec["id"])["version"]
     with pytest.raises(StaleVersionError, match="Nothing was saved"):
-        m.save(small, second.with_values(observations="Overwritten?"), TODAY)
+        tracking_record.save(small, second.with_values(observations="Overwritten?"), TODAY)
     now = small.get("case_tracking", rec["id"])
     assert (now["observations"], now["concerns"], now["version"]) == (
         "Visits on time; child seen alone.",
@@ -201,9 +204,9 @@ def test_an_amendment_may_keep_a_next_check_now_past(small):
         for r in small.rows("case_tracking")
         if r["kind"] == "case_tracking" and r["next_check_date"] and r["next_check_date"] < TODAY
     )
-    draft = m.open_draft(old).with_values(concerns="Added later.")
+    draft = tracking_record.open_draft(old).with_values(concerns="Added later.")
     assert [] == [p for p in draft.problems(TODAY) if p.field == "next_check_date"]
-    m.save(small, draft, TODAY)
+    tracking_record.save(small, draft, TODAY)
     assert "Added later." == small.get("case_tracking", old["id"])["concerns"]
 
 
@@ -213,7 +216,7 @@ def test_download_report_asks_for_the_report_the_page_shows(demo_store):
     report cannot follow the page."""
     sunderland = profiles.load("sunderland")
     day = dt.date(2026, 10, 1)
-    name, params, notes = m.report_request(demo_store, sunderland, day, child_id="C000007")
+    name, params, notes = child_file.report_request(demo_store, sunderland, day, child_id="C000007")
     assert name == "child_summary" and notes == []
     assert (params["child"], params["as_of"], params["profile"]) == (
         "C000007",
@@ -221,16 +224,18 @@ def test_download_report_asks_for_the_report_the_page_shows(demo_store):
         "sunderland",
     )
     assert params["db"].startswith("sqlite:///") and "chair" not in params
-    name, params, notes = m.report_request(demo_store, NATIONAL, TODAY, chair_id=2)
+    name, params, notes = child_file.report_request(demo_store, NATIONAL, TODAY, chair_id=2)
     assert (name, params["chair"], params["profile"], notes) == (
         "chair_caseload",
         "2",
         "national",
         [],
     )
-    _, params, notes = m.report_request(demo_store, NATIONAL, TODAY, team_id=1, filtered=True)
+    _, params, notes = child_file.report_request(
+        demo_store, NATIONAL, TODAY, team_id=1, filtered=True
+    )
     assert params["chair"] is None
     assert any("every chair" in n for n in notes) and any("filters" in n for n in notes)
     amber = profiles.with_settings(NATIONAL, amber_window_wd=9)
-    _, params, notes = m.report_request(demo_store, amber, TODAY, chair_id=2)
+    _, params, notes = child_file.report_request(demo_store, amber, TODAY, chair_id=2)
     assert params["profile"] == "national" and any("amber window" in n for n in notes)

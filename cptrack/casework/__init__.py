@@ -10,5 +10,6 @@ command line all read these; nothing here imports ``cptrack.apps``.
 * ``qa``: the Practice Observation Form (``observation``), feedback after a conference
   (``feedback``), the QA dashboard (``dashboard``) and the look-ups they share (``common``).
 
-The escalation model is ``cptrack.casework.escalations``.
+The escalation models are ``cptrack.casework.escalations`` (the form: its draft, checks and
+save) and ``cptrack.casework.escalation_log`` (every escalation with the engine's verdict).
 """

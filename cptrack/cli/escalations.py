@@ -8,7 +8,7 @@ import json
 import sys
 
 from cptrack.caseload import load
-from cptrack.casework import escalations
+from cptrack.casework import escalation_log
 from cptrack.cli import add_db_argument
 from cptrack.domain.models import today
 from cptrack.interchange import safe_cells
@@ -28,7 +28,7 @@ TABLE_COLUMNS = (
     "status",
     "status_text",
 )
-EXPORT_COLUMNS = tuple(c for c in escalations.LOG_COLUMNS if c not in ("version", "child_name"))
+EXPORT_COLUMNS = tuple(c for c in escalation_log.LOG_COLUMNS if c not in ("version", "child_name"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         chair_id = chair_by_name(store, args.chair) if args.chair else None
         caseload = load(store, chair_id=chair_id)
-    rows = escalations.log(caseload, profile, as_of, open_only=args.open)
+    rows = escalation_log.log(caseload, profile, as_of, open_only=args.open)
     # Overdue responses first, then the newest.
     rows = rows.assign(_late=(rows["finding_status"] == "overdue").astype(int))
     rows = rows.sort_values(["_late", "raised_on", "id"], ascending=False, kind="stable")

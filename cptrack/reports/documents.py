@@ -13,13 +13,13 @@ import pandas as pd
 import sqlalchemy as sa
 
 from cptrack import engine
-from cptrack.casework.conference.record import (
+from cptrack.casework.conference.record.words import (
     OUTCOME_WORDS,
     PARTICIPATION_WORDS,
     STATUS_WORDS,
     VIEW_WORDS,
 )
-from cptrack.casework.midway import DECISION_WORDS, RAG_WORDS, RISK_WORDS
+from cptrack.casework.midway.words import DECISION_WORDS, RAG_WORDS, RISK_WORDS
 from cptrack.domain.models import AGENCY_LABELS, CATEGORY_LABELS, FieldError, RecordError
 from cptrack.reports import html
 from cptrack.reports.base import Report

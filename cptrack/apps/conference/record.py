@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from cptrack.apps import parts
 from cptrack.apps.conference import html
+from cptrack.apps.conference.record_fields import attendance_list, put_hint, record_fields
 from cptrack.apps.widgets import (
     DOCUMENT_FORMATS,
     Banner,
@@ -20,75 +21,13 @@ from cptrack.apps.widgets import (
     record_report,
 )
 from cptrack.casework.conference import agenda
-from cptrack.casework.conference import preparation as prep
-from cptrack.casework.conference import record as rec
-from cptrack.domain.models import CATEGORY_LABELS, PLAN_OUTCOMES, RecordError, today
+from cptrack.casework.conference.record import dates, opening, saving
+from cptrack.casework.conference.record.draft import ActionRow, RecordDraft
+from cptrack.casework.conference.record.saving import Saved
+from cptrack.casework.conference.record.words import SOS_FIELDS
+from cptrack.domain.models import PLAN_OUTCOMES, RecordError, today
 from cptrack.rules.sources import legend
 from cptrack.storage.store import StaleVersionError, Store
-
-CATEGORY_CHOICES = {c.value: w for c, w in CATEGORY_LABELS.items()}
-FREQUENCIES = {
-    5: "every 5 working days (weekly)",
-    10: "every 10 working days (2 weeks)",
-    15: "every 15 working days (3 weeks)",
-    20: "every 20 working days (4 weeks)",
-    30: "every 30 working days (6 weeks)",
-}
-TYPE_CHOICES_INITIAL = {
-    "initial": "Initial",
-    "pre_birth": "Pre-birth",
-    "transfer_in": "Transfer-in",
-}
-
-
-def attendance_list(on_change) -> parts.RowList:
-    score = lambda: parts.choice({i: str(i) for i in range(11)}, none="—")  # noqa: E731
-    return parts.RowList(
-        "attendance",
-        [
-            parts.Column("agency", "Agency", lambda: parts.choice(parts.AGENCY_CHOICES), "200px"),
-            parts.Column("person", "Name and role", parts.text, "190px"),
-            parts.Column(
-                "status", "Attended?", lambda: parts.choice(rec.STATUS_WORDS, none=None), "190px"
-            ),
-            parts.Column("scaling_score", "Scaling 0-10", score, "95px"),
-            parts.Column(
-                "view", "View on the decision", lambda: parts.choice(rec.VIEW_WORDS), "200px"
-            ),
-            parts.Column(
-                "category_view",
-                "Category view",
-                lambda: parts.choice(CATEGORY_CHOICES, none="—"),
-                "150px",
-            ),
-            parts.Column("dissent", "Dissents", lambda: widgets.Checkbox(indent=False), "80px"),
-        ],
-        from_item=lambda a: {
-            "agency": a.agency,
-            "person": a.person,
-            "status": a.status,
-            "scaling_score": a.scaling_score,
-            "view": a.view,
-            "category_view": a.category_view,
-            "dissent": a.dissent,
-        },
-        to_item=lambda v, a: rec.AttendeeRow(
-            agency=v["agency"] or "",
-            person=v["person"],
-            role=getattr(a, "role", ""),
-            status=v["status"],
-            scaling_score=v["scaling_score"],
-            view=v["view"],
-            category_view=v["category_view"],
-            dissent=bool(v["dissent"]),
-            record_id=getattr(a, "record_id", None),
-            version=getattr(a, "version", None),
-            original=getattr(a, "original", {}),
-        ),
-        add_label="Add a person or agency",
-        new_item=rec.AttendeeRow,
-        on_change=on_change,
-    )
 
 
 class RecordView:
@@ -101,7 +40,7 @@ class RecordView:
         self.on_saved = on_saved
         self.banner = Banner()
         self._proposed: dict[str, dt.date] = {}  # dates the form proposed, by field
-        self.draft = rec.open_draft(file)
+        self.draft = opening.open_draft(file)
         # The conference record as a document (PDF, Word, HTML), as it stands when made.
         self.download = ReportDownload(
             self.banner,
@@ -109,139 +48,7 @@ class RecordView:
             DOCUMENT_FORMATS,
         )
         d = self.draft
-        types = TYPE_CHOICES_INITIAL if d.initial_like else {"review": "Review"}
-        frequencies = dict(FREQUENCIES)
-        if d.visit_frequency_wd and d.visit_frequency_wd not in frequencies:
-            frequencies[d.visit_frequency_wd] = f"every {d.visit_frequency_wd} working days"
-        default_visits = self.profile.settings["visit_frequency_wd"]
-        self.fields = f = {
-            "type": parts.field(
-                "type", "Type of conference", parts.choice(types, none=None, width="220px")
-            ),
-            "held_date": parts.field(
-                "held_date", "Date of the conference", parts.date(), required=True
-            ),
-            "venue": parts.field(
-                "venue", "Venue", parts.choice(prep.VENUES, none="—", width="220px")
-            ),
-            "venue_name": parts.field(
-                "venue_name",
-                "Where it was held",
-                parts.text(width="260px", placeholder="e.g. Civic Centre, room 2"),
-            ),
-            "participation": parts.field(
-                "participation",
-                "How the child took part",
-                parts.choice(rec.PARTICIPATION_WORDS, none="—", width="420px"),
-            ),
-            "stood_down": parts.field(
-                "stood_down",
-                "Stood down?",
-                widgets.Checkbox(
-                    description="The conference was stood down (adjourned) and did not reach a "
-                    "decision",
-                    indent=False,
-                    layout=widgets.Layout(width="auto"),
-                ),
-            ),
-            "stood_down_reason": parts.field(
-                "stood_down_reason", "Why it was stood down", parts.area(2), required=True
-            ),
-            "bridging_plan": parts.field(
-                "bridging_plan",
-                "Bridging plan",
-                parts.area(3),
-                help="Including any urgent action to keep the child "
-                "safe until the conference reconvenes.",
-                required=True,
-            ),
-            "reconvene_date": parts.field(
-                "reconvene_date", "Reconvenes on", parts.date(), required=True
-            ),
-            "worried_about": parts.field(
-                "worried_about", "What are we worried about?", parts.area(4), required=True
-            ),
-            "working_well": parts.field("working_well", "What's working well?", parts.area(4)),
-            "child_views": parts.field(
-                "child_views",
-                "What are the child's views?",
-                parts.area(3),
-                required=d.type != "pre_birth",
-            ),
-            "needs_to_happen": parts.field(
-                "needs_to_happen", "What needs to happen?", parts.area(3), required=True
-            ),
-            "danger_statements": parts.field(
-                "danger_statements",
-                "Danger statements",
-                parts.area(3),
-                help="What are we worried will happen to the child if nothing changes?",
-            ),
-            "safety_goals": parts.field(
-                "safety_goals",
-                "Safety goals",
-                parts.area(3),
-                help="What we need to see to be willing to close the "
-                "case; one per line (the midway review rates each).",
-            ),
-            "outcome": parts.field(
-                "outcome",
-                "Decision",
-                widgets.RadioButtons(
-                    options=[(rec.OUTCOME_WORDS[o], o) for o in d.outcomes],
-                    value=None,
-                    layout=widgets.Layout(width="auto"),
-                ),
-                required=True,
-            ),
-            "category": parts.field(
-                "category", "Category of abuse", parts.choice(CATEGORY_CHOICES, width="260px")
-            ),
-            "end_reason": parts.field(
-                "end_reason", "Why the plan ends", parts.choice(rec.END_REASON_WORDS, width="360px")
-            ),
-            "dissent_detail": parts.field(
-                "dissent_detail",
-                "Dissent: who, and their reasons",
-                parts.area(2),
-                help="Needed when anyone dissents from the decision.",
-            ),
-            "core_group_members": parts.field(
-                "core_group_members", "Core group members", parts.area(2), required=True
-            ),
-            "first_core_group_date": parts.field(
-                "first_core_group_date",
-                "First core group on" if d.initial_like else "Next core group on",
-                parts.date(),
-                required=d.initial_like,
-            ),
-            "next_review_date": parts.field(
-                "next_review_date", "Review conference on", parts.date(), required=True
-            ),
-            "visit_frequency_wd": parts.field(
-                "visit_frequency_wd",
-                "Social worker visits",
-                parts.choice(frequencies, width="320px"),
-                help=f"{self.profile.name}'s default: every {default_visits} working days.",
-                required=True,
-            ),
-            "contingency_plan": parts.field(
-                "contingency_plan",
-                "Contingency plan",
-                parts.area(3),
-                help="What will happen if the plan "
-                "does not keep the child safe, specific to this "
-                "child.",
-                required=True,
-            ),
-            "decisions_distributed": parts.field(
-                "decisions_distributed", "Decisions sent on", parts.date()
-            ),
-            "plan_distributed": parts.field("plan_distributed", "Plan sent on", parts.date()),
-            "minutes_distributed": parts.field(
-                "minutes_distributed", "Minutes sent on", parts.date()
-            ),
-        }
+        self.fields = f = record_fields(d, self.profile)
         self.core_hint = widgets.HTML("")
         self.review_hint = widgets.HTML("")
         self.use_dates = widgets.Button(
@@ -252,7 +59,7 @@ class RecordView:
         self.use_dates.on_click(lambda _b: self.fill_dates(force=True))
         self.quorum = widgets.HTML("")
         self.attendance = attendance_list(self._attendance_changed)
-        self.actions = parts.action_list(rec.ActionRow)
+        self.actions = parts.action_list(ActionRow)
         self.lists = {"attendance": self.attendance, "actions": self.actions}
         self.schedule = widgets.HTML("")
         self.save_button = primary(
@@ -261,8 +68,8 @@ class RecordView:
             )
         )
         self.save_button.on_click(guarded(self.banner, "save")(lambda _b: self.save()))
-        _hint(f["first_core_group_date"], self.core_hint)
-        _hint(f["next_review_date"], self.review_hint)
+        put_hint(f["first_core_group_date"], self.core_hint)
+        put_hint(f["next_review_date"], self.review_hint)
         self.stand_down_box = widgets.VBox(
             [
                 parts.section(
@@ -296,7 +103,7 @@ class RecordView:
             ]
         )
         sos = widgets.GridBox(
-            [f[n].box for n in rec.SOS_FIELDS],
+            [f[n].box for n in SOS_FIELDS],
             layout=widgets.Layout(grid_template_columns="1fr 1fr", grid_gap="4px 24px"),
         )
         self.held_box = widgets.VBox(
@@ -354,7 +161,7 @@ class RecordView:
         f["held_date"].widget.observe(lambda _c: self.fill_dates(), names="value")
         f["type"].widget.observe(lambda _c: self.fill_dates(), names="value")
 
-    def show(self, d: rec.RecordDraft) -> None:
+    def show(self, d: RecordDraft) -> None:
         self.draft = d
         for name, field in self.fields.items():
             field.value = getattr(d, name)
@@ -394,7 +201,7 @@ class RecordView:
         if held is None:
             self.core_hint.value = self.review_hint.value = ""
             return
-        s = rec.suggested_dates(self.profile, kind, held)
+        s = dates.suggested_dates(self.profile, kind, held)
         self.core_hint.value = (
             form_piece("help", s["core_group"].words(self.profile)) if s["core_group"].due else ""
         )
@@ -409,19 +216,19 @@ class RecordView:
                 field.value = s[key].book
                 proposed[name] = s[key].book
 
-    def read(self) -> rec.RecordDraft:
+    def read(self) -> RecordDraft:
         values = {name: f.value for name, f in self.fields.items()}
         values["attendance"] = self.attendance.items()
         values["actions"] = self.actions.items()
         values["stood_down"] = bool(values["stood_down"])
         return self.draft.with_values(**values)
 
-    def save(self) -> rec.Saved | None:
+    def save(self) -> Saved | None:
         draft = self.read()
         self.banner.clear()
         parts.clear_errors(self.fields, self.lists)
         try:
-            saved = rec.save(self.store, draft, today())
+            saved = saving.save(self.store, draft, today())
         except RecordError as exc:
             parts.show_errors(exc.by_field(), self.fields, self.lists, self.banner)
             return None
@@ -429,7 +236,7 @@ class RecordView:
             self.banner.bad(str(exc))
             return None
         self.file = agenda.open_conference(self.store, self.file.id, self.profile, self.file.as_of)
-        self.show(rec.open_draft(self.file))
+        self.show(opening.open_draft(self.file))
         self.show_schedule()
         self.download.forget()  # a document made before the save no longer matches
         if self.on_saved:
@@ -439,7 +246,7 @@ class RecordView:
 
     def show_schedule(self) -> None:
         """What the engine now says is due for the child's plan, from the saved records."""
-        sched, findings = rec.schedule(
+        sched, findings = dates.schedule(
             self.store, self.file.child_id, self.profile, self.file.as_of
         )
         if sched.empty:
@@ -461,9 +268,3 @@ class RecordView:
         ]
         midway = None if self.profile.rules_for("midway_review") else row["midway_point"]
         self.schedule.value = html.schedule(int(row["plan_id"]), f, self.profile.name, midway)
-
-
-def _hint(field, hint: widgets.HTML) -> None:
-    """Put ``hint`` under the field's input, above its error line."""
-    children = list(field.box.children)
-    field.box.children = (*children[:-1], hint, children[-1])

@@ -1,5 +1,5 @@
 """The escalation log's HTML, through ``cptrack/render/templates/escalation/``: plain HTML from
-``cptrack.casework.escalations.log``, tested without a browser."""
+``cptrack.casework.escalation_log.log``, tested without a browser."""
 
 from __future__ import annotations
 

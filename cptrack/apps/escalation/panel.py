@@ -20,7 +20,7 @@ from cptrack.apps.escalation.form import EscalationForm
 from cptrack.apps.escalation.html import log_table
 from cptrack.apps.widgets import Banner, form_piece, guarded, primary
 from cptrack.caseload import load
-from cptrack.casework import escalations
+from cptrack.casework import escalation_log, escalations
 from cptrack.casework.escalations import STATUS_WORDS, EscalationDraft
 from cptrack.domain.models import RecordError, today
 from cptrack.rules.profiles import Profile
@@ -96,7 +96,7 @@ class EscalationPanel:
 
     def rows(self) -> pd.DataFrame:
         caseload = load(self.store, child_ids=[self.child_id])
-        return escalations.log(caseload, self.profile, self.as_of)
+        return escalation_log.log(caseload, self.profile, self.as_of)
 
     def refresh(self) -> None:
         rows = self.rows()

@@ -14,7 +14,7 @@ from cptrack.apps.escalation import html
 from cptrack.apps.escalation.panel import EscalationPanel
 from cptrack.apps.widgets import Banner, guarded, open_store, primary, query_params, style
 from cptrack.caseload import load
-from cptrack.casework import escalations
+from cptrack.casework import escalation_log
 from cptrack.domain.models import today
 from cptrack.rules import profiles
 from cptrack.rules.profiles import Profile
@@ -79,7 +79,9 @@ class EscalationLogApp:
 
     def refresh(self) -> None:
         caseload = load(self.store)
-        rows = escalations.log(caseload, self.profile, self.as_of, open_only=self.only_open.value)
+        rows = escalation_log.log(
+            caseload, self.profile, self.as_of, open_only=self.only_open.value
+        )
         late = rows["finding_status"] == "overdue"
         rows = pd.concat([rows[late], rows[~late]])
         n = len(rows)

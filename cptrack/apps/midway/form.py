@@ -20,8 +20,13 @@ from cptrack.apps.widgets import (
     record_report,
 )
 from cptrack.caseload import load
-from cptrack.casework import midway as mw
-from cptrack.casework.escalations import log as escalation_log
+from cptrack.casework.escalation_log import log as escalation_log
+from cptrack.casework.midway import opening as midway_opening
+from cptrack.casework.midway import saving as midway_saving
+from cptrack.casework.midway.draft import ActionRow, MidwayDraft, OutcomeRow
+from cptrack.casework.midway.opening import MidwayFile
+from cptrack.casework.midway.saving import Saved
+from cptrack.casework.midway.words import CITE, DECISION_WORDS, RAG_WORDS, RISK_WORDS
 from cptrack.domain.models import MidwayDecision, RecordError, today
 from cptrack.rules.sources import legend
 from cptrack.storage.store import StaleVersionError, Store
@@ -31,7 +36,7 @@ def _outcome_list() -> parts.RowList:
     rag = lambda: widgets.ToggleButtons(  # noqa: E731
         options=[("Red", "red"), ("Amber", "amber"), ("Green", "green")],
         value=None,
-        tooltips=[mw.RAG_WORDS["red"], mw.RAG_WORDS["amber"], mw.RAG_WORDS["green"]],
+        tooltips=[RAG_WORDS["red"], RAG_WORDS["amber"], RAG_WORDS["green"]],
         style={"button_width": "70px"},
     )
     return parts.RowList(
@@ -47,22 +52,22 @@ def _outcome_list() -> parts.RowList:
             ),
         ],
         from_item=lambda o: {"outcome": o.outcome, "rag": o.rag, "evidence": o.evidence},
-        to_item=lambda v, _o: mw.OutcomeRow(v["outcome"], v["rag"], v["evidence"]),
+        to_item=lambda v, _o: OutcomeRow(v["outcome"], v["rag"], v["evidence"]),
         add_label="Add an outcome",
-        new_item=mw.OutcomeRow,
+        new_item=OutcomeRow,
     )
 
 
 class MidwayForm:
     """The form for one child's midway review."""
 
-    def __init__(self, file: mw.MidwayFile, store: Store, on_saved=None):
+    def __init__(self, file: MidwayFile, store: Store, on_saved=None):
         self.file = file
         self.store = store
         self.profile = file.profile
         self.on_saved = on_saved
         self.banner = Banner()
-        d = mw.fill_compliance(file)
+        d = midway_opening.fill_compliance(file)
         self.draft = d
         # The saved review as a document (PDF, Word, HTML), once there is one.
         self.download = ReportDownload(
@@ -77,7 +82,7 @@ class MidwayForm:
                 "risks_reducing",
                 "Are the original risks reducing?",
                 widgets.ToggleButtons(
-                    options=[(w, k) for k, w in mw.RISK_WORDS.items()],
+                    options=[(w, k) for k, w in RISK_WORDS.items()],
                     value=None,
                     style={"button_width": "90px"},
                 ),
@@ -128,7 +133,7 @@ class MidwayForm:
                 "decision",
                 "Decision",
                 widgets.RadioButtons(
-                    options=[(w, k) for k, w in mw.DECISION_WORDS.items()],
+                    options=[(w, k) for k, w in DECISION_WORDS.items()],
                     value=None,
                     layout=widgets.Layout(width="auto"),
                 ),
@@ -155,8 +160,8 @@ class MidwayForm:
         ):
             f[name].value = getattr(d, name)
         self.outcomes = _outcome_list()
-        self.outcomes.set(d.outcomes or [mw.OutcomeRow()])
-        self.actions = parts.action_list(mw.ActionRow)
+        self.outcomes.set(d.outcomes or [OutcomeRow()])
+        self.actions = parts.action_list(ActionRow)
         self.actions.set(d.actions)
         self.escalation: EscalationForm | None = None
         self.escalation_box = widgets.VBox([])
@@ -182,21 +187,21 @@ class MidwayForm:
                     "Progress against each outcome of the plan",
                     "Rate each outcome and say what has changed for the child; add or "
                     "remove outcomes as the plan has them.",
-                    mw.CITE["midway"],
+                    CITE["midway"],
                 ),
                 self.outcomes.widget,
                 parts.section(
                     "The original risks",
                     "Are the risks that led to the plan reducing?",
-                    mw.CITE["risks"],
+                    CITE["risks"],
                 ),
                 widgets.HTML(html.original_risks(file)),
                 f["risks_reducing"].box,
                 f["risks_evidence"].box,
-                parts.section("The child's voice", "", mw.CITE["child"]),
+                parts.section("The child's voice", "", CITE["child"]),
                 f["child_voice_heard"].box,
                 f["child_voice_evidence"].box,
-                parts.section("Contingency plan", "", mw.CITE["contingency"]),
+                parts.section("Contingency plan", "", CITE["contingency"]),
                 widgets.HTML(html.contingency(file)),
                 f["contingency_still_right"].box,
                 f["contingency_note"].box,
@@ -251,7 +256,7 @@ class MidwayForm:
         elif escalating:
             if self.escalation is None:
                 self.escalation = EscalationForm(
-                    self.profile, mw.new_escalation(self.file), prefix="escalation."
+                    self.profile, midway_opening.new_escalation(self.file), prefix="escalation."
                 )
             self.escalation_box.children = [
                 widgets.HTML(
@@ -265,7 +270,7 @@ class MidwayForm:
 
     # -- saving ------------------------------------------------------------
 
-    def read(self) -> mw.MidwayDraft:
+    def read(self) -> MidwayDraft:
         values = {name: f.value for name, f in self.fields.items()}
         values["outcomes"] = self.outcomes.items()
         values["actions"] = self.actions.items()
@@ -273,7 +278,7 @@ class MidwayForm:
         values["escalation"] = self.escalation.draft() if escalating and self.escalation else None
         return self.draft.with_values(**values)
 
-    def save(self) -> mw.Saved | None:
+    def save(self) -> Saved | None:
         draft = self.read()
         lists = {"outcomes": self.outcomes, "actions": self.actions}
         parts.clear_errors(self.fields, lists)
@@ -281,7 +286,7 @@ class MidwayForm:
             self.escalation.clear_errors()
         self.banner.clear()
         try:
-            saved = mw.save(self.store, draft, self.profile, today())
+            saved = midway_saving.save(self.store, draft, self.profile, today())
         except RecordError as exc:
             extra = [self.escalation.show_errors] if self.escalation else []
             parts.show_errors(exc.by_field(), self.fields, lists, self.banner, extra=extra)
@@ -290,7 +295,9 @@ class MidwayForm:
             self.banner.bad(str(exc))
             return None
         # Reopen from the database: the form now amends what was saved.
-        self.file = mw.open_review(self.store, self.file.child_id, self.profile, self.file.as_of)
+        self.file = midway_opening.open_review(
+            self.store, self.file.child_id, self.profile, self.file.as_of
+        )
         self.draft = self.file.draft
         self.actions.set(self.draft.actions)
         self.escalation = None

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
-from cptrack.casework import midway as mw
+from cptrack.casework.midway import due as midway_due
+from cptrack.casework.midway.draft import MidwayDraft
+from cptrack.casework.midway.opening import MidwayFile
 from cptrack.domain.models import CATEGORY_LABELS
 from cptrack.domain.values import fmt
 from cptrack.render.templating import macro, render
@@ -16,7 +18,7 @@ _BITS = "midway/bits.html"
 
 def header(authority: str, profile, day: str) -> Markup:
     """The page's title, and whether the profile makes the midway review a standard."""
-    if mw.has_rule(profile):
+    if midway_due.has_rule(profile):
         rules = "; ".join(r.citation.split(":")[0] for r in profile.rules_for("midway_review"))
         checked = f"{profile.name} makes the midway review a standard ({rules}). "
     else:
@@ -32,7 +34,7 @@ def due_table(rows: pd.DataFrame) -> Markup:
     return render("midway/due.html", rows=list(rows.itertuples()))
 
 
-def card(file: mw.MidwayFile, draft: mw.MidwayDraft) -> Markup:
+def card(file: MidwayFile, draft: MidwayDraft) -> Markup:
     """The child, the plan and the midway review's status, in one box."""
     plan, m, sched = file.plan, file.midway, file.schedule
     status = None
@@ -64,7 +66,7 @@ def card(file: mw.MidwayFile, draft: mw.MidwayDraft) -> Markup:
     )
 
 
-def facts(file: mw.MidwayFile) -> Markup:
+def facts(file: MidwayFile) -> Markup:
     """What the records show since the conference."""
     return render(
         "midway/facts.html",
@@ -75,7 +77,7 @@ def facts(file: mw.MidwayFile) -> Markup:
     )
 
 
-def original_risks(file: mw.MidwayFile) -> Markup:
+def original_risks(file: MidwayFile) -> Markup:
     conf = file.conference or {}
     items = [
         ("What we were worried about", conf.get("worried_about")),
@@ -86,7 +88,7 @@ def original_risks(file: mw.MidwayFile) -> Markup:
     )
 
 
-def contingency(file: mw.MidwayFile) -> Markup:
+def contingency(file: MidwayFile) -> Markup:
     return macro(_BITS, "paragraphs")(
         [("Current contingency plan", file.plan.get("contingency_plan") or "—")], ""
     )

@@ -1,4 +1,4 @@
-"""The midway review page: who is due (``casework.midway.due_list``, the engine's midway
+"""The midway review page: who is due (``casework.midway.due.due_list``, the engine's midway
 findings), and the form for one child (``form.MidwayForm``). The HTML comes from ``html``
 (templates); nothing here computes a date or writes to the database.
 """
@@ -14,7 +14,9 @@ from cptrack.apps.midway import html
 from cptrack.apps.midway.form import MidwayForm
 from cptrack.apps.widgets import Banner, guarded, open_store, primary, query_params, style
 from cptrack.caseload import load
-from cptrack.casework import midway as mw
+from cptrack.casework.midway import due as midway_due
+from cptrack.casework.midway import opening as midway_opening
+from cptrack.casework.midway.opening import MidwayFile
 from cptrack.domain.models import today
 from cptrack.rules import profiles
 from cptrack.rules.profiles import Profile
@@ -40,7 +42,7 @@ class MidwayApp:
         self.profile = profile
         self.as_of = as_of or today()
         self.banner = Banner()
-        self.file: mw.MidwayFile | None = None
+        self.file: MidwayFile | None = None
         staff = load_staff(store)
         self.chair = widgets.Dropdown(
             options=[("All chairs", 0)] + [(n, i) for i, n in staff.items()],
@@ -109,7 +111,7 @@ class MidwayApp:
 
     def refresh_list(self) -> None:
         caseload = load(self.store, chair_id=self.chair.value or None)
-        rows = mw.due_list(caseload, self.profile, self.as_of, within_wd=self.window.value)
+        rows = midway_due.due_list(caseload, self.profile, self.as_of, within_wd=self.window.value)
         self.rows = rows
         self.listing.value = html.due_table(rows)
         options = [
@@ -134,7 +136,7 @@ class MidwayApp:
             self.banner.bad(f"There is no child with ID {child_id!r}.")
             return
         self.banner.clear()
-        self.file = mw.open_review(self.store, child_id, self.profile, self.as_of)
+        self.file = midway_opening.open_review(self.store, child_id, self.profile, self.as_of)
         if self.file.plan is None:
             self.form_box.children = []
             self.banner.info(

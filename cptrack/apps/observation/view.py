@@ -17,6 +17,16 @@ import traceback
 import ipywidgets as widgets
 
 from cptrack.apps.observation import html
+from cptrack.apps.observation.fields import (
+    CHOOSE,
+    about_fields,
+    criterion_rows,
+    judgement_fields,
+    reflection_fields,
+    text_of,
+    value_of,
+)
+from cptrack.apps.observation.layout import about_grid, framework_part, part
 from cptrack.apps.widgets import (
     DOCUMENT_FORMATS,
     Banner,
@@ -37,23 +47,11 @@ from cptrack.casework.qa.observation import (
     observation_options,
 )
 from cptrack.domain.models import ObservationStatus, RecordError, today
-from cptrack.quality.observation import SCALE, Framework
-from cptrack.render import qa as render
-from cptrack.render.templating import trusted
+from cptrack.quality.observation import Framework
 from cptrack.storage import settings
 from cptrack.storage.store import Store
 
 log = logging.getLogger("cptrack.apps")
-CHOOSE = ""  # the value of a "choose" entry: a dropdown never holds None
-
-
-def _value(widget) -> object:
-    value = widget.value
-    return None if value == CHOOSE else value
-
-
-def _text(widget) -> str:
-    return (widget.value or "").strip()
 
 
 class ObservationView:
@@ -108,36 +106,8 @@ class ObservationView:
         self.status = widgets.HTML()
         self.status.add_class("cpt-status")
 
-        chair_options = [(f"— choose the {role.lower()} —", CHOOSE)] + [
-            (r.name, int(r.id)) for r in common.chairs(store).itertuples()
-        ]
-        self.chair = Field(
-            "chair_id",
-            f"{role} observed",
-            widgets.Dropdown(options=chair_options, layout=widgets.Layout(width="95%")),
-            required=True,
-        )
-        self.conference = Field(
-            "conference_id",
-            "Conference observed",
-            widgets.Dropdown(
-                options=[("— choose the chair first —", CHOOSE)], layout=widgets.Layout(width="95%")
-            ),
-            help="Conferences the chair held, newest first. Siblings discussed together are "
-            "one conference.",
-            required=True,
-        )
+        self.chair, self.conference, self.observer, self.date = about_fields(store, role)
         self.conference_details = widgets.HTML()
-        self.observer = Field(
-            "observer_id",
-            "Observed by",
-            widgets.Dropdown(
-                options=[("— choose the observer —", CHOOSE)] + common.observers(store),
-                layout=widgets.Layout(width="95%"),
-            ),
-            required=True,
-        )
-        self.date = Field("date", "Date of the observation", widgets.DatePicker(), required=True)
         self.chair.widget.observe(self._on_chair, "value")
         self.conference.widget.observe(self._on_conference, "value")
 
@@ -146,33 +116,7 @@ class ObservationView:
         self.framework_box = widgets.VBox()
         self._build_framework(self.model.framework)
 
-        judgement_options = [("— choose the overall judgement —", CHOOSE)] + [
-            (g.label, str(g.code)) for g in SCALE if g.score > 0
-        ]
-        self.strengths = Field(
-            "strengths",
-            "Strengths",
-            widgets.Textarea(layout=widgets.Layout(width="100%", height="90px")),
-            help="What the chair did well, with examples.",
-        )
-        self.development = Field(
-            "development_points",
-            "Development points",
-            widgets.Textarea(layout=widgets.Layout(width="100%", height="90px")),
-            help="What the chair could develop, specific enough to act on.",
-        )
-        self.judgement = Field(
-            "overall_judgement",
-            "Overall judgement",
-            widgets.Dropdown(options=judgement_options, layout=widgets.Layout(width="360px")),
-            required=True,
-        )
-        self.rationale = Field(
-            "overall_rationale",
-            "Rationale for the overall judgement",
-            widgets.Textarea(layout=widgets.Layout(width="100%", height="80px")),
-            required=True,
-        )
+        self.strengths, self.development, self.judgement, self.rationale = judgement_fields()
         self.draft_button = widgets.Button(description="Save draft", layout={"width": "160px"})
         self.submit_button = primary(
             widgets.Button(description=f"Submit to the {role.lower()}", layout={"width": "220px"})
@@ -184,20 +128,7 @@ class ObservationView:
         self.submit_button.on_click(guarded(self.banner, "submit")(lambda _b: self.save("submit")))
         self.amend_button.on_click(guarded(self.banner, "save")(lambda _b: self.save("amend")))
 
-        self.reflection = Field(
-            "chair_reflection",
-            f"The {role.lower()}'s reflection",
-            widgets.Textarea(layout=widgets.Layout(width="100%", height="110px")),
-            help="In the chair's own words: what they take from the "
-            "observation and what they will do.",
-            required=True,
-        )
-        self.acknowledged = Field(
-            "chair_acknowledged",
-            f"Date the {role.lower()} acknowledged the observation",
-            widgets.DatePicker(),
-            required=True,
-        )
+        self.reflection, self.acknowledged = reflection_fields(role)
         self.reflect_button = primary(
             widgets.Button(
                 description=f"Save the {role.lower()}'s reflection", layout={"width": "260px"}
@@ -210,41 +141,11 @@ class ObservationView:
 
     def _build_framework(self, framework: Framework) -> None:
         """Part B: a block per domain, a row per criterion."""
+        blocks, ratings, evidences = criterion_rows(framework)
         self.rating_fields.clear()
+        self.rating_fields.update(ratings)
         self.evidence_fields.clear()
-        options = [("— rate —", CHOOSE)] + [(g.label, str(g.code)) for g in SCALE]
-        blocks: list[widgets.Widget] = [
-            widgets.HTML(html.piece("legend", trusted(render.legend())))
-        ]
-        for n, domain in enumerate(framework.domains, 1):
-            blocks.append(widgets.HTML(html.piece("domain_head", n, domain)))
-            blocks.append(widgets.HTML(html.piece("column_heads")))
-            for k, c in enumerate(domain.criteria, 1):
-                text = widgets.HTML(
-                    html.piece("criterion", f"{n}.{k}", c), layout=widgets.Layout(width="47%")
-                )
-                rating = Field(
-                    f"rating.{c.id}",
-                    "Rating",
-                    widgets.Dropdown(options=options, layout=widgets.Layout(width="96%")),
-                )
-                evidence = Field(
-                    f"evidence.{c.id}",
-                    "Evidence",
-                    widgets.Textarea(
-                        placeholder="What you saw and heard",
-                        layout=widgets.Layout(width="98%", height="54px"),
-                    ),
-                )
-                for f, width in ((rating, "21%"), (evidence, "32%")):
-                    f.box.add_class("cpt-hide-label")
-                    f.box.layout.width = width
-                row = widgets.HBox([text, rating.box, evidence.box])
-                row.add_class("cpt-crit-row")
-                row.add_class(f"cpt-criterion-{c.id}")
-                self.rating_fields[c.id] = rating
-                self.evidence_fields[c.id] = evidence
-                blocks.append(row)
+        self.evidence_fields.update(evidences)
         self.framework_box.children = tuple(blocks)
 
     # -- the page ------------------------------------------------------------
@@ -271,38 +172,24 @@ class ObservationView:
 
     def widget(self) -> widgets.Widget:
         role = self.role.lower()
-
-        def part(letter: str, title: str, *children: widgets.Widget) -> widgets.VBox:
-            head = widgets.HTML(html.piece("part_head", letter, title))
-            body = widgets.VBox(list(children))
-            body.add_class("cpt-part-body")
-            box = widgets.VBox([head, body])
-            box.add_class("cpt-part")
-            box.add_class(f"cpt-part-{letter.lower()}")
-            return box
-
-        framework_part = widgets.VBox(
-            [
-                widgets.HTML(
-                    html.piece(
-                        "part_head",
-                        "B",
-                        f"Observation against the standards ({self.model.framework.name})",
-                    )
-                ),
-                self.framework_box,
-            ]
-        )
-        framework_part.add_class("cpt-part")
-        framework_part.add_class("cpt-part-b")
         page = widgets.VBox(
             [
                 style(),
                 self.title,
                 widgets.HBox([self.open_choice, self.open_button, self.new_button]),
                 self.status,
-                part("A", "About the observation", self._about()),
-                framework_part,
+                part(
+                    "A",
+                    "About the observation",
+                    about_grid(
+                        self.chair,
+                        self.conference,
+                        self.conference_details,
+                        self.observer,
+                        self.date,
+                    ),
+                ),
+                framework_part(self.model.framework.name, self.framework_box),
                 part("C", "Strengths", self.strengths.box),
                 part("D", "Development points", self.development.box),
                 part("E", "Overall judgement", self.judgement.box, self.rationale.box),
@@ -323,15 +210,6 @@ class ObservationView:
         page.add_class("cpt-paper")
         self._refresh_open_list()
         return page
-
-    def _about(self) -> widgets.GridBox:
-        """Part A in two columns: who and which conference; by whom and when."""
-        left = widgets.VBox([self.chair.box, self.conference.box, self.conference_details])
-        right = widgets.VBox([self.observer.box, self.date.box])
-        return widgets.GridBox(
-            [left, right],
-            layout=widgets.Layout(grid_template_columns="56% 42%", grid_gap="0 2%"),
-        )
 
     def _refresh_open_list(self) -> None:
         self.open_choice.options = [("— choose an observation to open —", CHOOSE)] + (
@@ -367,17 +245,17 @@ class ObservationView:
 
     def _to_model(self) -> None:
         m = self.model
-        m.chair_id = _value(self.chair.widget)
-        m.conference_id = _value(self.conference.widget)
-        m.observer_id = _value(self.observer.widget)
+        m.chair_id = value_of(self.chair.widget)
+        m.conference_id = value_of(self.conference.widget)
+        m.observer_id = value_of(self.observer.widget)
         m.date = self.date.widget.value
-        m.ratings = {cid: _value(f.widget) for cid, f in self.rating_fields.items()}
-        m.evidence = {cid: _text(f.widget) for cid, f in self.evidence_fields.items()}
-        m.strengths = _text(self.strengths.widget)
-        m.development_points = _text(self.development.widget)
-        m.overall_judgement = _value(self.judgement.widget)
-        m.overall_rationale = _text(self.rationale.widget)
-        m.chair_reflection = _text(self.reflection.widget)
+        m.ratings = {cid: value_of(f.widget) for cid, f in self.rating_fields.items()}
+        m.evidence = {cid: text_of(f.widget) for cid, f in self.evidence_fields.items()}
+        m.strengths = text_of(self.strengths.widget)
+        m.development_points = text_of(self.development.widget)
+        m.overall_judgement = value_of(self.judgement.widget)
+        m.overall_rationale = text_of(self.rationale.widget)
+        m.chair_reflection = text_of(self.reflection.widget)
         m.chair_acknowledged = self.acknowledged.widget.value
 
     def _show_status(self) -> None:
@@ -406,7 +284,7 @@ class ObservationView:
     # -- events ------------------------------------------------------------
 
     def _conference_options(self) -> None:
-        chair = _value(self.chair.widget)
+        chair = value_of(self.chair.widget)
         if chair is None:
             self.conference.widget.options = [("— choose the chair first —", CHOOSE)]
             return
@@ -418,13 +296,13 @@ class ObservationView:
         self.conference.widget.options = [(head, CHOOSE), *options]
 
     def _on_chair(self, _change) -> None:
-        current = _value(self.conference.widget)
+        current = value_of(self.conference.widget)
         self._conference_options()
         values = [v for _, v in self.conference.widget.options]
         self.conference.widget.value = current if current in values else CHOOSE
 
     def _on_conference(self, _change) -> None:
-        details = common.conference_details(self.store, _value(self.conference.widget))
+        details = common.conference_details(self.store, value_of(self.conference.widget))
         if details is None:
             self.conference_details.value = ""
             return
@@ -438,7 +316,7 @@ class ObservationView:
             self.date.widget.value = details["held_date"]
 
     def _on_open(self, _button) -> None:
-        chosen = _value(self.open_choice)
+        chosen = value_of(self.open_choice)
         if chosen is None:
             self.banner.info("Choose an observation to open.")
             return

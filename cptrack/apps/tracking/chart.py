@@ -12,7 +12,7 @@ import io
 
 import pandas as pd
 
-from cptrack.casework.tracking import CHRONOLOGY_KINDS
+from cptrack.casework.tracking.chronology import CHRONOLOGY_KINDS
 
 STATES = {  # state: (label, marker, face, edge)
     "done": ("Done", "o", "#1d70b8", "#1d70b8"),

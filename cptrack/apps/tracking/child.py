@@ -14,7 +14,12 @@ from cptrack.apps.escalation.panel import EscalationPanel
 from cptrack.apps.tracking import html
 from cptrack.apps.tracking.form import RecordForm
 from cptrack.apps.widgets import Banner, ReportDownload, guarded
-from cptrack.casework import tracking as m
+from cptrack.casework.tracking import child as child_file
+from cptrack.casework.tracking import record as tracking_record
+from cptrack.casework.tracking.child import REPORT_FORMATS, ChildFile
+from cptrack.casework.tracking.record import Saved
+from cptrack.casework.tracking.words import DECISION_WORDS
+from cptrack.domain import values
 from cptrack.domain.models import TrackingDecision, today
 from cptrack.domain.values import fmt
 from cptrack.rules.profiles import Profile
@@ -35,7 +40,7 @@ class ChildView:
     def __init__(self, app: Page):
         self.app = app
         self.banner = Banner()
-        self.file: m.ChildFile | None = None
+        self.file: ChildFile | None = None
         self.panel: EscalationPanel | None = None
         self.built = False
         self.body = widgets.VBox([widgets.HTML(html.no_child())])
@@ -71,22 +76,24 @@ class ChildView:
         app = self.app
         self.download = ReportDownload(
             self.banner,
-            lambda: m.report_request(
+            lambda: child_file.report_request(
                 app.store, app.profile, app.as_of, child_id=self.file.child_id
             ),
-            m.REPORT_FORMATS["child_summary"],
+            REPORT_FORMATS["child_summary"],
         )
 
     def open(self, child_id: str) -> None:
         self.banner.clear()
         self.build()
-        self.file = m.open_child(self.app.store, child_id, self.app.profile, self.app.as_of)
+        self.file = child_file.open_child(
+            self.app.store, child_id, self.app.profile, self.app.as_of
+        )
         self.panel = EscalationPanel(
             self.app.store,
             self.app.profile,
             child_id,
             plan_id=self._plan_id(),
-            raised_by=m.as_int(self.file.child.get("chair_id")),
+            raised_by=values.as_int(self.file.child.get("chair_id")),
             source_kind="case_tracking",
             as_of=self.app.as_of,
             title="Escalations",
@@ -138,7 +145,7 @@ class ChildView:
         self.actions.value = html.actions_table(file.actions())
         chron = file.chronology()
         plans = [
-            (m.as_date(p.start_date), m.as_date(p.end_date))
+            (values.as_date(p.start_date), values.as_date(p.end_date))
             for p in file.caseload.cp_plans.itertuples()
         ]
         svg = timeline_svg(chron, file.as_of, plans)
@@ -149,7 +156,7 @@ class ChildView:
         own = recs[recs["kind"] == "case_tracking"]
         options = [
             (
-                f"{fmt(r.date, '—')}: {m.DECISION_WORDS.get(r.decision, r.decision)} "
+                f"{fmt(r.date, '—')}: {DECISION_WORDS.get(r.decision, r.decision)} "
                 f"(version {int(r.version)})",
                 int(r.id),
             )
@@ -162,24 +169,24 @@ class ChildView:
         self.amend_button.layout.display = shown
 
     def new(self) -> None:
-        self.form.set(m.new_draft(self.file, today()))
+        self.form.set(tracking_record.new_draft(self.file, today()))
 
     def amend(self, record_id: int | None) -> None:
         row = self.app.store.get("case_tracking", record_id) if record_id else None
         if row is None or row["child_id"] != self.file.child_id:
             self.banner.bad("Choose one of this child's records to amend.")
             return
-        self.form.set(m.open_draft(row))
+        self.form.set(tracking_record.open_draft(row))
 
-    def saved(self, saved: m.Saved) -> None:
+    def saved(self, saved: Saved) -> None:
         """After a save: the child's history and the dashboard read again; an escalation
         decision opens the escalation form, linked to the record."""
         record = saved.record
-        self.file = m.open_child(
+        self.file = child_file.open_child(
             self.app.store, self.file.child_id, self.app.profile, self.app.as_of
         )
         self.show()
-        self.form.set(m.open_draft(self.app.store.get("case_tracking", record["id"])))
+        self.form.set(tracking_record.open_draft(self.app.store.get("case_tracking", record["id"])))
         self.app.refresh()
         if record.get("decision") == TrackingDecision.ESCALATE.value and self.panel:
             self.panel.source_record_id = record["id"]
@@ -187,7 +194,7 @@ class ChildView:
 
     def refresh(self) -> None:
         if self.file is not None:
-            self.file = m.open_child(
+            self.file = child_file.open_child(
                 self.app.store, self.file.child_id, self.app.profile, self.app.as_of
             )
             self.show()

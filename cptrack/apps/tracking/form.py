@@ -8,7 +8,9 @@ import ipywidgets as widgets
 from cptrack.apps import parts
 from cptrack.apps.tracking import html
 from cptrack.apps.widgets import Banner, form_piece, guarded, primary
-from cptrack.casework import tracking as m
+from cptrack.casework.tracking import record as tracking_record
+from cptrack.casework.tracking.record import Saved, TrackingDraft
+from cptrack.casework.tracking.words import CHECK_WORDS, DECISION_WORDS
 from cptrack.domain.models import RecordError, today
 from cptrack.storage.store import StaleVersionError, Store
 
@@ -19,7 +21,7 @@ class RecordForm:
     def __init__(self, on_saved):
         self.on_saved = on_saved
         self.banner = Banner()
-        self.draft: m.TrackingDraft | None = None
+        self.draft: TrackingDraft | None = None
         f = self.fields = {
             "date": parts.field("date", "Date of the check", parts.date(), required=True),
             "observations": parts.field(
@@ -37,7 +39,7 @@ class RecordForm:
                 "decision",
                 "Decision",
                 widgets.RadioButtons(
-                    options=[(w, k) for k, w in m.DECISION_WORDS.items()],
+                    options=[(w, k) for k, w in DECISION_WORDS.items()],
                     value=None,
                     layout=widgets.Layout(width="auto"),
                 ),
@@ -53,7 +55,7 @@ class RecordForm:
         }
         self.checks = {
             k: widgets.Checkbox(description=w, indent=False, layout=widgets.Layout(width="auto"))
-            for k, w in m.CHECK_WORDS.items()
+            for k, w in CHECK_WORDS.items()
         }
         checks_box = widgets.HBox(list(self.checks.values()), layout=widgets.Layout(gap="18px"))
         checks_box.add_class("cpt-checks")
@@ -79,7 +81,7 @@ class RecordForm:
         )
         self.widget.add_class("cpt-tracking-form")
 
-    def set(self, draft: m.TrackingDraft) -> None:
+    def set(self, draft: TrackingDraft) -> None:
         self.draft = draft
         for name, value in draft.values().items():
             if name in self.checks:
@@ -96,16 +98,16 @@ class RecordForm:
         parts.clear_errors(self.fields, {})
         self.banner.clear()
 
-    def read(self) -> m.TrackingDraft:
+    def read(self) -> TrackingDraft:
         values = {name: f.value for name, f in self.fields.items()}
         values.update({k: c.value for k, c in self.checks.items()})
         return self.draft.with_values(**values)
 
-    def save(self) -> m.Saved | None:
+    def save(self) -> Saved | None:
         draft = self.read()
         self.clear()
         try:
-            saved = m.save(self.store, draft, today())
+            saved = tracking_record.save(self.store, draft, today())
         except RecordError as exc:
             parts.show_errors(exc.by_field(), self.fields, {}, self.banner)
             return None

@@ -14,7 +14,16 @@ import pandas as pd
 from markupsafe import Markup
 
 from cptrack import engine
-from cptrack.casework import tracking as m
+from cptrack.casework.tracking.child import ChildFile
+from cptrack.casework.tracking.words import (
+    AGENCY_WORDS,
+    CATEGORY_WORDS,
+    CHECK_WORDS,
+    DECISION_WORDS,
+    KIND_WORDS,
+    RAG_WORDS,
+    yes,
+)
 from cptrack.domain.values import fmt
 from cptrack.render.templating import macro, render, trusted
 
@@ -45,9 +54,9 @@ def dashboard_table(rows: pd.DataFrame, *, with_chair: bool, limit: int = 0) -> 
         rows=list(shown.itertuples()),
         total=len(rows),
         with_chair=with_chair,
-        rag_words=m.RAG_WORDS,
-        category_words=m.CATEGORY_WORDS,
-        yes=m.yes,
+        rag_words=RAG_WORDS,
+        category_words=CATEGORY_WORDS,
+        yes=yes,
     )
 
 
@@ -68,7 +77,7 @@ def findings_table(f: pd.DataFrame, table_id: str) -> Markup:
         }
         for r in f.itertuples()
     ]
-    return render("tracking/findings.html", rows=rows, table_id=table_id, rag_words=m.RAG_WORDS)
+    return render("tracking/findings.html", rows=rows, table_id=table_id, rag_words=RAG_WORDS)
 
 
 def chronology_table(chron: pd.DataFrame) -> Markup:
@@ -76,26 +85,25 @@ def chronology_table(chron: pd.DataFrame) -> Markup:
 
 
 def actions_table(a: pd.DataFrame) -> Markup:
-    return render("tracking/actions.html", rows=list(a.itertuples()), agency_words=m.AGENCY_WORDS)
+    return render("tracking/actions.html", rows=list(a.itertuples()), agency_words=AGENCY_WORDS)
 
 
 def records_table(recs: pd.DataFrame) -> Markup:
     rows = []
     for r in recs.itertuples():
         checked = (
-            ", ".join(w.split(" (")[0] for k, w in m.CHECK_WORDS.items() if m.yes(getattr(r, k)))
-            or "—"
+            ", ".join(w.split(" (")[0] for k, w in CHECK_WORDS.items() if yes(getattr(r, k))) or "—"
         )
         decision = (
-            m.DECISION_WORDS.get(r.decision, r.decision)
+            DECISION_WORDS.get(r.decision, r.decision)
             if r.kind == "case_tracking"
-            else m.KIND_WORDS.get(r.kind, r.kind)
+            else KIND_WORDS.get(r.kind, r.kind)
         )
         rows.append({**r._asdict(), "checked": checked, "decision_words": decision})
     return render("tracking/records.html", rows=rows)
 
 
-def child_card(file: m.ChildFile) -> Markup:
+def child_card(file: ChildFile) -> Markup:
     c, plan = file.child, file.plan
     born = (
         fmt(c.get("date_of_birth"), "—")
@@ -112,7 +120,7 @@ def child_card(file: m.ChildFile) -> Markup:
         state = "open" if file.plan_open else f"ended {fmt(plan.get('end_date'), '—')}"
         facts += [
             ("Plan", f"started {fmt(plan['start_date'], '—')} ({state})"),
-            ("Category", m.CATEGORY_WORDS.get(plan.get("latest_category"), "—")),
+            ("Category", CATEGORY_WORDS.get(plan.get("latest_category"), "—")),
         ]
         if plan.get("previous_plans"):
             facts.append(("Previous plans", str(plan["previous_plans"])))

@@ -26,7 +26,10 @@ from cptrack.apps.widgets import (
     query_params,
     style,
 )
-from cptrack.casework import tracking as m
+from cptrack.casework.tracking import child as child_file
+from cptrack.casework.tracking import dashboard
+from cptrack.casework.tracking.child import REPORT_FORMATS
+from cptrack.casework.tracking.words import CATEGORY_WORDS
 from cptrack.domain.models import today
 from cptrack.rules import profiles
 from cptrack.rules.profiles import Profile
@@ -55,7 +58,7 @@ class TrackingApp:
         self.profile = profile
         self.as_of = as_of or today()
         self.banner = Banner()
-        self.chairs = m.chairs(store)
+        self.chairs = dashboard.chairs(store)
         teams = self.chairs.dropna(subset=["team_id"]).drop_duplicates("team_id")
         self.team = widgets.Dropdown(
             options=[("All teams", 0)] + [(t.team, int(t.team_id)) for t in teams.itertuples()],
@@ -91,7 +94,7 @@ class TrackingApp:
             style={"button_width": "130px"},
         )
         self.category = widgets.Dropdown(
-            options=[("Any category", "")] + [(w, k) for k, w in m.CATEGORY_WORDS.items()],
+            options=[("Any category", "")] + [(w, k) for k, w in CATEGORY_WORDS.items()],
             value="",
             layout=widgets.Layout(width="200px"),
         )
@@ -124,7 +127,7 @@ class TrackingApp:
         self.calendar_link = widgets.HTML("")
         self.download = ReportDownload(
             self.banner,
-            lambda: m.report_request(
+            lambda: child_file.report_request(
                 self.store,
                 self.profile,
                 self.as_of,
@@ -132,7 +135,7 @@ class TrackingApp:
                 team_id=self.team.value or None,
                 filtered=self._filtered(),
             ),
-            m.REPORT_FORMATS["chair_caseload"],
+            REPORT_FORMATS["chair_caseload"],
         )
         self.child_view = ChildView(self)
         self.open_button.on_click(
@@ -234,7 +237,7 @@ class TrackingApp:
         self.refresh()
 
     def refresh(self) -> None:
-        self.dash = m.dashboard(
+        self.dash = dashboard.dashboard(
             self.store,
             self.profile,
             self.as_of,
@@ -319,7 +322,7 @@ class TrackingApp:
     def make_calendar(self) -> None:
         from cptrack.interchange import ics  # here: only a download pays for icalendar
 
-        caseload = m.scoped_caseload(
+        caseload = dashboard.scoped_caseload(
             self.store, chair_id=self.chair.value or None, team_id=self.team.value or None
         )
         who = self.chair.label if self.chair.value else "all chairs"
