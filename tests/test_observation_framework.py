@@ -12,6 +12,7 @@ from cptrack.domain.models import Rating
 from cptrack.quality import observation
 from cptrack.quality.observation import Source, verify_source
 from cptrack.rules import profiles
+from cptrack.rules.profiles.registry import SECTIONS
 
 NAMED_DOMAINS = {
     "preparation": "preparation and meeting the family beforehand",
@@ -280,7 +281,7 @@ def test_the_section_and_every_domain_are_documented():
     from conftest import ROOT
 
     profiles_doc = (ROOT / "docs" / "standards-profiles.md").read_text(encoding="utf-8")
-    for name, (target, _) in profiles.SECTIONS.items():
+    for name, (target, _) in SECTIONS.items():
         assert f"`[{name}]` | `{target}`" in profiles_doc
     qa_doc = (ROOT / "docs" / "qa.md").read_text(encoding="utf-8")
     for d in observation.standard().domains:

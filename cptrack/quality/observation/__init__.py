@@ -231,7 +231,7 @@ class FrameworkError(ValueError):
 
 
 def _problem(where: str, field: str, message: str):
-    from cptrack.rules.profiles import Problem
+    from cptrack.rules.profiles.model import Problem
 
     return Problem(where, field, message)
 
@@ -373,7 +373,7 @@ SECTION_KEYS = {"base", "name", "description", "interval_months", "drop", "domai
 def parse(value: Any, problems: list) -> Framework:
     """The ``[observation]`` section of a standards profile, applied to the standard framework.
 
-    Registered in ``cptrack.rules.profiles.SECTIONS``; problems are appended, never raised.
+    Registered in ``cptrack.rules.profiles.registry.SECTIONS``; problems are appended, never raised.
     """
     where = "[observation]"
     if not isinstance(value, Mapping):
