@@ -14,7 +14,8 @@ from cptrack.casework.conference import agenda
 from cptrack.casework.conference import record as rec
 from cptrack.domain.models import RecordError
 from cptrack.rules import profiles, workdays
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 from cptrack.storage.tables import TABLES
 
 D = dt.date

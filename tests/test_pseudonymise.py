@@ -29,7 +29,9 @@ from cptrack.reports import DOCUMENTS, REPORTS, filename, open_report, report_cl
 from cptrack.reports.pdf import CHROMIUM, Printer
 from cptrack.reports.pseudonyms import Scrubber, load_key
 from cptrack.storage import settings
-from cptrack.storage.store import REDACTED, Store, StoreError
+from cptrack.storage.audit import REDACTED
+from cptrack.storage.connection import StoreError
+from cptrack.storage.store import Store
 from cptrack.storage.tables import TABLES, audit_log
 
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof"}

@@ -40,7 +40,8 @@ from cptrack.demo import events as demo_events
 from cptrack.demo import qa as demo_qa
 from cptrack.domain.models import Agency, ConferenceType, today
 from cptrack.rules import workdays
-from cptrack.storage.store import Columns, Copy, Store, prepare
+from cptrack.storage.bulk import Columns, Copy, prepare
+from cptrack.storage.store import Store
 
 # Shares of families at each stage, per 100 families. Families are dealt from shuffled decks
 # of 100 with the families awaiting an initial conference spread evenly through each deck,

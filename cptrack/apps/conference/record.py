@@ -24,7 +24,8 @@ from cptrack.casework.conference import preparation as prep
 from cptrack.casework.conference import record as rec
 from cptrack.domain.models import CATEGORY_LABELS, PLAN_OUTCOMES, RecordError, today
 from cptrack.rules.sources import legend
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 CATEGORY_CHOICES = {c.value: w for c, w in CATEGORY_LABELS.items()}
 FREQUENCIES = {

@@ -335,7 +335,7 @@ def show() -> FeedbackView | None:
     from IPython.display import HTML, display
 
     from cptrack.render.style import notice
-    from cptrack.storage.store import StoreError
+    from cptrack.storage.connection import StoreError
 
     try:
         view = FeedbackView.open(open_store())

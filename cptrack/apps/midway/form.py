@@ -24,7 +24,8 @@ from cptrack.casework import midway as mw
 from cptrack.casework.escalations import log as escalation_log
 from cptrack.domain.models import MidwayDecision, RecordError, today
 from cptrack.rules.sources import legend
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 
 def _outcome_list() -> parts.RowList:

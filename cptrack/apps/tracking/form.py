@@ -10,7 +10,8 @@ from cptrack.apps.tracking import html
 from cptrack.apps.widgets import Banner, form_piece, guarded, primary
 from cptrack.casework import tracking as m
 from cptrack.domain.models import RecordError, today
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 
 class RecordForm:

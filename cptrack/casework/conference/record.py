@@ -58,7 +58,8 @@ from cptrack.domain.values import fmt
 from cptrack.engine import timescales
 from cptrack.rules import workdays
 from cptrack.rules.profiles import Profile
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 from cptrack.storage.tables import TABLES
 
 LABEL = "Conference record"

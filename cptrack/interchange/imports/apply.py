@@ -45,8 +45,10 @@ from cptrack.interchange.imports.report import (
     LeftAlone,
     Problem,
 )
+from cptrack.storage.connection import StoreError, dumps
 from cptrack.storage.integrity import unique_columns
-from cptrack.storage.store import Store, StoreError, constraint_errors, dumps
+from cptrack.storage.refusals import constraint_errors
+from cptrack.storage.store import Store
 from cptrack.storage.tables import audit_log, table
 
 # How each cross-record rule of cptrack.storage.integrity is honoured for imported kinds. A test
