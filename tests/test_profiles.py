@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, unavailable
-from cptrack.quality import observation
+from cptrack.quality.observation.seeds import seeds_dir
 from cptrack.rules import profiles
 from cptrack.rules.profiles import ProfileError
 from cptrack.rules.profiles.registry import REGISTRY, SECTIONS
 from cptrack.rules.profiles.settings import SETTINGS, setting_problem
 from cptrack.rules.sources import NATIONAL_FIGURES
 
-SEEDS = observation.seeds_dir()  # CPTRACK_SEEDS, else ../shared/seeds
+SEEDS = seeds_dir()  # CPTRACK_SEEDS, else ../shared/seeds
 PROFILE_DIR = Path(profiles.__file__).parent
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from cptrack.domain.models import Respondent
-from cptrack.quality.observation import Source
+from cptrack.quality.observation.framework import Source
 from cptrack.storage.store import Store
 from cptrack.storage.tables import TABLES
 

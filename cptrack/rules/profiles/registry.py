@@ -20,7 +20,7 @@ REGISTRY: dict[str, str] = {
 # Extension sections, by name: "module:function" and a line of help (see the package's docstring).
 SECTIONS: dict[str, tuple[str, str]] = {
     "observation": (
-        "cptrack.quality.observation:parse",
+        "cptrack.quality.observation.section:parse",
         "the practice observation framework: domains and criteria with their sources, "
         "applied to the standard framework (docs/qa.md)",
     ),
