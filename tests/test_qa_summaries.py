@@ -9,7 +9,7 @@ import pytest
 
 from cptrack.casework.qa.dashboard import Dashboard
 from cptrack.domain.models import today
-from cptrack.quality import feedback, observation
+from cptrack.quality import feedback, observation, questionnaires
 from cptrack.quality.observation import summary
 from cptrack.quality.observation.seeds import seeds_dir, verify_source
 from cptrack.render import qa as render
@@ -227,7 +227,7 @@ def test_every_feedback_question_cites_a_seed_that_says_it():
         from conftest import unavailable
 
         unavailable(f"the seeds are not at {seeds}")
-    for where, source in feedback.all_sources():
+    for where, source in questionnaires.all_sources():
         assert source.seed[:3] in ("000", "001"), where
         assert None is verify_source(source, seeds), where
 
