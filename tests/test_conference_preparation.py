@@ -12,7 +12,8 @@ from cptrack.casework.conference import agenda
 from cptrack.casework.conference import preparation as prep
 from cptrack.domain.models import RecordError
 from cptrack.rules import profiles
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 D = dt.date
 LBH = profiles.load("lbh")  # reports to the chair 3 working days before; to the family 48 hours

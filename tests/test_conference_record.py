@@ -15,7 +15,8 @@ from cptrack.casework.conference.record import dates, opening, saving
 from cptrack.casework.conference.record.draft import ActionRow, AttendeeRow, RecordDraft
 from cptrack.domain.models import RecordError
 from cptrack.rules import profiles, workdays
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 from cptrack.storage.tables import TABLES
 
 D = dt.date

@@ -11,7 +11,8 @@ from cptrack.casework import escalation_log, escalations
 from cptrack.cli import main
 from cptrack.domain.models import RecordError
 from cptrack.rules import profiles
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 D = dt.date
 MONDAY = D(2026, 11, 16)

@@ -17,7 +17,8 @@ from cptrack.casework.midway.draft import ActionRow, MidwayDraft, OutcomeRow
 from cptrack.casework.midway.opening import MidwayFile
 from cptrack.domain.models import RecordError
 from cptrack.rules import profiles
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 D = dt.date
 DORSET = profiles.load("dorset")  # holds a midway review rule (004 §4.14)

@@ -10,8 +10,11 @@ import pytest
 from conftest import unavailable
 from cptrack.domain.models import Rating
 from cptrack.quality import observation
-from cptrack.quality.observation import Source, verify_source
+from cptrack.quality.observation import Source
+from cptrack.quality.observation.framework import all_sources
+from cptrack.quality.observation.seeds import ENV_SEEDS, seeds_dir, verify_source
 from cptrack.rules import profiles
+from cptrack.rules.profiles.registry import SECTIONS
 
 NAMED_DOMAINS = {
     "preparation": "preparation and meeting the family beforehand",
@@ -28,9 +31,9 @@ NAMED_DOMAINS = {
 
 @pytest.fixture(scope="module")
 def seeds():
-    folder = observation.seeds_dir()
+    folder = seeds_dir()
     if not folder.is_dir():
-        unavailable(f"the seeds are not at {folder} (set {observation.ENV_SEEDS})")
+        unavailable(f"the seeds are not at {folder} (set {ENV_SEEDS})")
     return folder
 
 
@@ -38,7 +41,7 @@ def _every_source():
     seen = set()
     for name in profiles.available():
         framework = observation.for_profile(profiles.load(name))
-        for criterion, source in observation.all_sources(framework):
+        for criterion, source in all_sources(framework):
             if (criterion.id, source) in seen:
                 continue
             seen.add((criterion.id, source))
@@ -70,7 +73,7 @@ def test_the_standard_framework_has_the_nine_domains_of_the_issue():
 
 def test_the_seeds_the_issue_names_are_all_drawn_on():
     """000, 002, 003 and 004 each give criteria (001 too, for fact and opinion)."""
-    prefixes = {s.seed[:3] for _, s in observation.all_sources(observation.standard())}
+    prefixes = {s.seed[:3] for _, s in all_sources(observation.standard())}
     assert {"000", "001", "002", "003", "004"} == prefixes
 
 
@@ -280,7 +283,7 @@ def test_the_section_and_every_domain_are_documented():
     from conftest import ROOT
 
     profiles_doc = (ROOT / "docs" / "standards-profiles.md").read_text(encoding="utf-8")
-    for name, (target, _) in profiles.SECTIONS.items():
+    for name, (target, _) in SECTIONS.items():
         assert f"`[{name}]` | `{target}`" in profiles_doc
     qa_doc = (ROOT / "docs" / "qa.md").read_text(encoding="utf-8")
     for d in observation.standard().domains:

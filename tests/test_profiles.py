@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, unavailable
-from cptrack.quality import observation
+from cptrack.quality.observation.seeds import seeds_dir
 from cptrack.rules import profiles
 from cptrack.rules.profiles import ProfileError
+from cptrack.rules.profiles.registry import REGISTRY, SECTIONS
+from cptrack.rules.profiles.settings import SETTINGS, setting_problem
 from cptrack.rules.sources import NATIONAL_FIGURES
 
-SEEDS = observation.seeds_dir()  # CPTRACK_SEEDS, else ../shared/seeds
+SEEDS = seeds_dir()  # CPTRACK_SEEDS, else ../shared/seeds
 PROFILE_DIR = Path(profiles.__file__).parent
 
 
@@ -52,7 +54,7 @@ def _all_citations():
 def test_every_file_is_registered_and_every_registered_profile_loads():
     """Like holidays' registry test: the .toml files here and the registry agree."""
     on_disk = {p.name for p in PROFILE_DIR.glob("*.toml")}
-    assert on_disk == set(profiles.REGISTRY.values())
+    assert on_disk == set(REGISTRY.values())
     for name in profiles.available():
         p = profiles.load(name)
         assert p.id == name
@@ -271,9 +273,9 @@ def test_amount_from_a_setting_follows_the_setting():
 
 def test_every_setting_is_documented():
     """Each declared setting has help text and a default that passes its own check."""
-    for s in profiles.SETTINGS:
+    for s in SETTINGS:
         assert len(s.help) > 20, s.name
-        assert profiles._setting_problem(s, s.default) == "", s.name
+        assert setting_problem(s, s.default) == "", s.name
 
 
 def _write(tmp_path: Path, body: str) -> Path:
@@ -384,9 +386,7 @@ def test_an_applied_rule_on_an_uncheckable_event_is_refused(tmp_path):
 
 def test_an_extension_section_is_parsed_by_its_registered_function(tmp_path, monkeypatch):
     """A section named in SECTIONS is validated by its function and kept on the profile."""
-    monkeypatch.setitem(
-        profiles.SECTIONS, "checklist", ("tests.test_profiles:_parse_checklist", "")
-    )
+    monkeypatch.setitem(SECTIONS, "checklist", ("tests.test_profiles:_parse_checklist", ""))
     path = _write(tmp_path, 'extends = "national"\n[checklist]\nitems = ["interpreter", "venue"]\n')
     assert profiles.load(str(path)).sections["checklist"] == ["interpreter", "venue"]
     bad = _write(tmp_path, 'extends = "national"\n[checklist]\nitems = "venue"\n')
@@ -404,7 +404,7 @@ def _parse_checklist(value, problems):
 def test_every_setting_and_event_is_in_the_docs():
     """docs/standards-profiles.md lists every setting and every event (like datasette's docs test)."""
     doc = (ROOT / "docs" / "standards-profiles.md").read_text(encoding="utf-8")
-    for s in profiles.SETTINGS:
+    for s in SETTINGS:
         assert f"| `{s.name}` |" in doc, f"setting {s.name} is not documented"
     for event in profiles.EVENTS:
         assert f"| `{event}` |" in doc, f"event {event} is not documented"
@@ -413,7 +413,7 @@ def test_every_setting_and_event_is_in_the_docs():
 def test_rule_texts_give_the_figures_not_the_settings_names(tmp_path):
     """A text names a setting in braces; the chair reads this profile's value, a list in
     words, and again after the page changes a setting."""
-    names = [s.name for s in profiles.SETTINGS]
+    names = [s.name for s in SETTINGS]
     for pid in profiles.available():
         for rule in profiles.load(pid).rules:
             assert not any(re.search(rf"\b{n}\b|[{{}}]", rule.text) for n in names), rule.text

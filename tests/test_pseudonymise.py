@@ -24,12 +24,14 @@ import cptrack
 from cptrack.cli import main
 from cptrack.demo import synthetic as demo
 from cptrack.domain.models import today
-from cptrack.quality import observation
+from cptrack.quality.observation.seeds import seeds_dir
 from cptrack.reports import DOCUMENTS, REPORTS, filename, open_report, report_class, runner
 from cptrack.reports.pdf import CHROMIUM, Printer
 from cptrack.reports.pseudonyms import Scrubber, load_key
 from cptrack.storage import settings
-from cptrack.storage.store import REDACTED, Store, StoreError
+from cptrack.storage.audit import REDACTED
+from cptrack.storage.connection import StoreError
+from cptrack.storage.store import Store
 from cptrack.storage.tables import TABLES, audit_log
 
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof"}
@@ -134,7 +136,7 @@ def own_words() -> frozenset[str]:
     root = Path(cptrack.__file__).parent
     files = [p for p in root.rglob("*") if p.suffix in {".py", ".toml", ".json", ".css", ".j2"}]
     files += list((root.parent / "notebooks" / "reports").glob("*.ipynb"))
-    seeds = observation.seeds_dir()
+    seeds = seeds_dir()
     files += list(seeds.glob("*.txt")) if seeds.is_dir() else []
     words = set()
     for f in files:

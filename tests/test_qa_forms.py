@@ -13,7 +13,8 @@ from cptrack.casework.qa.feedback import FeedbackForm
 from cptrack.casework.qa.observation import ObservationForm
 from cptrack.domain.models import Feedback, PracticeObservation, RecordError, today
 from cptrack.quality import observation
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 HELD = today() - dt.timedelta(days=20)
 

@@ -9,8 +9,9 @@ import pytest
 
 from cptrack.casework.qa.dashboard import Dashboard
 from cptrack.domain.models import today
-from cptrack.quality import feedback, observation
+from cptrack.quality import feedback, observation, questionnaires
 from cptrack.quality.observation import summary
+from cptrack.quality.observation.seeds import seeds_dir, verify_source
 from cptrack.render import qa as render
 from cptrack.storage.store import Store
 
@@ -221,14 +222,14 @@ def test_each_conference_of_a_chair_says_whether_feedback_was_sought():
 
 def test_every_feedback_question_cites_a_seed_that_says_it():
     """Like the framework: each question's sources are in 000 or 001, quoted."""
-    seeds = observation.seeds_dir()
+    seeds = seeds_dir()
     if not seeds.is_dir():
         from conftest import unavailable
 
         unavailable(f"the seeds are not at {seeds}")
-    for where, source in feedback.all_sources():
+    for where, source in questionnaires.all_sources():
         assert source.seed[:3] in ("000", "001"), where
-        assert None is observation.verify_source(source, seeds), where
+        assert None is verify_source(source, seeds), where
 
 
 # ---------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from conftest import SERVE_TOKEN, free_port, serving
 from cptrack.cli import main
 from cptrack.cli.serve import voila_command, voila_config
 from cptrack.storage import files
-from cptrack.storage.connection import hide_password
-from cptrack.storage.store import Store, StoreError
+from cptrack.storage.connection import StoreError, hide_password
+from cptrack.storage.store import Store
 
 DATA = ("/voila/render/index.ipynb", "/voila/api/contents/reports", "/voila/tree")
 

@@ -8,7 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from cptrack.domain.models import RecordError
-from cptrack.storage.store import StaleVersionError, Store, StoreError, database_url
+from cptrack.storage.connection import StoreError, database_url
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 from cptrack.storage.tables import TABLES
 
 CHILD = {"id": "C1", "given_name": "Ada", "family_name": "Synth", "date_of_birth": "2019-04-02"}

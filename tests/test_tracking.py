@@ -20,7 +20,8 @@ from cptrack.casework.tracking.dashboard import Dashboard
 from cptrack.demo import synthetic as demo
 from cptrack.domain.models import RecordError, today
 from cptrack.rules import profiles
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 TODAY = today()
 NATIONAL = profiles.load("national")

@@ -11,7 +11,8 @@ from cptrack.domain.models import today as clock_today
 from cptrack.render import templating
 from cptrack.render.style import notice
 from cptrack.storage import settings
-from cptrack.storage.store import Store, StoreError
+from cptrack.storage.connection import StoreError
+from cptrack.storage.store import Store
 
 
 def render(

@@ -34,7 +34,9 @@ import ipywidgets as widgets
 from cptrack.domain.models import RecordError
 from cptrack.render.style import CSS
 from cptrack.render.templating import macro, trusted
-from cptrack.storage.store import StaleVersionError, Store, StoreError
+from cptrack.storage.connection import StoreError
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 log = logging.getLogger("cptrack.apps")
 

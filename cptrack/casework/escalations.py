@@ -31,7 +31,8 @@ from cptrack.domain.values import as_int as _int
 from cptrack.domain.values import fmt
 from cptrack.rules import workdays
 from cptrack.rules.profiles import Profile
-from cptrack.storage.store import Store, Transaction
+from cptrack.storage.store import Store
+from cptrack.storage.transaction import Transaction
 
 LABEL = "Escalation"
 FORM_FIELDS = (

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 from cptrack.domain.models import FieldError, RecordError, StaffRole
 from cptrack.storage import roles
+from cptrack.storage.connection import StoreError
 from cptrack.storage.identity import signed_in_user
-from cptrack.storage.store import Store, StoreError
+from cptrack.storage.store import Store
 
 LABEL = "Staff member"
 NOTE = "staff and roles page"

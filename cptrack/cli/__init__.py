@@ -13,7 +13,8 @@ import sys
 
 from cptrack.domain.models import RecordError
 from cptrack.storage import files
-from cptrack.storage.store import StaleVersionError, StoreError
+from cptrack.storage.connection import StoreError
+from cptrack.storage.refusals import StaleVersionError
 
 COMMANDS = (
     "init",

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from cptrack.rules import profiles
+from cptrack.rules.profiles.settings import SETTING_BY_NAME
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -90,7 +91,7 @@ def setting_basis(p: profiles.Profile, key: str) -> str:
     cite = p.setting_citations.get(key)
     if cite:
         return f"this authority's standard: {cite}"
-    if p.settings[key] != profiles.SETTING_BY_NAME[key].default:
+    if p.settings[key] != SETTING_BY_NAME[key].default:
         return "local setting, set by this authority"
     return "local setting, cptrack's default"
 

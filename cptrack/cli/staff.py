@@ -6,7 +6,8 @@ import argparse
 
 from cptrack.cli import add_db_argument
 from cptrack.domain.models import StaffRole
-from cptrack.storage.store import Store, StoreError
+from cptrack.storage.connection import StoreError
+from cptrack.storage.store import Store
 
 ROLES = [r.value for r in StaffRole]
 

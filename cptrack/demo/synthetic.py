@@ -46,7 +46,8 @@ from cptrack.demo.draws import pick
 from cptrack.demo.families import family
 from cptrack.demo.people import DemoConfig, People, make_people
 from cptrack.domain.models import today
-from cptrack.storage.store import Columns, Copy, Store, prepare
+from cptrack.storage.bulk import Columns, Copy, prepare
+from cptrack.storage.store import Store
 
 CHUNK_CHILDREN = 5000
 

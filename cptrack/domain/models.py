@@ -432,7 +432,7 @@ class Record(BaseModel):
     """Every stored record: an id, a version for optimistic locking, a source id.
 
     ``version`` starts at 1 and goes up by one with every update; an update made from an
-    older version is refused (see ``cptrack.storage.store``). ``source_id`` is the record's id in the
+    older version is refused (see ``cptrack.storage.transaction``). ``source_id`` is the record's id in the
     system it was imported from, so that importing the same file twice changes nothing.
     """
 

@@ -14,7 +14,7 @@ from functools import cache
 
 import pandas as pd
 
-from cptrack.quality import feedback
+from cptrack.quality import questionnaires
 from cptrack.quality.observation import GRADE, JUDGEMENTS, SCALE, Framework, grade_for_score
 from cptrack.quality.observation.summary import HeatMap
 from cptrack.render.templating import ENV, piece, render
@@ -215,7 +215,7 @@ def feedback_questions(frame: pd.DataFrame) -> str:
     if frame.empty:
         return ""
     frame = frame.assign(
-        who=frame["respondent"].map(lambda r: feedback.RESPONDENT_LABELS.get(r, r))
+        who=frame["respondent"].map(lambda r: questionnaires.RESPONDENT_LABELS.get(r, r))
     )
     return table(
         frame,

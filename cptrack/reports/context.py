@@ -29,7 +29,8 @@ from cptrack.caseload import Caseload, load
 from cptrack.domain.models import FieldError, RecordError, today
 from cptrack.rules import profiles
 from cptrack.storage import settings
-from cptrack.storage.store import Store, StoreError
+from cptrack.storage.connection import StoreError
+from cptrack.storage.store import Store
 
 LEFT_OUT = "(free text left out)"
 

@@ -32,7 +32,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from cptrack.storage import settings
-from cptrack.storage.store import StaleVersionError, Store, StoreError, redact_audit
+from cptrack.storage.audit import redact_audit
+from cptrack.storage.connection import StoreError
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 LEGACY_SETTING = "pseudonym_key"
 KEY_ENV = "CPTRACK_PSEUDONYM_KEY"

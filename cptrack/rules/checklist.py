@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cptrack.domain.models import AGENCY_LABELS
-from cptrack.rules.profiles import CITATION_PATTERN, CONFERENCE_TYPES, Problem
+from cptrack.rules.profiles.model import Problem
+from cptrack.rules.profiles.vocabulary import CITATION_PATTERN, CONFERENCE_TYPES
 
 SECTION = "preparation_checklist"
 

@@ -7,11 +7,16 @@ From the bottom up (each module imports only those before it; ``lint-imports`` c
 * ``connection``: the database URL, an engine with cptrack's connection settings, and
   ``StoreError``.
 * ``identity``: who is writing (the signed-in person, else the local user).
-* ``integrity``, ``migrations/``, ``roles``, ``settings_table``: the checks a record passes
-  before it is written, the Alembic migrations, who may change what, and the settings
-  declared once as a table.
-* ``store``: ``Store``, every read and write (each write one transaction with an audit row),
-  and the bulk loading of many rows.
+* ``settings_table``: the settings declared once as a table.
+* ``audit``, ``bulk``, ``integrity``, ``migrations/``, ``refusals``, ``roles``: the audit row
+  of every write (a secret's value left out), rows turned into columns for fast loading, the
+  checks a record passes before it is written, the Alembic migrations, why a write was
+  refused in words for people (``StaleVersionError``, ``constraint_errors``), and who may
+  change what.
+* ``transaction``: ``Transaction``, every write validated, checked against the roles and
+  audited, and many rows loaded at once.
+* ``store``: ``Store``, opening the database and its schema, every read, and the writes
+  (each one ``Transaction``).
 * ``settings`` (each setting's value: environment, database, default) and ``staff`` (the
   chair a command or report names).
 

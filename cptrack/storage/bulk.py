@@ -1,7 +1,7 @@
 """Bulk loading: rows (dicts or a frame) turned into columns ready for a fast insert
 (``prepare``, ``Columns``, made in a worker process if need be), a copy from an attached
 scratch SQLite file (``Copy``), and the driver-level insert SQLite takes fastest. The
-store's ``bulk_insert`` writes them inside a transaction (``cptrack.storage.store``)."""
+store's ``bulk_insert`` writes them inside a transaction (``cptrack.storage.transaction``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Who is writing: the person signed in to the server, else (on one person's machine) the
-configured or operating-system user. ``cptrack.storage.store`` records them on every audit row
+configured or operating-system user. ``cptrack.storage.audit`` records them on every audit row
 and ``cptrack.storage.roles`` checks their role.
 """
 

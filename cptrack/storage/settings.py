@@ -7,7 +7,7 @@ Command-line flags, where a command has one, win over all three.
 
 A setting marked ``secret`` (the pseudonym key) is never kept in the database: it comes from
 its environment variable (or a file a setting names), and the audit log records that a secret
-setting changed, never its value (``cptrack.storage.store`` redacts it).
+setting changed, never its value (``cptrack.storage.audit`` redacts it).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 environment variable, and whether it may be kept in the database or is a secret.
 
 ``cptrack.storage.settings`` reads their values (environment, else database, else default);
-``cptrack.storage.store`` redacts a secret one in the audit log (``SECRET_NAMES``).
+``cptrack.storage.audit`` redacts a secret one in the audit log (``SECRET_NAMES``).
 """
 
 from __future__ import annotations

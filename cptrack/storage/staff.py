@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cptrack.storage.store import Store, StoreError
+from cptrack.storage.connection import StoreError
+from cptrack.storage.store import Store
 
 
 def chair_by_name(store: Store, name: str) -> int:

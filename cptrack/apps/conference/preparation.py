@@ -13,7 +13,8 @@ from cptrack.casework.conference import agenda
 from cptrack.casework.conference import preparation as prep
 from cptrack.domain.models import RecordError, today
 from cptrack.rules import checklist
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 
 def report_list(chair_role: str) -> parts.RowList:

@@ -27,7 +27,8 @@ from cptrack.casework.conference.record.saving import Saved
 from cptrack.casework.conference.record.words import SOS_FIELDS
 from cptrack.domain.models import PLAN_OUTCOMES, RecordError, today
 from cptrack.rules.sources import legend
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 
 class RecordView:

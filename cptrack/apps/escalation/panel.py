@@ -24,7 +24,8 @@ from cptrack.casework import escalation_log, escalations
 from cptrack.casework.escalations import STATUS_WORDS, EscalationDraft
 from cptrack.domain.models import RecordError, today
 from cptrack.rules.profiles import Profile
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 log = logging.getLogger("cptrack.apps")
 

@@ -19,7 +19,8 @@ from cptrack.domain.models import today
 from cptrack.rules import profiles
 from cptrack.rules.profiles import Profile
 from cptrack.storage import settings
-from cptrack.storage.store import Store, StoreError
+from cptrack.storage.connection import StoreError
+from cptrack.storage.store import Store
 
 
 class EscalationLogApp:

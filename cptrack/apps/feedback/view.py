@@ -36,7 +36,7 @@ from cptrack.domain.models import (
     Respondent,
     today,
 )
-from cptrack.quality import feedback
+from cptrack.quality import feedback, questionnaires
 from cptrack.render import qa as render
 from cptrack.render.templating import trusted
 from cptrack.storage import settings
@@ -100,7 +100,7 @@ class FeedbackView:
             "respondent",
             "Feedback from",
             widgets.ToggleButtons(
-                options=[(q.title, str(k)) for k, q in feedback.QUESTIONNAIRES.items()],
+                options=[(q.title, str(k)) for k, q in questionnaires.QUESTIONNAIRES.items()],
                 value=str(Respondent.PARENT),
             ),
             required=True,
@@ -156,13 +156,13 @@ class FeedbackView:
         simple = respondent == Respondent.CHILD and self.simple.widget.value
         self.simple.box.layout.display = None if respondent == Respondent.CHILD else "none"
         self.agency.box.layout.display = None if respondent == Respondent.PROFESSIONAL else "none"
-        questionnaire = feedback.QUESTIONNAIRES[Respondent(respondent)]
-        labels = feedback.answer_labels(simple)
+        questionnaire = questionnaires.QUESTIONNAIRES[Respondent(respondent)]
+        labels = questionnaires.answer_labels(simple)
         self.intro.value = html.piece("intro", questionnaire)
         self.answer_fields = {}
         rows = []
         for n, q in enumerate(questionnaire.questions, 1):
-            text = widgets.HTML(html.piece("question", n, q, feedback.wording(q, simple)))
+            text = widgets.HTML(html.piece("question", n, q, questionnaires.wording(q, simple)))
             buttons = widgets.ToggleButtons(
                 options=[("No answer", NO_ANSWER)] + [(label, k) for k, label in labels.items()],
                 value=old.get(q.id, NO_ANSWER),
@@ -304,7 +304,7 @@ class FeedbackView:
         except RecordError as exc:
             form.show_errors(exc.by_field())
             return None
-        who = feedback.RESPONDENT_LABELS[Respondent(row["respondent"])].lower()
+        who = questionnaires.RESPONDENT_LABELS[Respondent(row["respondent"])].lower()
         self.banner.ok(f"Saved: feedback from a {who} (no. {row['id']}).")
         self._clear_answers()
         self.refresh_summary()
@@ -335,7 +335,7 @@ def show() -> FeedbackView | None:
     from IPython.display import HTML, display
 
     from cptrack.render.style import notice
-    from cptrack.storage.store import StoreError
+    from cptrack.storage.connection import StoreError
 
     try:
         view = FeedbackView.open(open_store())

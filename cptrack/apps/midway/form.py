@@ -29,7 +29,8 @@ from cptrack.casework.midway.saving import Saved
 from cptrack.casework.midway.words import CITE, DECISION_WORDS, RAG_WORDS, RISK_WORDS
 from cptrack.domain.models import MidwayDecision, RecordError, today
 from cptrack.rules.sources import legend
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 
 def _outcome_list() -> parts.RowList:

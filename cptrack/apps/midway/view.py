@@ -21,7 +21,8 @@ from cptrack.domain.models import today
 from cptrack.rules import profiles
 from cptrack.rules.profiles import Profile
 from cptrack.storage import settings
-from cptrack.storage.store import Store, StoreError
+from cptrack.storage.connection import StoreError
+from cptrack.storage.store import Store
 
 WINDOWS = {10: "2 weeks", 20: "4 weeks", 40: "8 weeks"}
 

@@ -378,7 +378,7 @@ def show() -> ObservationView | None:
     from IPython.display import HTML, display
 
     from cptrack.render.style import notice
-    from cptrack.storage.store import StoreError
+    from cptrack.storage.connection import StoreError
 
     try:
         view = ObservationView.open(open_store())

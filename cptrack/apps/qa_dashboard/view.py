@@ -190,7 +190,7 @@ def show() -> DashboardView | None:
     from IPython.display import HTML, display
 
     from cptrack.render.style import notice
-    from cptrack.storage.store import StoreError
+    from cptrack.storage.connection import StoreError
 
     try:
         view = DashboardView.open(open_store())

@@ -17,7 +17,8 @@ from cptrack.apps.widgets import Banner, Form, guarded, open_store, primary, que
 from cptrack.casework import staff as sm
 from cptrack.domain.models import RecordError
 from cptrack.storage import settings
-from cptrack.storage.store import Store, StoreError
+from cptrack.storage.connection import StoreError
+from cptrack.storage.store import Store
 
 NEW = 0  # the person picker's value for "add a new person"
 

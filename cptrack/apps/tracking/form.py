@@ -12,7 +12,8 @@ from cptrack.casework.tracking import record as tracking_record
 from cptrack.casework.tracking.record import Saved, TrackingDraft
 from cptrack.casework.tracking.words import CHECK_WORDS, DECISION_WORDS
 from cptrack.domain.models import RecordError, today
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 
 
 class RecordForm:

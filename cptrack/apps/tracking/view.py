@@ -34,7 +34,8 @@ from cptrack.domain.models import today
 from cptrack.rules import profiles
 from cptrack.rules.profiles import Profile
 from cptrack.storage import settings
-from cptrack.storage.store import Store, StoreError
+from cptrack.storage.connection import StoreError
+from cptrack.storage.store import Store
 
 PAGE_SIZES = {100: "100 most urgent", 250: "250 most urgent", 0: "All"}
 AMBER_CHOICES = (3, 5, 10, 15, 20)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cptrack.domain.models import Agency, FeedbackStatus, FieldError, RecordError, Respondent, today
-from cptrack.quality import feedback
+from cptrack.quality import questionnaires
 from cptrack.storage.store import Store
 
 LABEL = "Feedback"
@@ -36,8 +36,8 @@ class FeedbackForm:
     agency: str | None = None
 
     @property
-    def questionnaire(self) -> feedback.Questionnaire:
-        return feedback.QUESTIONNAIRES[Respondent(self.respondent)]
+    def questionnaire(self) -> questionnaires.Questionnaire:
+        return questionnaires.QUESTIONNAIRES[Respondent(self.respondent)]
 
     @property
     def simple(self) -> bool:
@@ -96,7 +96,7 @@ class FeedbackForm:
         errors = self.problems()
         if errors:
             raise RecordError(LABEL, errors)
-        who = feedback.RESPONDENT_LABELS[Respondent(self.respondent)].lower()
+        who = questionnaires.RESPONDENT_LABELS[Respondent(self.respondent)].lower()
         with store.transaction(note=f"feedback from a {who}") as tx:
             row = tx.add("feedback", self.values())
             conf = tx.get("conferences", self.conference_id)

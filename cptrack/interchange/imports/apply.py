@@ -48,7 +48,8 @@ from cptrack.interchange.imports.staging import (
     natural_source_id,
 )
 from cptrack.interchange.imports.writing import Pending, RowWriter, chunks
-from cptrack.storage.store import Store, constraint_errors
+from cptrack.storage.refusals import constraint_errors
+from cptrack.storage.store import Store
 from cptrack.storage.tables import table
 
 

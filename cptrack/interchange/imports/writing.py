@@ -22,8 +22,8 @@ from sqlalchemy.engine import Connection
 from cptrack.domain import models
 from cptrack.domain.models import FieldError
 from cptrack.interchange.imports.staging import Staged
+from cptrack.storage.connection import StoreError, dumps
 from cptrack.storage.integrity import unique_columns
-from cptrack.storage.store import StoreError, dumps
 from cptrack.storage.tables import audit_log, table
 
 IN_CHUNK = 500  # values per SQL IN (...) list

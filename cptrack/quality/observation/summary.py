@@ -21,7 +21,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from cptrack.domain.models import ObservationStatus
-from cptrack.quality.observation import BELOW_GOOD, GRADE, Framework
+from cptrack.quality.observation.framework import Framework
+from cptrack.quality.observation.scale import BELOW_GOOD, GRADE
 from cptrack.rules.workdays import add_months
 from cptrack.storage.store import Store
 from cptrack.storage.tables import TABLES

@@ -22,7 +22,8 @@ from cptrack.domain.models import (
     RecordError,
 )
 from cptrack.domain.values import fmt
-from cptrack.storage.store import StaleVersionError, Store
+from cptrack.storage.refusals import StaleVersionError
+from cptrack.storage.store import Store
 from cptrack.storage.tables import TABLES
 
 
