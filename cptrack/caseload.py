@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from dataclasses import dataclass, fields
 from operator import itemgetter
@@ -225,24 +224,15 @@ def _connectorx_source(store: Store) -> str | None:
     * SQLite: connectorx (0.4) keeps its connections open between reads and can hand back
       what a connection saw before the latest commits (measured: a row updated and committed
       read back as it was, until a checkpoint); a caseload must show what was just saved.
-    * a process forked from one that used connectorx: its worker threads are not in the
-      child, and a read there never returns.
+
+    connectorx's reads never return in a process forked from one that used it (its worker
+    threads are not in the child): cptrack's own worker processes are not forked
+    (``cptrack.demo.synthetic.POOL_START``).
     """
     url = store.engine.url
-    if url.get_backend_name() != "postgresql" or _forked_after_connectorx:
+    if url.get_backend_name() != "postgresql":
         return None
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-_forked_after_connectorx = False
-
-
-def _after_fork_in_child() -> None:
-    global _forked_after_connectorx
-    _forked_after_connectorx = _forked_after_connectorx or "connectorx" in sys.modules
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _arrow_frame(name: str, arrow) -> pd.DataFrame:

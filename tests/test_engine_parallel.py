@@ -12,6 +12,7 @@ import pytest
 
 from cptrack import engine
 from cptrack.caseload import Caseload, _shared_strings, load
+from cptrack.demo import synthetic
 from cptrack.rules import profiles
 from cptrack.storage.store import Store
 
@@ -90,22 +91,20 @@ def test_ids_held_as_other_objects_are_matched_by_value(caseload, monkeypatch):
     )
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="fork")
-def test_a_forked_process_evaluates_on_threads_of_its_own(caseload, monkeypatch):
-    """A process forked after an evaluation on threads (a pool of workers, say) must not wait
-    on its parent's threads, which it does not have."""
-    import multiprocessing
-
+def test_a_worker_of_the_projects_pools_evaluates_as_its_parent_does(caseload, monkeypatch):
+    """The project's worker processes (``synthetic.worker_pool``, the demo's) are started
+    afresh, not forked from their parent: one started after its parent evaluated on threads
+    evaluates on threads of its own, to the frame the parent found."""
     before = _evaluate(caseload, "national", 2, monkeypatch)
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(1) as pool:
-        rows = pool.apply_async(_rows_in_child, (caseload,)).get(timeout=60)
-    assert rows == len(before)
+    assert synthetic.POOL_START in ("spawn", "forkserver")
+    with synthetic.worker_pool(1) as pool:
+        found = pool.apply_async(_evaluate_in_worker, (caseload,)).get(timeout=300)
+    pd.testing.assert_frame_equal(before, found)
 
 
-def _rows_in_child(caseload: Caseload) -> int:
-    engine.PARALLEL_MIN_CHILDREN = 1
+def _evaluate_in_worker(caseload: Caseload) -> pd.DataFrame:
     import os
 
+    engine.PARALLEL_MIN_CHILDREN = 1
     os.environ["CPTRACK_THREADS"] = "2"
-    return len(engine.evaluate(caseload, profiles.load("national"), AS_OF))
+    return engine.evaluate(caseload, profiles.load("national"), AS_OF)

@@ -135,6 +135,17 @@ def generate(
     }
 
 
+# Worker processes are started by a server process that has run nothing of the caller's
+# ("forkserver"), never forked from the caller: a forked process has none of its parent's
+# threads, and a library that keeps a pool of them (polars, connectorx) never returns there.
+POOL_START = "forkserver"
+
+
+def worker_pool(workers: int):
+    """A pool of ``workers`` processes, started the project's way (``POOL_START``)."""
+    return multiprocessing.get_context(POOL_START).Pool(workers)
+
+
 def _make_chunk(cfg: DemoConfig, people: People, chunk_no: int, sqlite: bool | None = None) -> dict:
     """One chunk's rows; with ``sqlite`` given, already prepared for ``bulk_insert``
     (done in the worker, so the writing process has less to do)."""
@@ -170,7 +181,7 @@ def chunks(
         for k in range(n_chunks):
             yield _renumber(_make_chunk(cfg, people, k, sqlite), offsets)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with worker_pool(workers) as pool:
         pending: deque = deque()
         for k in range(n_chunks):
             pending.append(pool.apply_async(_make_chunk, (cfg, people, k, sqlite)))
@@ -266,7 +277,7 @@ def _populate_sqlite(store: Store, cfg: DemoConfig, note: str) -> dict[str, int]
         if workers == 1:
             results = [_write_scratch(*jobs[0])]
         else:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with worker_pool(workers) as pool:
                 results = pool.starmap(_write_scratch, jobs)
         made = sorted((k, w, counts) for w, done in enumerate(results) for k, counts in done)
         offsets = {table: len(rows) for table, rows in people.rows.items()}

@@ -9,7 +9,6 @@ It imports nothing from the rest of ``cptrack.engine``: ``plan_history`` builds 
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -134,8 +133,6 @@ class Context:
 
 _EXECUTORS: dict[int, Any] = {}
 _EXECUTORS_LOCK = threading.Lock()
-# A forked child has none of its parent's threads: it makes its own pools.
-os.register_at_fork(after_in_child=_EXECUTORS.clear)
 
 
 def _executor(threads: int):

@@ -49,6 +49,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import polars as pl
 
 from cptrack.columnar import (
     NAT,
@@ -61,7 +62,6 @@ from cptrack.columnar import (
     from_frame,
     last_on_or_before,
     lookup,
-    next_in_group,
     pick,
 )
 from cptrack.domain.models import AGENCY_LABELS, PLAN_OUTCOMES
@@ -495,37 +495,9 @@ def _chain(
     anchors the next event of the same plan. ``events`` has plan_id, date, rec_id. With
     ``from_age``, the clock starts no earlier than the child's birthday at that age, and an
     unborn child's rows are not yet applicable."""
-    p = plans(ctx)
-    p = p.where(p["start"] <= ctx.as_of)
-    prow = lookup(events["plan_id"], p["plan_id"])
-    start, end = pick(p["start"], prow, NAT), pick(p["end"], prow, NAT)
-    day = events["date"]
-    within = (prow >= 0) & (day >= start) & (np.isnat(end) | (day <= end)) & (day <= ctx.as_of)
-    ev = events.where(within)
-    parts = [
-        Table(
-            plan_id=ev["plan_id"],
-            anchor_date=ev["date"],
-            rec_id=ev["rec_id"],
-            is_start=np.zeros(ev.n, dtype="int64"),
-        )
-    ]
-    if from_plan_start:
-        parts.append(
-            Table(
-                plan_id=p["plan_id"],
-                anchor_date=p["start"],
-                rec_id=np.full(p.n, NO_ID),
-                is_start=np.full(p.n, -1, dtype="int64"),
-            )
-        )
-    rows = concat(parts)
+    rows = _chain_pairs(ctx, events, from_plan_start)
     if not rows.n:
         return None
-    # The plan's start sorts before a visit on the same day.
-    rows = rows.sorted("plan_id", "anchor_date", "is_start")
-    rows["actual_date"] = next_in_group(rows["plan_id"], rows["anchor_date"], NAT)
-    rows["actual_id"] = next_in_group(rows["plan_id"], rows["rec_id"], NO_ID)
     field = rule_plan_field(rule)
     names = ("child", "closed") + ((field,) if field else ())
     cols = plan_columns(ctx, rows["plan_id"], *names)
@@ -547,8 +519,7 @@ def _chain(
         extra["nya"] = rows["nya"]
     rows["due_date"] = due_dates(rows["anchor_date"], rule, amount)
     if booked is not None and booked.n:
-        brow = first_after(rows["plan_id"], rows["anchor_date"], booked["plan_id"], booked["date"])
-        rows["booked_date"] = pick(booked["date"], brow, NAT)
+        rows["booked_date"] = _booked_after(rows, booked)
     else:
         rows["booked_date"] = np.full(rows.n, NAT)
     rows = _close_window(rows)
@@ -560,6 +531,79 @@ def _chain(
         np.where(done, S[subject_table], S["cp_plans"]),
         np.where(done, rows["actual_id"], rows["plan_id"]),
         **{name: rows[name] for name in extra},
+    )
+
+
+def _chain_pairs(ctx: Context, events: Table, from_plan_start: bool) -> Table:
+    """Each event of a plan begun by ``as_of`` that falls within the plan (and, when asked,
+    the plan's start), paired with the next of the same plan: plan_id, anchor_date, rec_id
+    (-1 for a plan's start), actual_date and actual_id (NaT and -1 for the last), sorted by
+    plan and date, a plan's start before an event on its day, ties in the events' order."""
+    p = plans(ctx)
+    p = p.where(p["start"] <= ctx.as_of)
+    spans = pl.DataFrame({"plan_id": p["plan_id"], "start": p["start"], "end": p["end"]})
+    found = (
+        pl.DataFrame(
+            {
+                "plan_id": events["plan_id"],
+                "anchor_date": events["date"],
+                "rec_id": events["rec_id"],
+            }
+        )
+        .with_columns(is_start=pl.lit(0, dtype=pl.Int64))
+        .join(spans, on="plan_id", how="inner", maintain_order="left")
+        .filter(
+            (pl.col("anchor_date") >= pl.col("start"))
+            & (pl.col("end").is_null() | (pl.col("anchor_date") <= pl.col("end")))
+            & (pl.col("anchor_date") <= ctx.as_of.item())
+        )
+        .drop("start", "end")
+    )
+    if from_plan_start:
+        starts = spans.select(
+            "plan_id",
+            anchor_date="start",
+            rec_id=pl.lit(NO_ID, dtype=pl.Int64),
+            is_start=pl.lit(-1, dtype=pl.Int64),
+        )
+        found = pl.concat([found, starts])
+    # Sorted by plan, the next row is the next of the plan when it has the same plan: the
+    # same as ``shift(-1).over("plan_id")``, which groups the rows again (1.35 million rows
+    # of 48,000 plans: 2 ms against 150).
+    same_plan = pl.col("plan_id").shift(-1) == pl.col("plan_id")
+    found = found.sort("plan_id", "anchor_date", "is_start", maintain_order=True).with_columns(
+        actual_date=pl.when(same_plan).then(pl.col("anchor_date").shift(-1)),
+        actual_id=pl.when(same_plan).then(pl.col("rec_id").shift(-1)).otherwise(NO_ID),
+    )
+    return Table(
+        {
+            name: found.get_column(name).to_numpy()
+            for name in ("plan_id", "anchor_date", "rec_id", "is_start", "actual_date", "actual_id")
+        }
+    )
+
+
+def _booked_after(rows: Table, booked: Table) -> np.ndarray:
+    """For each row, the first booked date of its plan strictly after its anchor (NaT when
+    none): rows sorted by plan and anchor, as ``_chain_pairs`` gives them."""
+    right = (
+        pl.DataFrame({"plan_id": booked["plan_id"], "booked_date": booked["date"]})
+        .filter((pl.col("plan_id") != NO_ID) & pl.col("booked_date").is_not_null())
+        .sort("plan_id", "booked_date")
+    )
+    left = pl.DataFrame({"plan_id": rows["plan_id"], "anchor_date": rows["anchor_date"]})
+    return (
+        left.join_asof(
+            right,
+            left_on="anchor_date",
+            right_on="booked_date",
+            by="plan_id",
+            strategy="forward",
+            allow_exact_matches=False,
+            check_sortedness=False,
+        )
+        .get_column("booked_date")
+        .to_numpy()
     )
 
 
