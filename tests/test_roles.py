@@ -237,3 +237,44 @@ def test_a_qa_lead_records_feedback_and_marks_its_conference_only_as_sought(demo
     conf = demo.get("conferences", conf["id"])
     with pytest.raises(IdentityError, match="only whether feedback was sought"):
         demo.update("conferences", conf["id"], {"quorate": not conf["quorate"]}, conf["version"])
+
+
+def test_a_chair_records_the_child_and_familys_feedback_after_their_own_conference(
+    demo, monkeypatch
+):
+    """000: "The chairperson will complete child and family feedback with the child and family
+    members where possible post conference": a chair records it for a conference they chaired,
+    not for another chair's, not a professional's, and deletes none."""
+    from cptrack.casework.qa.feedback import FeedbackForm
+    from cptrack.quality.questionnaires import QUESTIONNAIRES
+
+    chair = demo.logins["chair1"]
+    held = [c for c in demo.rows("conferences") if c["held_date"] is not None]
+    own = next(c for c in held if c["chair_id"] == chair)
+    other = next(c for c in held if c["chair_id"] not in (chair, None))
+    sign_in(monkeypatch, "chair1")
+
+    def form(conf, respondent):
+        return FeedbackForm(
+            conference_id=conf["id"],
+            respondent=respondent,
+            date=conf["held_date"],
+            answers={QUESTIONNAIRES[respondent].questions[0].id: 4},
+            agency="police" if respondent == "professional" else None,
+        )
+
+    row = form(own, "parent").save(demo)
+    assert "chair1" == demo.audit("feedback", row["id"])[-1]["user"]
+    assert "child" == form(own, "child").save(demo)["respondent"]
+    before = len(demo.rows("feedback"))
+    with pytest.raises(IdentityError, match="only after a conference they chaired"):
+        form(other, "parent").save(demo)
+    with pytest.raises(IdentityError, match="a professional's feedback needs the QA lead"):
+        form(own, "professional").save(demo)
+    stored = demo.get("feedback", row["id"])
+    with pytest.raises(IdentityError, match="deleting feedback needs the QA lead"):
+        demo.delete("feedback", row["id"], stored["version"])
+    assert before == len(demo.rows("feedback"))
+    sign_in(monkeypatch, "boss")
+    with pytest.raises(IdentityError, match="needs the QA lead role"):
+        form(own, "parent").save(demo)

@@ -65,7 +65,7 @@ APPS: tuple[App, ...] = (
         "Feedback after a conference",
         "Record feedback from a child, a parent or carer, or a professional, and see the "
         "summary by chair and quarter.",
-        "Chairs and QA leads",
+        "Chairs (the child's and family's, after their conferences) and QA leads",
     ),
     App(
         "imports.ipynb",

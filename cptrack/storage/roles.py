@@ -7,8 +7,11 @@ server (``CPTRACK_TEAM_SERVER=1``). On one person's own machine, with nobody sig
 operating-system user acts as an administrator, as before roles existed.
 
 - chair: case tracking, midway reviews, conference preparation and records (the conference,
-  its attendance and reports, the plan, core groups, visits and actions), escalations; and
-  their own practice observations, to reflect on and acknowledge them (nothing else in them).
+  its attendance and reports, the plan, core groups, visits and actions), escalations; their
+  own practice observations, to reflect on and acknowledge them (nothing else in them); and
+  the child's and the family's feedback after a conference they chaired ("The chairperson
+  will complete child and family feedback with the child and family members where possible
+  post conference", 000_8cc237e70824866b.txt), not a professional's.
 - QA lead: practice observations and feedback (and, recording feedback, that it was sought
   for its conference: nothing else in a conference).
 - manager: reads everything, changes nothing.
@@ -43,6 +46,8 @@ CHAIR_KINDS = frozenset(
 QA_KINDS = frozenset({"observations", "feedback"})
 # What a chair may change in an observation of their own practice.
 CHAIR_OBSERVATION_FIELDS = frozenset({"chair_reflection", "chair_acknowledged"})
+# Whose feedback a chair records, after a conference they chaired (000_8cc237e70824866b.txt).
+CHAIR_FEEDBACK_RESPONDENTS = frozenset({"child", "parent"})
 # What a QA lead may change in a conference: recording feedback marks it as sought.
 QA_CONFERENCE_FIELDS = frozenset({"feedback_sought"})
 
@@ -103,7 +108,8 @@ def check_write(
 ) -> None:
     """Refuse (``IdentityError``) a write ``user`` may not make: ``before`` is the stored
     record (None for an insert); ``changed`` the new values of the fields an update changes,
-    once validated (before that, None: what only the fields decide is left to that call)."""
+    or of every field of a new record, once validated (before that, None: what only the
+    fields decide is left to that call)."""
     if not enforced():
         return
     person = staff_for(conn, user)
@@ -130,6 +136,9 @@ def check_write(
             f"of their practice; changing the rest needs the {ROLE_NAMES[need]} role. Nothing "
             "was saved."
         )
+    if role == StaffRole.CHAIR and kind == "feedback":
+        _check_chairs_feedback(conn, person, before, changed, delete)
+        return
     if role == StaffRole.QA_LEAD and kind == "conferences" and before is not None:
         if not delete and (changed is None or set(changed) <= QA_CONFERENCE_FIELDS):
             return
@@ -167,3 +176,34 @@ def _a_chairs_reflection(before: dict, changed: dict) -> bool:
         and changed["status"] == ObservationStatus.COMPLETE
     )
     return fields <= CHAIR_OBSERVATION_FIELDS and status_ok
+
+
+def _check_chairs_feedback(
+    conn: Connection, person: dict, before: dict | None, changed: dict | None, delete: bool
+) -> None:
+    """A chair records the child's and the family's feedback after a conference they chaired:
+    refuse anything else (``IdentityError``)."""
+    record = {**(before or {}), **(changed or {})}
+    if delete:
+        raise IdentityError(
+            "deleting feedback needs the QA lead role (or admin); a chair records it. "
+            "Nothing was saved."
+        )
+    if record.get("respondent") not in CHAIR_FEEDBACK_RESPONDENTS and (
+        before is not None or changed is not None
+    ):
+        raise IdentityError(
+            "a chair records the child's and the family's feedback after a conference; a "
+            "professional's feedback needs the QA lead role (or admin). Nothing was saved."
+        )
+    conference_id = record.get("conference_id")
+    if conference_id is None:
+        return  # the form's own checks name the missing conference
+    chair = conn.execute(
+        sa.select(table("conferences").c.chair_id).where(table("conferences").c.id == conference_id)
+    ).scalar()
+    if chair != person["id"]:
+        raise IdentityError(
+            "a chair records feedback only after a conference they chaired; this conference "
+            "was chaired by someone else (a QA lead may record it). Nothing was saved."
+        )

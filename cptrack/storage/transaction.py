@@ -50,6 +50,7 @@ class Transaction:
         errors = integrity.check(self.conn, kind, row, None)
         if errors:
             raise RecordError(record_cls.label, errors)
+        roles.check_write(self.conn, self.user, kind, None, row)  # what the new record holds
         t = table(kind)
         result = self._refused_by_database(kind, row, None, t.insert().values(**row))
         if "id" not in row:
