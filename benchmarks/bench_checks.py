@@ -54,6 +54,7 @@ import pandas as pd
 
 from cptrack import engine
 from cptrack.caseload import CHILD_KINDS, CONFERENCE_KINDS, Caseload, load
+from cptrack.engine import evaluation
 from cptrack.rules import profiles
 from cptrack.rules import workdays as wd
 from cptrack.storage.store import Store
@@ -389,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         f"profile {profile.id}: {len(findings)} findings "
         f"({len(findings) / max(n, 1):.1f} per child)"
     )
-    threads = engine._threads(cl)
+    threads = evaluation._threads(cl)
     print(
         f"  engine, whole caseload          {full_s:8.3f} s   (best of "
         f"{', '.join(f'{r:.2f}' for r in runs)} s: the first run in a process also pays for "

@@ -31,7 +31,8 @@ import polars as pl
 
 from cptrack import engine
 from cptrack.caseload import Caseload, load
-from cptrack.engine import FAMILIES, Context, _finalise, as_day
+from cptrack.engine import FAMILIES, Context, as_day
+from cptrack.engine.finishing import finalise
 from cptrack.rules import profiles
 from cptrack.rules import workdays as wd
 from cptrack.storage.store import Store
@@ -57,7 +58,7 @@ def best(fn, repeat: int):
 
 def numpy_visits(cl: Caseload, rule, profile) -> int:
     ctx = Context(cl, profile, as_day(AS_OF))
-    return _finalise([(rule, FAMILIES["visit"](ctx, rule))], ctx).n
+    return finalise([(rule, FAMILIES["visit"](ctx, rule))], ctx).n
 
 
 # ---------------------------------------------------------------------------

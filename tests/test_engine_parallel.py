@@ -13,6 +13,7 @@ import pytest
 from cptrack import engine
 from cptrack.caseload import Caseload, _shared_strings, load
 from cptrack.demo import synthetic
+from cptrack.engine import evaluation
 from cptrack.rules import profiles
 from cptrack.storage.store import Store
 
@@ -26,7 +27,7 @@ def caseload(demo_db: str) -> Caseload:
 
 
 def _evaluate(caseload: Caseload, profile: str, threads: int, monkeypatch, **kw) -> pd.DataFrame:
-    monkeypatch.setattr(engine, "PARALLEL_MIN_CHILDREN", 1)
+    monkeypatch.setattr(evaluation, "PARALLEL_MIN_CHILDREN", 1)
     monkeypatch.setenv("CPTRACK_THREADS", str(threads))
     return engine.evaluate(caseload, profiles.load(profile), AS_OF, **kw)
 
@@ -105,6 +106,6 @@ def test_a_worker_of_the_projects_pools_evaluates_as_its_parent_does(caseload, m
 def _evaluate_in_worker(caseload: Caseload) -> pd.DataFrame:
     import os
 
-    engine.PARALLEL_MIN_CHILDREN = 1
+    evaluation.PARALLEL_MIN_CHILDREN = 1
     os.environ["CPTRACK_THREADS"] = "2"
     return engine.evaluate(caseload, profiles.load("national"), AS_OF)

@@ -4,7 +4,8 @@ The status codes (``MET`` .. ``CANNOT_TELL``, indexes into ``findings.STATUSES``
 subject-table codes, the labels of each event, the raw columns a family returns, the
 ``Context`` a family reads and the family registry (``FAMILIES``, filled by ``@family``).
 It imports nothing from the rest of ``cptrack.engine``: ``plan_history`` builds on it,
-``timescales`` and ``drift`` on both, and ``cptrack.engine`` (``evaluate``) on all of them.
+``reckoning`` and the rule families (``timescales``, ``chains``, ``paperwork``, ``drift``) on
+both, and ``finishing``, ``frame`` and ``evaluation`` (``evaluate``) on all of them.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from cptrack.domain.models import (
 )
 from cptrack.domain.values import as_date as _day
 from cptrack.domain.values import fmt
-from cptrack.engine import timescales
+from cptrack.engine import reckoning
 from cptrack.rules import workdays
 from cptrack.rules.profiles import Profile
 from cptrack.storage.store import Store
@@ -47,7 +47,7 @@ def due_by_rule(profile: Profile, event: str, anchor: dt.date, conference_type: 
     conference type, counted from ``anchor``."""
     for rule in profile.rules_for(event):
         if conference_type in rule.applies_to:
-            day = timescales.due_dates(np.array([anchor], dtype="datetime64[D]"), rule)[0]
+            day = reckoning.due_dates(np.array([anchor], dtype="datetime64[D]"), rule)[0]
             due = pd.Timestamp(day).date()
             book = (
                 due
