@@ -10,8 +10,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cptrack import caseload, engine
-from cptrack.caseload import CHILD_KINDS, CONFERENCE_KINDS, load
+from cptrack import engine
+from cptrack.caseload import CHILD_KINDS, CONFERENCE_KINDS, Caseload, load, loading
+from cptrack.caseload.columnar_read import read_columnar
 from cptrack.demo import synthetic as demo
 from cptrack.rules import profiles
 from cptrack.storage.store import Store
@@ -25,9 +26,9 @@ def demo_store(store: Store) -> Store:
     return store
 
 
-def _by_driver(store: Store, monkeypatch, **kw) -> caseload.Caseload:
+def _by_driver(store: Store, monkeypatch, **kw) -> Caseload:
     with monkeypatch.context() as m:
-        m.setattr(caseload, "_read_columnar", lambda *a: None)
+        m.setattr(loading, "read_columnar", lambda *a: None)
         return load(store, **kw)
 
 
@@ -43,7 +44,7 @@ def test_arrow_reading_gives_the_frames_the_driver_gives(pg_demo_store, monkeypa
     """Same frames, same column types, same kinds of Python object in text, time and JSON
     columns."""
     demo_store = pg_demo_store
-    assert caseload._read_columnar(demo_store, None) is not None  # connectorx read it
+    assert read_columnar(demo_store, None) is not None  # connectorx read it
     columnar, driver = load(demo_store), _by_driver(demo_store, monkeypatch)
     for name, frame in columnar.frames().items():
         expected = getattr(driver, name)
@@ -88,9 +89,9 @@ def test_only_the_frames_asked_for_are_read(demo_store):
 
 def test_sqlite_is_read_through_the_driver(sqlite_url):
     with Store.open(sqlite_url, migrate=True) as store:
-        assert caseload._read_columnar(store, None) is None
+        assert read_columnar(store, None) is None
     with Store.open("sqlite://", migrate=True) as store:
-        assert caseload._read_columnar(store, None) is None
+        assert read_columnar(store, None) is None
         assert 0 == load(store).size
 
 

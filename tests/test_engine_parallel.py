@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from cptrack import engine
-from cptrack.caseload import Caseload, _shared_strings, load
+from cptrack.caseload import Caseload, load
+from cptrack.caseload.columns import shared_strings
 from cptrack.demo import synthetic
 from cptrack.engine import evaluation
 from cptrack.rules import profiles
@@ -64,11 +65,11 @@ def test_a_loaded_caseload_holds_each_childs_id_once(caseload):
 
 def test_repeated_text_is_shared_and_free_text_left_alone():
     kinds = np.array(["".join(["rev", "iew"]) for _ in range(2000)] + [None], dtype=object)
-    shared = _shared_strings(kinds)
+    shared = shared_strings(kinds)
     assert shared.tolist() == kinds.tolist()
     assert len({id(k) for k in shared if k is not None}) == 1
     notes = np.array([f"note {i}" for i in range(2000)], dtype=object)
-    assert _shared_strings(notes) is notes
+    assert shared_strings(notes) is notes
 
 
 def test_ids_held_as_other_objects_are_matched_by_value(caseload, monkeypatch):

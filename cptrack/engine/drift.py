@@ -19,6 +19,9 @@ line has passed); an alert that asks for a response (the Enhanced Risk Analysis 
 * ``chair_change``: a plan's held conferences had more than one chair (amber).
 * ``review_not_booked``: an open plan's next review is due within the rule's amount of
   working days (or is overdue) and no review conference is booked (amber; red once due).
+
+The core groups' alerts are in ``drift_core_groups``, the changes at a conference (chair,
+venue) in ``drift_changes``, what every alert shares in ``drift_alerts``.
 """
 
 from __future__ import annotations
@@ -26,28 +29,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cptrack.columnar import (
-    NAT,
-    NO_ID,
-    Table,
-    days,
-    first_after,
-    from_frame,
-    lookup,
-    pick,
-    previous_in_group,
-)
+from cptrack.columnar import NAT, NO_ID, Table, days, first_after, from_frame, pick
+from cptrack.engine import drift_changes, drift_core_groups  # noqa: F401 - their families
 from cptrack.engine.base import DUE, MET_LATE, OVERDUE, Context, family
 from cptrack.engine.base import SUBJECT_CODE as S
-from cptrack.engine.plan_history import (
-    NO_SOCIAL_WORKER,
-    attach_plan,
-    child_codes,
-    conferences,
-    core_groups,
-    plan_columns,
-    plans,
-)
+from cptrack.engine.drift_alerts import alert_rows, open_plan_mask, open_plan_rows, rule_ranks
+from cptrack.engine.plan_history import attach_plan, child_codes, conferences, plan_columns
 from cptrack.rules import workdays as wd
 from cptrack.rules.profiles import Rule
 
@@ -65,39 +52,9 @@ DRIFT_EVENTS = (
 )
 
 
-def _ranks(ctx: Context, events: tuple[str, ...]) -> np.ndarray:
-    """The rule ranks (positions by id) of the profile's rules for these events."""
-    ordered = sorted(ctx.profile.rules, key=lambda r: r.id)
-    return np.array([i for i, r in enumerate(ordered) if r.event in events], dtype="int64")
-
-
-def _open_plans(ctx: Context) -> Table:
-    p = plans(ctx)
-    return p.where(p["open"])
-
-
-def _alert(child_id, child, plan_id, subject_table, subject_id, anchor, due, **extra) -> Table:
-    """An alert's raw rows (``child_id`` only matters for children outside the caseload)."""
-    out = Table(
-        child=child,
-        plan_id=plan_id,
-        subject_table=S[subject_table] if isinstance(subject_table, str) else subject_table,
-        subject_id=subject_id,
-        anchor_date=anchor,
-        due_date=due,
-    ).with_columns(actual_date=NAT, **extra)
-    if child_id is not None:
-        out["child_id"] = child_id
-    return out
-
-
-def _open_plan_mask(ctx: Context, plan_id: np.ndarray) -> np.ndarray:
-    return lookup(plan_id, _open_plans(ctx)["plan_id"]) >= 0
-
-
 @family("plan_duration")
 def plan_duration(ctx: Context, rule: Rule) -> Table | None:
-    p = _open_plans(ctx)
+    p = open_plan_rows(ctx)
     if not p.n:
         return None
     start = p["start"]
@@ -126,7 +83,7 @@ def plan_duration(ctx: Context, rule: Rule) -> Table | None:
     )
     text = words[codes.ravel()]
     p = p.where(keep)
-    return _alert(
+    return alert_rows(
         p["child_id"],
         p["child"],
         p["plan_id"],
@@ -158,13 +115,13 @@ def _duration(months: int) -> str:
 
 @family("repeat_plan")
 def repeat_plan(ctx: Context, rule: Rule) -> Table | None:
-    p = _open_plans(ctx)
+    p = open_plan_rows(ctx)
     p = p.where(p["previous_plans"] >= 1)
     if not p.n:
         return None
     words = {1: "second", 2: "third", 3: "fourth"}
     text = [f"{words.get(k, f'{k + 1}th')} plan ({k} previous)" for k in p["previous_plans"]]
-    return _alert(
+    return alert_rows(
         p["child_id"],
         p["child"],
         p["plan_id"],
@@ -234,7 +191,7 @@ def actions_overdue(ctx: Context, rule: Rule) -> Table | None:
     a = attach_plan(ctx, a, "due")  # an action with no plan id: the child's plan on its date
     # A missing status reads as the model's default, "open".
     is_open = frame["status"].fillna("open").to_numpy(dtype=object) == "open"
-    live = (a["plan_id"] == NO_ID) | _open_plan_mask(ctx, a["plan_id"])
+    live = (a["plan_id"] == NO_ID) | open_plan_mask(ctx, a["plan_id"])
     a = a.where(is_open & (a["due"] < ctx.as_of) & live)
     if not a.n:
         return None
@@ -249,7 +206,7 @@ def actions_overdue(ctx: Context, rule: Rule) -> Table | None:
     text = np.full(a.n, "", dtype=object)
     for day in np.unique(reviewed[settled]):
         text[reviewed == day] = f"not done by the review of {pd.Timestamp(day):%d %b %Y}"
-    return _alert(
+    return alert_rows(
         a["child_id"],
         a["child"],
         a["plan_id"],
@@ -263,40 +220,6 @@ def actions_overdue(ctx: Context, rule: Rule) -> Table | None:
     )
 
 
-@family("core_group_not_held")
-def core_group_not_held(ctx: Context, rule: Rule) -> Table | None:
-    cg = core_groups(ctx)
-    lapsed = (cg["status"] == "scheduled") & (cg["date"] < ctx.as_of)
-    cancelled = cg["status"] == "cancelled"
-    held = cg.where(cg["status"] == "held")
-    cg = cg.where((lapsed | cancelled) & _open_plan_mask(ctx, cg["plan_id"]))
-    if not cg.n:
-        return None
-    # Settled once a core group is held after it: the meeting that was missed has been made up.
-    row = first_after(cg["plan_id"], cg["date"], held["plan_id"], held["date"])
-    later = pick(held["date"], row, NAT)
-    what = np.where(
-        cg["status"] == "cancelled",
-        "core group cancelled",
-        "core group date passed; not recorded as held",
-    ).astype(object)
-    text = what.copy()
-    for day in np.unique(later[~np.isnat(later)]):
-        at = later == day
-        text[at] = what[at] + f"; a core group was held on {pd.Timestamp(day):%d %b %Y}"
-    return _alert(
-        cg["child_id"],
-        cg["child"],
-        cg["plan_id"],
-        "core_groups",
-        cg["rec_id"],
-        cg["date"],
-        days(wd.shift(cg["date"], rule.amount, rule.unit)),
-        status=np.where(np.isnat(later), "overdue", "met").astype(object),
-        status_text=text,
-    ).with_columns(actual_date=later)
-
-
 @family("visits_missed")
 def visits_missed(ctx: Context, rule: Rule) -> Table | None:
     f = ctx.timescale
@@ -306,12 +229,12 @@ def visits_missed(ctx: Context, rule: Rule) -> Table | None:
     window_start = days(wd.add_months(np.array([ctx.as_of]), -months))[0]
     due = f["due_date"]
     late = np.flatnonzero(
-        np.isin(f["rule_rank"], _ranks(ctx, ("visit",)))
+        np.isin(f["rule_rank"], rule_ranks(ctx, ("visit",)))
         & ((f["status"] == MET_LATE) | (f["status"] == OVERDUE))
         & (due > window_start)
         & (due <= ctx.as_of)
     )
-    late = late[_open_plan_mask(ctx, f["plan_id"][late])]  # looked up for the few left
+    late = late[open_plan_mask(ctx, f["plan_id"][late])]  # looked up for the few left
     if not len(late):
         return None
     v = Table(plan_id=f["plan_id"][late], child=f["child"][late], due=due[late])
@@ -327,7 +250,7 @@ def visits_missed(ctx: Context, rule: Rule) -> Table | None:
     )
     # A pattern to look into (amber): each late or missed visit is already a finding of its
     # own, red while the child is still not seen.
-    return _alert(
+    return alert_rows(
         None,
         v["child"][first_idx],
         plan_ids,
@@ -340,120 +263,17 @@ def visits_missed(ctx: Context, rule: Rule) -> Table | None:
     )
 
 
-@family("chair_change")
-def chair_change(ctx: Context, rule: Rule) -> Table | None:
-    staff = ctx.caseload.staff
-    names = dict(
-        zip(staff["id"].astype("Int64").fillna(NO_ID).astype("int64"), staff["name"], strict=True)
-    )
-    role = ctx.profile.chair_role
-    return _changed_at_conference(
-        ctx,
-        rule,
-        "chair_id",
-        NO_ID,
-        lambda a, b: (
-            f"{role} changed at this conference ({names.get(a, f'#{a}')} to "
-            f"{names.get(b, f'#{b}')})"
-        ),
-    )
-
-
-@family("venue_change")
-def venue_change(ctx: Context, rule: Rule) -> Table | None:
-    """Venue names are compared without case or surrounding spaces; a conference with no
-    venue recorded (a virtual one) is skipped."""
-    shown = ctx.caseload.conferences.set_index("id")["venue_name"]
-    return _changed_at_conference(
-        ctx,
-        rule,
-        "venue_name",
-        "",
-        lambda a, b: f"venue changed at this conference (from {shown.get(a)} to {shown.get(b)})",
-        by_conference=True,
-    )
-
-
-def _changed_at_conference(
-    ctx: Context, rule: Rule, column: str, missing, words, *, by_conference: bool = False
-) -> Table | None:
-    """An amber alert at each held conference of an open plan where ``column`` (the chair,
-    the venue) differs from the plan's conference before it; conferences with it missing are
-    skipped. ``words(before, after)`` says what changed, given the two values (or, with
-    ``by_conference``, the two conferences' ids)."""
-    c = conferences(ctx)
-    c = c.where(c["held"] & (c["plan_id"] != NO_ID) & (c[column] != missing)).sorted(
-        "plan_id", "held_date"
-    )
-    if not c.n:
-        return None
-    prev = previous_in_group(c["plan_id"], c[column], missing)
-    changed = (prev != missing) & (prev != c[column]) & _open_plan_mask(ctx, c["plan_id"])
-    if not changed.any():
-        return None
-    if by_conference:
-        before = previous_in_group(c["plan_id"], c["conf_id"], NO_ID)[changed]
-        after = c["conf_id"][changed]
-    else:
-        before, after = prev[changed], c[column][changed]
-    text = np.array(
-        [words(a, b) for a, b in zip(before.tolist(), after.tolist(), strict=True)], dtype=object
-    )
-    c = c.where(changed)
-    return _alert(
-        c["child_id"],
-        c["child"],
-        c["plan_id"],
-        "conferences",
-        c["conf_id"],
-        c["held_date"],
-        days(wd.shift(c["held_date"], rule.amount, rule.unit)),
-        status="due",
-        status_text=text,
-    )
-
-
-@family("core_group_without_social_worker")
-def core_group_without_social_worker(ctx: Context, rule: Rule) -> Table | None:
-    """Each meeting of an open plan recorded as a core group but held without the social
-    worker: not a core group (003 §6.20). Settled once a core group with the social worker
-    is held after it."""
-    cg = core_groups(ctx)
-    held = cg.where(cg["status"] == "held")
-    without = cg.where((cg["status"] == NO_SOCIAL_WORKER) & _open_plan_mask(ctx, cg["plan_id"]))
-    if not without.n:
-        return None
-    row = first_after(without["plan_id"], without["date"], held["plan_id"], held["date"])
-    later = pick(held["date"], row, NAT)
-    text = np.where(
-        np.isnat(later),
-        "held without the social worker: an information-sharing meeting, not a core group",
-        "held without the social worker; a core group with the social worker followed",
-    ).astype(object)
-    return _alert(
-        without["child_id"],
-        without["child"],
-        without["plan_id"],
-        "core_groups",
-        without["rec_id"],
-        without["date"],
-        days(wd.shift(without["date"], rule.amount, rule.unit)),
-        status=np.where(np.isnat(later), "due", "met").astype(object),
-        status_text=text,
-    ).with_columns(actual_date=later)
-
-
 @family("review_not_booked")
 def review_not_booked(ctx: Context, rule: Rule) -> Table | None:
     f = ctx.timescale
     if not f:
         return None
     pending = np.flatnonzero(
-        np.isin(f["rule_rank"], _ranks(ctx, ("first_review", "review")))
+        np.isin(f["rule_rank"], rule_ranks(ctx, ("first_review", "review")))
         & ((f["status"] == DUE) | (f["status"] == OVERDUE))
         & np.isnat(f["booked_date"])
     )
-    pending = pending[_open_plan_mask(ctx, f["plan_id"][pending])]  # looked up for the few left
+    pending = pending[open_plan_mask(ctx, f["plan_id"][pending])]  # looked up for the few left
     if not len(pending):
         return None
     f = f.where(pending)
@@ -473,7 +293,7 @@ def review_not_booked(ctx: Context, rule: Rule) -> Table | None:
         ],
         dtype=object,
     )
-    return _alert(
+    return alert_rows(
         None,
         f["child"],
         f["plan_id"],
