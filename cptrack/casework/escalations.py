@@ -115,11 +115,8 @@ class EscalationDraft:
 
     def with_values(self, **values: Any) -> EscalationDraft:
         """A copy holding what a view read from its inputs (unknown names refused)."""
-        clean = cleaned(values, FORM_FIELDS, "escalation form")
-        for name in ("reason", "raised_with", "response", "outcome", "stage"):
-            if name in clean and clean[name] is None:
-                clean[name] = ""
-        return replace(self, **clean)
+        text = ("reason", "raised_with", "response", "outcome", "stage")
+        return replace(self, **cleaned(values, FORM_FIELDS, "escalation form", text=text))
 
     # -- validation --------------------------------------------------------
 

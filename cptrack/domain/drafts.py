@@ -11,13 +11,31 @@ from collections.abc import Iterable
 from typing import Any
 
 
-def cleaned(values: dict[str, Any], fields: Iterable[str], form: str) -> dict[str, Any]:
+def cleaned(
+    values: dict[str, Any],
+    fields: Iterable[str],
+    form: str,
+    text: Iterable[str] = (),
+    optional: Iterable[str] = (),
+) -> dict[str, Any]:
     """``values`` with text stripped; a name that is not one of ``fields`` is refused (a
-    programming error in a view, so a TypeError, not a message for the user)."""
+    programming error in a view, so a TypeError, not a message for the user). A ``text``
+    field left empty is "" (never None); an ``optional`` one left empty (a blank choice, a
+    zero) is None."""
     unknown = set(values) - set(fields)
     if unknown:
         raise TypeError(f"not fields of the {form}: {', '.join(sorted(unknown))}")
-    return {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    text, optional = set(text), set(optional)
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if name in text and value is None:
+            value = ""
+        elif name in optional and not value:
+            value = None
+        out[name] = value
+    return out
 
 
 def removed(before: list, now: list) -> list:

@@ -199,8 +199,9 @@ def _check_chairs_feedback(
     conference_id = record.get("conference_id")
     if conference_id is None:
         return  # the form's own checks name the missing conference
+    conferences = table("conferences")
     chair = conn.execute(
-        sa.select(table("conferences").c.chair_id).where(table("conferences").c.id == conference_id)
+        sa.select(conferences.c.chair_id).where(conferences.c.id == conference_id)
     ).scalar()
     if chair != person["id"]:
         raise IdentityError(

@@ -103,11 +103,7 @@ class PreparationDraft:
             "items",
             "reports",
         }
-        clean = cleaned(values, allowed, "preparation form")
-        if "notes" in clean:
-            clean["notes"] = (clean["notes"] or "").strip()
-        if "venue" in clean:
-            clean["venue"] = clean["venue"] or None
+        clean = cleaned(values, allowed, "preparation form", text=("notes",), optional=("venue",))
         if "reports" in clean:
             clean["removed_reports"] = removed(
                 self.reports + self.removed_reports, clean["reports"]

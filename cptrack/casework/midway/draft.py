@@ -89,10 +89,9 @@ class MidwayDraft:
         return self.decision == MidwayDecision.ESCALATE.value and self.escalation_id is None
 
     def with_values(self, **values: Any) -> MidwayDraft:
-        clean = cleaned(values, FORM_FIELDS, "midway review")
-        for name in ("risks_reducing", "decision"):
-            if name in clean and not clean[name]:
-                clean[name] = None
+        clean = cleaned(
+            values, FORM_FIELDS, "midway review", optional=("risks_reducing", "decision")
+        )
         if "actions" in clean:
             clean["removed_actions"] = removed(
                 self.actions + self.removed_actions, clean["actions"]

@@ -50,12 +50,13 @@ class TrackingDraft:
         return {name: getattr(self, name) for name in FORM_FIELDS}
 
     def with_values(self, **values: Any) -> TrackingDraft:
-        clean = cleaned(values, FORM_FIELDS, "case-tracking record")
-        for name in ("observations", "concerns"):
-            if name in clean and clean[name] is None:
-                clean[name] = ""
-        if "decision" in clean and not clean["decision"]:
-            clean["decision"] = None
+        clean = cleaned(
+            values,
+            FORM_FIELDS,
+            "case-tracking record",
+            text=("observations", "concerns"),
+            optional=("decision",),
+        )
         for name in CHECK_WORDS:
             if name in clean:
                 clean[name] = bool(clean[name])

@@ -151,13 +151,13 @@ class RecordDraft(RecordChecks):
 
     def with_values(self, **values: Any) -> RecordDraft:
         """A copy holding what a view read from its inputs (unknown names refused)."""
-        clean: dict[str, Any] = {}
-        for key, value in cleaned(values, FORM_FIELDS, "conference record").items():
-            if key in ("venue", "participation", "outcome", "category", "end_reason") and not value:
-                value = None
-            if key == "visit_frequency_wd" and value in ("", 0):
-                value = None
-            clean[key] = value
+        optional = ("venue", "participation", "outcome", "category", "end_reason")
+        clean = cleaned(
+            values,
+            FORM_FIELDS,
+            "conference record",
+            optional=(*optional, "visit_frequency_wd"),
+        )
         if "attendance" in clean:
             clean["removed_attendance"] = removed(
                 self.attendance + self.removed_attendance, clean["attendance"]
